@@ -1,0 +1,39 @@
+# formgen: `make demo` and `make test` do all set-up themselves on a fresh Debian/Ubuntu machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.formgen-installed
+
+.PHONY: setup system demo test lint bench templates clean
+
+setup: system $(STAMP)
+
+system:
+	@PYTHON=$(PYTHON) scripts/setup-system.sh
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "formgen needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+demo: setup
+	$(BIN)/formgen demo --out outputs
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
+
+bench: setup
+	$(BIN)/python bench/bench_fill.py
+
+templates: setup
+	$(BIN)/python -m formgen.templates
+
+clean:
+	rm -rf $(VENV) outputs/* .pytest_cache .mypy_cache .ruff_cache

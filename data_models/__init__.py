@@ -1,0 +1,1 @@
+"""Validated data models of the notices formgen ships, one package per notice."""

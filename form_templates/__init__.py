@@ -1,0 +1,1 @@
+"""DOCX and XLSX templates, one folder per notice, loaded with importlib.resources."""

@@ -1,0 +1,36 @@
+"""formgen: official Chinese application annexes, reproduced exactly, from validated data.
+
+The public API lives in `formgen.api`; the names below are its most used entries.
+"""
+
+from __future__ import annotations
+
+from formgen.api import (
+    InvalidDataError,
+    blank,
+    check,
+    check_file,
+    demo,
+    example_text,
+    fill,
+    form,
+    registry,
+    render_blank,
+    render_filled,
+    schema,
+)
+
+__all__ = [
+    "InvalidDataError",
+    "blank",
+    "check",
+    "check_file",
+    "demo",
+    "example_text",
+    "fill",
+    "form",
+    "registry",
+    "render_blank",
+    "render_filled",
+    "schema",
+]

@@ -1,0 +1,160 @@
+"""The `formgen` command: a thin layer over `formgen.api`. The only module that imports rich."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from formgen import api
+from formgen.api import InvalidDataError
+from formgen.convert import ConversionError
+from formgen.loading import DataFileError, UnreadableFileError
+from formgen.problems import Problem
+from formgen.registry import UnknownIdError
+
+app = typer.Typer(
+    help="formgen: official application annexes as fillable DOCX/XLSX and print-ready PDF.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+OutOption = Annotated[Path, typer.Option("--out", help="Output folder.")]
+T = TypeVar("T")
+
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+
+def _run(action: Callable[[], T]) -> T:
+    """Run `action`, turning every failure into a clear message and the contract's exit status."""
+    try:
+        return action()
+    except InvalidDataError as exc:
+        _print_problems(exc.problems)
+        err.print(f"[red]数据无效，未写入任何文件 / invalid data, nothing was written ({exc.form_id})[/red]")
+        raise typer.Exit(EXIT_INVALID) from None
+    except UnreadableFileError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_USAGE) from None
+    except DataFileError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_INVALID) from None
+    except UnknownIdError as exc:
+        err.print(f"[red]{exc.args[0]}[/red]")
+        raise typer.Exit(EXIT_USAGE) from None
+    except ConversionError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_INVALID) from None
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception:
+        log = Path(tempfile.gettempdir()) / "formgen-error.log"
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+        err.print(
+            "[red]formgen内部错误 / internal error.[/red] "
+            f"Details: {log}. Please report it with that file to the formgen maintainers."
+        )
+        raise typer.Exit(3) from None
+
+
+def _print_problems(problems: Sequence[Problem]) -> None:
+    table = Table("级别 severity", "表单项 label", "数据路径 path", "说明 message", show_lines=False)
+    for p in problems:
+        colour = "red" if p.severity == "error" else "yellow"
+        table.add_row(f"[{colour}]{p.severity}[/{colour}]", p.label, p.path, f"{p.message_zh}\n{p.message_en}")
+    err.print(table)
+
+
+@app.command()
+def forms() -> None:
+    """List notices, their forms and packets."""
+    registry = api.registry()
+    for notice in registry.notices.values():
+        out.print(f"[bold]{notice.id}[/bold]  {notice.doc_number}  {notice.title}")
+        for form in notice.forms:
+            out.print(f"  {form.id:<32} {form.kind:<5} {form.label} {form.title}")
+        for packet in notice.packets:
+            out.print(f"  {packet.id:<32} packet {packet.title}")
+
+
+@app.command()
+def blank(
+    form_ids: Annotated[list[str] | None, typer.Argument(help="Form ids; see `formgen forms`.")] = None,
+    all_forms: Annotated[bool, typer.Option("--all", help="Every registered form.")] = False,
+    out_dir: OutOption = api.DEFAULT_OUT,
+) -> None:
+    """Write blank fillable forms, named <form-id>.docx / .xlsx."""
+    ids = [f.id for f in api.registry().forms()] if all_forms else list(form_ids or [])
+    if not ids:
+        err.print("请给出表单编号或 --all / name form ids or give --all")
+        raise typer.Exit(EXIT_USAGE)
+    for path in _run(lambda: api.blank(ids, out_dir)):
+        out.print(str(path))
+
+
+@app.command()
+def example(form_id: Annotated[str, typer.Argument(help="A form id.")]) -> None:
+    """Print a complete, realistic example data file (YAML)."""
+    sys.stdout.write(_run(lambda: api.example_text(form_id)))
+
+
+@app.command()
+def schema(form_id: Annotated[str, typer.Argument(help="A form id.")]) -> None:
+    """Print the JSON Schema of a form's data."""
+    sys.stdout.write(json.dumps(_run(lambda: api.schema(form_id)), ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command()
+def validate(
+    form_id: Annotated[str, typer.Argument(help="A form id.")],
+    data: Annotated[Path, typer.Argument(help="Data file: YAML or JSON.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print problems as JSON.")] = False,
+) -> None:
+    """Check a data file; print errors and warnings with field paths."""
+    checked = _run(lambda: api.check_file(form_id, data))
+    if as_json:
+        sys.stdout.write(json.dumps([p.as_dict() for p in checked.problems], ensure_ascii=False, indent=2) + "\n")
+    elif checked.problems:
+        _print_problems(checked.problems)
+    else:
+        out.print(f"[green]数据有效 / valid[/green] ({checked.encoding})")
+    if not checked.ok:
+        raise typer.Exit(EXIT_INVALID)
+
+
+@app.command()
+def fill(
+    form_id: Annotated[str, typer.Argument(help="A form id.")],
+    data: Annotated[Path, typer.Argument(help="Data file: YAML or JSON.")],
+    out_dir: OutOption = api.DEFAULT_OUT,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also write <form-id>.pdf.")] = False,
+) -> None:
+    """Write one filled form into --out, and with --pdf its PDF."""
+    for path in _run(lambda: api.fill(form_id, data, out_dir, pdf=pdf)):
+        out.print(str(path))
+
+
+@app.command()
+def demo(out_dir: OutOption = api.DEFAULT_OUT) -> None:
+    """Write blank forms and filled examples, with PDFs, for every notice."""
+    with out.status("formgen demo: rendering and converting…"):
+        paths = _run(lambda: api.demo(out_dir))
+    for path in paths:
+        out.print(str(path))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,142 @@
+"""Validation problems in words a form-filler understands, in Chinese and English.
+
+Each problem names the data path (`profile.contact.mobile`), the form's labels along that
+path (基本情况表 › 联系人 › 手机) and what rule was broken.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import types
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the data."""
+
+    severity: Severity
+    path: str
+    label: str
+    message_zh: str
+    message_en: str
+
+    def as_dict(self) -> dict[str, str]:
+        """The problem as plain data, for JSON output."""
+        return asdict(self)
+
+    def __str__(self) -> str:
+        where = f"{self.label} ({self.path})" if self.path else self.label
+        return f"{where}: {self.message_zh} / {self.message_en}"
+
+
+# pydantic's error types, in the words of the form.
+_MESSAGES: dict[str, tuple[str, str]] = {
+    "missing": ("缺少必填项", "this field is required"),
+    "string_too_short": ("不能为空", "must not be empty"),
+    "string_type": ("应为文本", "must be text"),
+    "int_type": ("应为整数", "must be a whole number"),
+    "int_parsing": ("应为整数", "must be a whole number"),
+    "int_from_float": ("应为整数", "must be a whole number"),
+    "decimal_parsing": ("应为数字", "must be a number"),
+    "decimal_type": ("应为数字", "must be a number"),
+    "decimal_max_places": ("最多保留两位小数", "at most two decimals"),
+    "decimal_max_digits": ("数值过大", "the number is too large"),
+    "decimal_whole_digits": ("数值过大", "the number is too large"),
+    "finite_number": ("应为有限的数字", "must be a finite number"),
+    "greater_than_equal": ("不能小于{ge}", "must not be less than {ge}"),
+    "greater_than": ("应大于{gt}", "must be greater than {gt}"),
+    "less_than_equal": ("不能大于{le}", "must not be greater than {le}"),
+    "too_short": ("至少需要{min_length}项", "needs at least {min_length} item(s)"),
+    "too_long": ("最多{max_length}项", "at most {max_length} item(s)"),
+    "list_type": ("应为列表", "must be a list"),
+    "dict_type": ("应为一组字段", "must be a mapping of fields"),
+    "model_type": ("应为一组字段", "must be a mapping of fields"),
+    "model_attributes_type": ("应为一组字段", "must be a mapping of fields"),
+    "enum": ("应为以下之一：{expected}", "must be one of: {expected}"),
+    "date_parsing": ("应为日期，如2023-04-14", "must be a date such as 2023-04-14"),
+    "date_type": ("应为日期，如2023-04-14", "must be a date such as 2023-04-14"),
+    "date_from_datetime_parsing": ("应为日期，如2023-04-14", "must be a date such as 2023-04-14"),
+    "date_from_datetime_inexact": ("应为日期，不含时间", "must be a date without a time"),
+    "bool_parsing": ("应为是或否（true/false）", "must be true or false"),
+    "bool_type": ("应为是或否（true/false）", "must be true or false"),
+}
+
+
+def _field_type(model: type[BaseModel] | None, name: str | int) -> tuple[str, type[BaseModel] | None]:
+    """Return the label of `name` in `model` and the model of its value, if a model."""
+    if model is None or not isinstance(name, str) or name not in model.model_fields:
+        return str(name), None
+    info = model.model_fields[name]
+    annotation = info.annotation
+    inner: Any = annotation
+    while True:
+        origin = get_origin(inner)
+        if origin in (Union, types.UnionType):
+            inner = next((a for a in get_args(inner) if a is not type(None)), inner)
+        elif origin is list:
+            inner = get_args(inner)[0]
+        else:
+            break
+    nested = inner if isinstance(inner, type) and issubclass(inner, BaseModel) else None
+    return info.title or name, nested
+
+
+def label_path(model: type[BaseModel], loc: Sequence[str | int]) -> tuple[str, str]:
+    """Return (data path, label path) for a pydantic error location."""
+    path_parts: list[str] = []
+    labels: list[str] = []
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if isinstance(part, int):
+            path_parts.append(f"[{part}]")
+            labels.append(f"第{part + 1}项")
+            continue
+        label, nested = _field_type(current, part)
+        path_parts.append(f".{part}" if path_parts else part)
+        labels.append(label)
+        current = nested
+    return "".join(path_parts), " › ".join(labels) if labels else model.__doc__ or model.__name__
+
+
+def _parent_model(model: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel] | None:
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        _, current = _field_type(current, part)
+    return current
+
+
+def from_validation_error(model: type[BaseModel], error: ValidationError) -> list[Problem]:
+    """Translate a pydantic `ValidationError` into problems naming the form's labels."""
+    problems: list[Problem] = []
+    for item in error.errors(include_url=False):
+        loc = [p for p in item["loc"] if not (isinstance(p, str) and "[" in p)]
+        # Tagged unions and function validators add location parts that are not fields.
+        path, label = label_path(model, loc)
+        kind = item["type"]
+        ctx = {k: (v.value if isinstance(v, enum.Enum) else v) for k, v in (item.get("ctx") or {}).items()}
+        if kind == "extra_forbidden":
+            parent = _parent_model(model, loc[:-1])
+            known = list(parent.model_fields) if parent else []
+            close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+            hint_zh = f"，是否应为 {close[0]}？" if close else ""
+            hint_en = f"; did you mean {close[0]}?" if close else ""
+            zh, en = f"未知字段{hint_zh}", f"unknown field{hint_en}"
+        elif kind in _MESSAGES:
+            zh_t, en_t = _MESSAGES[kind]
+            zh, en = zh_t.format(**ctx), en_t.format(**ctx)
+        else:
+            message = str(item["msg"]).removeprefix("Value error, ")
+            zh, _, en = message.partition(" / ")
+            en = en or message
+        problems.append(Problem("error", path, label, zh, en))
+    return problems
