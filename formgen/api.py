@@ -20,7 +20,7 @@ from formgen.loading import load_file, parse
 from formgen.naming import safe_name
 from formgen.package import write_atomic
 from formgen.problems import Problem, from_validation_error
-from formgen.registry import Form, Registry, load_registry
+from formgen.registry import Form, Packet, Registry, load_registry
 
 DEFAULT_OUT = Path("outputs")
 
@@ -28,18 +28,18 @@ DEFAULT_OUT = Path("outputs")
 class InvalidDataError(Exception):
     """The data breaks the form's rules; nothing was written."""
 
-    def __init__(self, form_id: str, problems: Sequence[Problem]) -> None:
-        self.form_id = form_id
+    def __init__(self, item_id: str, problems: Sequence[Problem]) -> None:
+        self.form_id = item_id
         self.problems = list(problems)
         lines = "\n".join(f"  {p}" for p in self.problems)
-        super().__init__(f"{form_id}: 数据无效 / invalid data\n{lines}")
+        super().__init__(f"{item_id}: 数据无效 / invalid data\n{lines}")
 
 
 @dataclass
 class Checked:
-    """The outcome of validating data against a form."""
+    """The outcome of validating data against a form's or a packet's model."""
 
-    form: Form
+    item: Form | Packet
     instance: BaseModel | None
     problems: list[Problem] = field(default_factory=list)
     encoding: str = "utf-8"
@@ -61,59 +61,98 @@ def form(form_id: str) -> Form:
     return registry().form(form_id)
 
 
-def example_text(form_id: str) -> str:
-    """Return the form's complete example data, as YAML text."""
-    return form(form_id).example.read_text(encoding="utf-8")
+def example_text(item_id: str) -> str:
+    """Return the complete example data of a form or packet, as YAML text."""
+    return registry().item(item_id).example.read_text(encoding="utf-8")
 
 
-def schema(form_id: str) -> dict[str, Any]:
-    """Return the JSON Schema of the form's data."""
-    found = form(form_id)
-    result: dict[str, Any] = found.model.model_json_schema()
-    result["$id"] = f"urn:formgen:{found.id}"
+def example_data(item_id: str) -> Any:
+    """Return the example data of a form or packet, parsed."""
+    return parse(example_text(item_id), f"{item_id}.yaml")
+
+
+def schema(item_id: str) -> dict[str, Any]:
+    """Return the JSON Schema of a form's or packet's data."""
+    item = registry().item(item_id)
+    result: dict[str, Any] = item.model.model_json_schema()
+    result["$id"] = f"urn:formgen:{item.id}"
     return result
 
 
-def check(form_id: str, data: Any) -> Checked:
-    """Validate parsed `data` against the form's model."""
-    found = form(form_id)
+def check(item_id: str, data: Any) -> Checked:
+    """Validate parsed `data` against the model of a form or packet."""
+    item = registry().item(item_id)
     try:
-        instance = found.model.model_validate(data)
+        instance = item.model.model_validate(data)
     except ValidationError as exc:
-        return Checked(found, None, from_validation_error(found.model, exc))
-    return Checked(found, instance)
+        return Checked(item, None, from_validation_error(item.model, exc))
+    return Checked(item, instance)
 
 
-def check_file(form_id: str, path: Path) -> Checked:
+def check_file(item_id: str, path: Path) -> Checked:
     """Read the data file at `path` and validate it; parse errors raise `DataFileError`."""
     loaded = load_file(path)
-    checked = check(form_id, loaded.data)
+    checked = check(item_id, loaded.data)
     checked.encoding = loaded.encoding
     return checked
 
 
-def _valid(form_id: str, data: BaseModel | Path | Any) -> BaseModel:
+def form_data(form_id: str, data: BaseModel | Path | Any) -> list[BaseModel]:
+    """Return the data of each document of `form_id` that `data` makes.
+
+    `data` is the form's own data (one document), or the data of a packet holding the form,
+    from which the form's data is derived: a bureau's summary table from its submitters'
+    applications, or one report per provider. Invalid data raises `InvalidDataError`
+    with the form's problems.
+    """
+    found = form(form_id)
     if isinstance(data, BaseModel):
-        return data
-    checked = check_file(form_id, data) if isinstance(data, Path) else check(form_id, data)
-    if not checked.ok or checked.instance is None:
+        instance = data
+    else:
+        raw = load_file(data).data if isinstance(data, Path) else data
+        checked = check(form_id, raw)
+        if checked.ok and checked.instance is not None:
+            return [checked.instance]
+        for packet in registry().packets_with(form_id):
+            as_packet = check(packet.id, raw)
+            if as_packet.ok and as_packet.instance is not None:
+                return packet_documents(packet.id, as_packet.instance, only=form_id)
         raise InvalidDataError(form_id, checked.problems)
-    return checked.instance
+    if isinstance(instance, found.model):
+        return [instance]
+    for packet in registry().packets_with(form_id):
+        if isinstance(instance, packet.model):
+            return packet_documents(packet.id, instance, only=form_id)
+    raise TypeError(f"{type(instance).__name__} is not data of {form_id}")
+
+
+def packet_documents(packet_id: str, instance: BaseModel, *, only: str | None = None) -> list[BaseModel]:
+    """Return the data of every document of a packet, in the packet's order."""
+    documents: list[BaseModel] = []
+    for part in registry().packet(packet_id).parts:
+        if only is not None and part.form_id != only:
+            continue
+        derived = part.derive(instance)
+        documents += [derived] if isinstance(derived, BaseModel) else list(derived)
+    return documents
+
+
+def _render(found: Form, tree: context.Node) -> bytes:
+    if found.kind == "docx":
+        return docx_render.render(found.template, tree.children, title=found.title)
+    raise NotImplementedError(f"{found.id}: no renderer for {found.kind}")
 
 
 def render_blank(form_id: str) -> bytes:
     """Return the bytes of the blank fillable form."""
     found = form(form_id)
-    tree = context.build(found.model, None, blank=True)
-    return docx_render.render(found.template, tree.children, title=found.title)
+    return _render(found, context.build(found.model, None, blank=True))
 
 
-def render_filled(form_id: str, data: BaseModel | Path | Any) -> bytes:
-    """Return the bytes of the form filled from `data` (a model, a data file, or parsed data)."""
+def render_filled(form_id: str, instance: BaseModel) -> bytes:
+    """Return the bytes of the form filled from a valid `instance` of its model."""
     found = form(form_id)
-    instance = _valid(form_id, data)
-    tree = context.build(found.model, instance, blank=False)
-    return docx_render.render(found.template, tree.children, title=found.title)
+    return _render(found, context.build(found.model, instance, blank=False))
 
 
 def blank(form_ids: Iterable[str], out_dir: Path = DEFAULT_OUT) -> list[Path]:
@@ -126,34 +165,61 @@ def blank(form_ids: Iterable[str], out_dir: Path = DEFAULT_OUT) -> list[Path]:
     return written
 
 
-def fill(form_id: str, data: BaseModel | Path | Any, out_dir: Path = DEFAULT_OUT, *, pdf: bool = False) -> list[Path]:
+def fill(
+    form_id: str, data: BaseModel | Path | Any, out_dir: Path = DEFAULT_OUT, *, pdf: bool = False
+) -> list[Path]:
     """Write the form filled from `data` into `out_dir`, and its PDF when `pdf` is set.
 
-    Invalid data raises `InvalidDataError` before anything is written.
+    One document is named `<form-id>.<kind>`; where packet data makes several (one report
+    per provider), they are numbered `<form-id>-01.<kind>`, …. Invalid data raises
+    `InvalidDataError` before anything is written.
     """
-    content = render_filled(form_id, data)
-    target = out_dir / form(form_id).file_name
-    write_atomic(target, content)
-    written = [target]
+    found = form(form_id)
+    instances = form_data(form_id, data)
+    contents = [render_filled(form_id, instance) for instance in instances]
+    if len(contents) == 1:
+        names = [found.file_name]
+    else:
+        names = [f"{found.id}-{n:02d}.{found.kind}" for n in range(1, len(contents) + 1)]
+    written = []
+    for name, content in zip(names, contents, strict=True):
+        write_atomic(out_dir / name, content)
+        written.append(out_dir / name)
     if pdf:
-        written += convert.to_pdf([target], out_dir)
+        written += convert.to_pdf(written, out_dir)
     return written
 
 
 def demo(out_dir: Path = DEFAULT_OUT) -> list[Path]:
-    """Write every blank form, and every form filled from its example, each with its PDF.
+    """Write every blank form, and each notice's examples filled, each with its PDF.
 
-    Blank forms go to `out_dir/blank/`; filled ones to `out_dir/<notice>/<submitter>/`.
-    All PDFs are made by one LibreOffice call.
+    Blank forms go to `out_dir/blank/`. Each packet's example goes to
+    `out_dir/<notice>/<submitter>/`, one document per part; a form that no packet holds is
+    filled from its own example. All PDFs of one folder are made by one LibreOffice call.
     """
     ids = [f.id for f in registry().forms()]
     documents = blank(ids, out_dir / "blank")
     for notice in registry().notices.values():
+        jobs: list[tuple[str, str, BaseModel]] = []  # (form id, submitter, document data)
+        for packet in notice.packets:
+            instance = _valid(packet.id, example_data(packet.id))
+            submitter = packet.name_of(instance)
+            for part in packet.parts:
+                made = packet_documents(packet.id, instance, only=part.form_id)
+                jobs += [(part.form_id, submitter, document) for document in made]
+        in_packets = {part.form_id for packet in notice.packets for part in packet.parts}
         for item in notice.forms:
-            instance = _valid(item.id, _example_data(item.id))
-            folder = out_dir / notice.id / safe_name(_submitter_name(instance))
-            target = folder / item.file_name
-            write_atomic(target, render_filled(item.id, instance))
+            if item.id not in in_packets:
+                own = _valid(item.id, example_data(item.id))
+                jobs.append((item.id, _submitter_name(own), own))
+        counts: dict[Path, int] = {}
+        for form_id, submitter, document in jobs:
+            folder = out_dir / notice.id / safe_name(submitter)
+            counts[folder / form_id] = counts.get(folder / form_id, 0) + 1
+            n = counts[folder / form_id]
+            found = form(form_id)
+            target = folder / (found.file_name if n == 1 else f"{found.id}-{n:02d}.{found.kind}")
+            write_atomic(target, render_filled(form_id, document))
             documents.append(target)
     pdfs: list[Path] = []
     for folder in sorted({d.parent for d in documents}):
@@ -161,14 +227,16 @@ def demo(out_dir: Path = DEFAULT_OUT) -> list[Path]:
     return documents + pdfs
 
 
-def _example_data(form_id: str) -> Any:
-    return parse(example_text(form_id), f"{form_id}.yaml")
+def _valid(item_id: str, data: Any) -> BaseModel:
+    checked = check(item_id, data)
+    if not checked.ok or checked.instance is None:
+        raise InvalidDataError(item_id, checked.problems)
+    return checked.instance
 
 
 def _submitter_name(instance: BaseModel) -> str:
-    """The submitter's name for folder names: the first `unit_name` found, else the form's."""
-    dumped = json.loads(instance.model_dump_json())
-    stack: list[Any] = [dumped]
+    """The submitter's name for folder names: the first `unit_name` found, else the model's name."""
+    stack: list[Any] = [json.loads(instance.model_dump_json())]
     while stack:
         item = stack.pop(0)
         if isinstance(item, dict):

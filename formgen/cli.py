@@ -73,7 +73,9 @@ def _print_problems(problems: Sequence[Problem]) -> None:
     table = Table("级别 severity", "表单项 label", "数据路径 path", "说明 message", show_lines=False)
     for p in problems:
         colour = "red" if p.severity == "error" else "yellow"
-        table.add_row(f"[{colour}]{p.severity}[/{colour}]", p.label, p.path, f"{p.message_zh}\n{p.message_en}")
+        table.add_row(
+            f"[{colour}]{p.severity}[/{colour}]", p.label, p.path, f"{p.message_zh}\n{p.message_en}"
+        )
     err.print(table)
 
 
@@ -125,7 +127,9 @@ def validate(
     """Check a data file; print errors and warnings with field paths."""
     checked = _run(lambda: api.check_file(form_id, data))
     if as_json:
-        sys.stdout.write(json.dumps([p.as_dict() for p in checked.problems], ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(
+            json.dumps([p.as_dict() for p in checked.problems], ensure_ascii=False, indent=2) + "\n"
+        )
     elif checked.problems:
         _print_problems(checked.problems)
     else:

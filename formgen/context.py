@@ -161,7 +161,9 @@ class ChoiceNode:
         for candidate in self.options:
             if candidate.value == option:
                 return CheckLeaf(self.state, f"{self.path}={option}", option, candidate in self.selected)
-        raise ContextError(f"{self.path}: no option {option!r}; options are {[o.value for o in self.options]}")
+        raise ContextError(
+            f"{self.path}: no option {option!r}; options are {[o.value for o in self.options]}"
+        )
 
     def __html__(self) -> str:
         if self.state.blank:

@@ -47,9 +47,10 @@ def to_pdf(sources: Sequence[Path], out_dir: Path, *, timeout: float = DEFAULT_T
         return []
     soffice = find_soffice()
     out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="formgen-lo-") as work, as_file(
-        files("formgen") / "fontconfig" / "fonts.conf"
-    ) as fonts_conf:
+    with (
+        tempfile.TemporaryDirectory(prefix="formgen-lo-") as work,
+        as_file(files("formgen") / "fontconfig" / "fonts.conf") as fonts_conf,
+    ):
         work_dir = Path(work)
         staging = work_dir / "pdf"
         profile = (work_dir / "profile").as_uri()
@@ -69,7 +70,9 @@ def to_pdf(sources: Sequence[Path], out_dir: Path, *, timeout: float = DEFAULT_T
         try:
             result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
-            raise ConversionError(f"LibreOffice转换超时 / LibreOffice timed out after {timeout:.0f} s") from None
+            raise ConversionError(
+                f"LibreOffice转换超时 / LibreOffice timed out after {timeout:.0f} s"
+            ) from None
         made: list[Path] = []
         for source in sources:
             pdf = staging / f"{source.stem}.pdf"

@@ -162,9 +162,7 @@ def _page_number(paragraph: Paragraph, side: Literal["left", "right"]) -> None:
     else:
         paragraph.paragraph_format.left_indent = indent
     paragraph.add_run("— ")
-    field = parse_xml(
-        f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'
-    )
+    field = parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>')
     paragraph._p.append(field)
     paragraph._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:t xml:space="preserve"> —</w:t></w:r>'))
 
@@ -222,7 +220,7 @@ class Cell:
 
 def table(document: Any, widths_mm: list[float], *, borders: bool = True) -> Table:
     """Add a table with fixed column widths (millimetres) to `document`, ruled unless told not."""
-    tbl = document.add_table(rows=0, cols=len(widths_mm))
+    tbl: Table = document.add_table(rows=0, cols=len(widths_mm))
     tbl.autofit = False
     tbl_pr = tbl._tbl.tblPr
     line = "single" if borders else "nil"
@@ -230,13 +228,20 @@ def table(document: Any, widths_mm: list[float], *, borders: bool = True) -> Tab
         f'<w:{side} w:val="{line}" w:sz="4" w:space="0" w:color="000000"/>'
         for side in ("top", "left", "bottom", "right", "insideH", "insideV")
     )
-    tbl_pr.append(parse_xml(f"<w:tblBorders {nsdecls('w')}>{rules}</w:tblBorders>"))
-    tbl_pr.append(parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>'))
-    tbl_pr.append(parse_xml(f'<w:jc {nsdecls("w")} w:val="center"/>'))
+    # Schema order within tblPr: ... tblW, jc, ..., tblBorders, ..., tblLayout, ..., tblLook.
+    look = tbl_pr.find(qn("w:tblLook"))
+    for xml in (
+        f'<w:jc {nsdecls("w")} w:val="center"/>',
+        f"<w:tblBorders {nsdecls('w')}>{rules}</w:tblBorders>",
+        f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>',
+    ):
+        if look is None:
+            tbl_pr.append(parse_xml(xml))
+        else:
+            look.addprevious(parse_xml(xml))
     grid = tbl._tbl.tblGrid
     for col, width in zip(grid.findall(qn("w:gridCol")), widths_mm, strict=True):
         col.set(qn("w:w"), str(Mm(width).twips))
-    tbl._formgen_widths = widths_mm  # type: ignore[attr-defined]
     return tbl
 
 
@@ -247,7 +252,7 @@ def row(
 
     Rows stay whole on one page unless `can_split` (for cells taller than a page's remainder).
     """
-    widths: list[float] = tbl._formgen_widths  # type: ignore[attr-defined]
+    widths = [int(col.get(qn("w:w"))) for col in tbl._tbl.tblGrid.findall(qn("w:gridCol"))]
     if sum(c.span for c in cells) != len(widths):
         raise ValueError(f"row spans {sum(c.span for c in cells)} columns, table has {len(widths)}")
     tr = OxmlElement("w:tr")
@@ -268,7 +273,7 @@ def row(
     for spec in cells:
         width = sum(widths[column : column + spec.span])
         column += spec.span
-        parts = [f'<w:tcW w:w="{Mm(width).twips}" w:type="dxa"/>']
+        parts = [f'<w:tcW w:w="{width}" w:type="dxa"/>']
         if spec.span > 1:
             parts.append(f'<w:gridSpan w:val="{spec.span}"/>')
         if spec.merge == "restart":

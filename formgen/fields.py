@@ -69,7 +69,9 @@ class MaxChars:
 
     limit: int
 
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
         limit = self.limit
 
         def check(value: str) -> str:

@@ -41,8 +41,7 @@ def decode(raw: bytes, name: str) -> tuple[str, str]:
             return raw.decode("gb18030"), "gb18030"
         except UnicodeDecodeError:
             raise DataFileError(
-                f"{name}: 既不是UTF-8也不是GB18030编码 / neither UTF-8 nor GB18030 "
-                f"(byte {utf8_error.start})"
+                f"{name}: 既不是UTF-8也不是GB18030编码 / neither UTF-8 nor GB18030 (byte {utf8_error.start})"
             ) from None
 
 

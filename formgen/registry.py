@@ -8,12 +8,12 @@ data as package resources. Built-in notices register exactly as a third party's 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -46,13 +46,35 @@ class Form:
 
 
 @dataclass(frozen=True)
+class PacketPart:
+    """One document of a packet, derived from the packet's data.
+
+    `derive` picks or builds the form's data from the packet's: the report itself for a
+    provider, a summary table's rows from every application for a bureau. It may return a
+    list, for a document that appears once per submitter (each provider's report).
+    """
+
+    form_id: str
+    derive: Callable[[Any], BaseModel | Sequence[BaseModel]]
+
+
+@dataclass(frozen=True)
 class Packet:
-    """What one kind of submitter hands in, in order."""
+    """What one kind of submitter hands in: its data model and its documents, in order."""
 
     id: str
     title: str
     submitter: str
-    forms: tuple[str, ...]
+    model: type[BaseModel]
+    example: Traversable
+    parts: tuple[PacketPart, ...]
+    name_of: Callable[[Any], str]
+    """The submitter's name in the packet's data, for folder names and PDF metadata."""
+
+    @property
+    def form_ids(self) -> tuple[str, ...]:
+        """The ids of the packet's documents, in order."""
+        return tuple(part.form_id for part in self.parts)
 
 
 @dataclass(frozen=True)
@@ -75,10 +97,15 @@ class Registry:
     notices: dict[str, Notice] = field(default_factory=dict)
 
     def register(self, notice: Notice) -> None:
-        """Add `notice`; its form ids must be prefixed by the notice id."""
-        for form in notice.forms:
-            if not form.id.startswith(notice.id + "."):
-                raise ValueError(f"form {form.id} does not belong to notice {notice.id}")
+        """Add `notice`; its form and packet ids must be prefixed by the notice id."""
+        form_ids = {form.id for form in notice.forms}
+        for item_id in [*form_ids, *(p.id for p in notice.packets)]:
+            if not item_id.startswith(notice.id + "."):
+                raise ValueError(f"{item_id} does not belong to notice {notice.id}")
+        for packet in notice.packets:
+            unknown = set(packet.form_ids) - form_ids
+            if unknown:
+                raise ValueError(f"packet {packet.id} names forms its notice lacks: {sorted(unknown)}")
         self.notices[notice.id] = notice
 
     def forms(self) -> Iterable[Form]:
@@ -94,10 +121,34 @@ class Registry:
         known = ", ".join(f.id for f in self.forms())
         raise UnknownIdError(f"未知的表单 / unknown form: {form_id} (known: {known})")
 
+    def packets(self) -> Iterable[Packet]:
+        """Every packet of every notice, in registration order."""
+        for notice in self.notices.values():
+            yield from notice.packets
+
+    def packet(self, packet_id: str) -> Packet:
+        """Return the packet with id `packet_id`."""
+        for packet in self.packets():
+            if packet.id == packet_id:
+                return packet
+        known = ", ".join(p.id for p in self.packets())
+        raise UnknownIdError(f"未知的材料包 / unknown packet: {packet_id} (known: {known})")
+
+    def item(self, item_id: str) -> Form | Packet:
+        """Return the form or packet with id `item_id`."""
+        for packet in self.packets():
+            if packet.id == item_id:
+                return packet
+        return self.form(item_id)
+
+    def packets_with(self, form_id: str) -> list[Packet]:
+        """The packets that contain `form_id`."""
+        return [p for p in self.packets() if form_id in p.form_ids]
+
     def notice_of(self, form_id: str) -> Notice:
         """Return the notice that owns `form_id`."""
         for notice in self.notices.values():
-            if any(f.id == form_id for f in notice.forms):
+            if any(f.id == form_id for f in notice.forms) or any(p.id == form_id for p in notice.packets):
                 return notice
         raise UnknownIdError(f"未知的表单 / unknown form: {form_id}")
 

@@ -31,7 +31,9 @@ def annex3_blank(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def annex3_filled(tmp_path_factory: pytest.TempPathFactory, annex3_example: dict[str, Any]) -> tuple[Path, Path]:
+def annex3_filled(
+    tmp_path_factory: pytest.TempPathFactory, annex3_example: dict[str, Any]
+) -> tuple[Path, Path]:
     """The filled example as DOCX and PDF (through LibreOffice)."""
     docx, pdf = formgen.fill(ANNEX3, annex3_example, tmp_path_factory.mktemp("filled"), pdf=True)
     return docx, pdf

@@ -33,11 +33,15 @@ def test_blank_holds_every_seed_label_in_order(annex3_blank: Path, seed_labels: 
     assert reading.missing_in_order(seed_labels, reading.docx_text(annex3_blank)) == []
 
 
-def test_filled_holds_every_seed_label_in_order(annex3_filled: tuple[Path, Path], seed_labels: list[str]) -> None:
+def test_filled_holds_every_seed_label_in_order(
+    annex3_filled: tuple[Path, Path], seed_labels: list[str]
+) -> None:
     assert reading.missing_in_order(seed_labels, reading.docx_text(annex3_filled[0])) == []
 
 
-def test_pdf_holds_every_seed_label_in_order(annex3_filled: tuple[Path, Path], seed_labels: list[str]) -> None:
+def test_pdf_holds_every_seed_label_in_order(
+    annex3_filled: tuple[Path, Path], seed_labels: list[str]
+) -> None:
     assert reading.missing_in_order(seed_labels, reading.pdf_text(annex3_filled[1])) == []
 
 
@@ -79,7 +83,9 @@ def _expected_boxes(data: dict[str, Any]) -> dict[str, int]:
     return {"☑": checked, "☐": 43 - checked}
 
 
-def test_filled_boxes_follow_the_data(annex3_filled: tuple[Path, Path], annex3_example: dict[str, Any]) -> None:
+def test_filled_boxes_follow_the_data(
+    annex3_filled: tuple[Path, Path], annex3_example: dict[str, Any]
+) -> None:
     text = reading.docx_text(annex3_filled[0])
     expected = _expected_boxes(annex3_example)
     assert {box: text.count(box) for box in expected} == expected
@@ -103,7 +109,9 @@ def test_filled_formats_amounts_and_dates(annex3_filled: tuple[Path, Path]) -> N
     assert "2014年6月18日" in text and "2023年4月28日" in text
 
 
-def test_body_text_is_kept_in_paragraphs(annex3_filled: tuple[Path, Path], annex3_example: dict[str, Any]) -> None:
+def test_body_text_is_kept_in_paragraphs(
+    annex3_filled: tuple[Path, Path], annex3_example: dict[str, Any]
+) -> None:
     lines = reading.docx_text(annex3_filled[0]).split("\n")
     for paragraph in annex3_example["body"]["intro"].strip().split("\n"):
         assert paragraph in lines
@@ -138,7 +146,7 @@ def test_profile_table_merges(which: str, annex3_blank: Path, annex3_filled: tup
     assert grid[r][0] == grid[r][2] != grid[r][3] == grid[r][4]
     # The products block: one label cell over the 申报方向 row, the header row and every product row.
     block = rows_of("所选申报方向提供的主要服务或产品")
-    products = 6 if which == "blank" else 6
+    products = 6  # the blank shows the paper's six rows; the example has six products
     assert len(block) == 2 + products
     # 主要案例: one label over two rows per case.
     cases = rows_of("主要案例")
@@ -147,7 +155,9 @@ def test_profile_table_merges(which: str, annex3_blank: Path, annex3_filled: tup
 
 
 def test_pdf_fonts_are_embedded_and_cjk_extracts(annex3_filled: tuple[Path, Path]) -> None:
-    report = subprocess.run(["pdffonts", str(annex3_filled[1])], check=True, capture_output=True, text=True).stdout
+    report = subprocess.run(
+        ["pdffonts", str(annex3_filled[1])], check=True, capture_output=True, text=True
+    ).stdout
     rows = report.splitlines()[2:]
     assert rows, report
     for row in rows:
@@ -177,7 +187,10 @@ def test_page_numbers_sit_on_the_outer_side(annex3_filled: tuple[Path, Path]) ->
     """Odd pages right, even pages left: read the number's position with pdftotext -bbox."""
     pdf = annex3_filled[1]
     html = subprocess.run(
-        ["pdftotext", "-bbox", "-f", "2", "-l", "3", str(pdf), "-"], check=True, capture_output=True, text=True
+        ["pdftotext", "-bbox", "-f", "2", "-l", "3", str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     pages = html.split("<page ")[1:]
     positions = []

@@ -28,6 +28,8 @@ from formgen.fields import (
     Text,
 )
 
+from .regions import SichuanCity
+
 
 class Direction(enum.StrEnum):
     """申报方向: the five kinds of service provider (附件1 一、征集方向)."""
@@ -112,6 +114,13 @@ LEVELLED = frozenset(
 )
 
 
+class Region(FormModel):
+    """所在地: the 市（州） and 区（县、市） where the provider is registered (附件2's columns)."""
+
+    city: SichuanCity = Field(title="市（州）")
+    county: Text = Field(title="区（县、市）")
+
+
 class Contact(FormModel):
     """联系人 row pair of 基本情况表."""
 
@@ -180,11 +189,17 @@ class Profile(FormModel):
     nature_other: Text | None = Field(default=None, title="其他单位性质")
     established: dt.date = Field(title="注册成立时间")
     address: Text = Field(title="注册地址")
+    region: Region = Field(title="所在地", description="not printed on 附件3; the columns of 附件2 汇总表")
     registered_capital: Money = Field(title="注册资金（万元）")
     size: Size = Field(title="单位划型（大型、中型、小型）")
     contact: Contact = Field(title="联系人")
     employees: Count = Field(title="企业员工总数")
     team_size: Count = Field(title="技术改造服务团队人员数量")
+    cooperating_experts: Count | None = Field(
+        default=None,
+        title="合作专家数量",
+        description="附件1 二（四）: 拥有相关领域的合作专家不少于10人; the form has no cell for it",
+    )
     revenue: YearAmounts = Field(title="营业收入（万元）")
     served_enterprises: YearCounts = Field(title="技术改造服务企业数量")
     industries: list[Industry] = Field(title="主要服务行业（可多选）", min_length=1)
@@ -226,9 +241,7 @@ class Body(FormModel):
     case_studies: LongText = Field(title="案例实施数量及代表性案例简介")
     leaders: LongText = Field(title="主要负责人及核心团队成员主要履历")
     team: LongText = Field(title="单位技术或服务团队情况")
-    attachments: Annotated[list[Attachment], BlankRows(3)] = Field(
-        default_factory=list, title="其他附件材料"
-    )
+    attachments: Annotated[list[Attachment], BlankRows(3)] = Field(default_factory=list, title="其他附件材料")
 
 
 class Attachment(FormModel):
@@ -245,6 +258,9 @@ class ProviderReport(FormModel):
 
     directions: list[Direction] = Field(title="申报方向", min_length=1)
     recommender: Text = Field(title="推荐单位", description="申报单位所在地的市（州）经济和信息化局")
+    self_assessment: Annotated[LongText, MaxChars(200)] = Field(
+        title="服务能力自评（不超过200字）", description="printed in 附件2 汇总表, not on 附件3"
+    )
     profile: Profile = Field(title="基本情况表")
     pledge: Pledge = Field(title="申报单位真实性承诺")
     body: Body = Field(title="申请报告正文")

@@ -168,7 +168,11 @@ def _profile_table(doc: object) -> None:
         Cell("技术改造服务团队人员数量", style="TableLabel"),
         Cell(f"{{{{r {p}.team_size }}}}"),
     )
-    row(t, Cell("营业收入（万元）", span=3, style="TableLabel"), Cell("技术改造服务企业数量", span=2, style="TableLabel"))
+    row(
+        t,
+        Cell("营业收入（万元）", span=3, style="TableLabel"),
+        Cell("技术改造服务企业数量", span=2, style="TableLabel"),
+    )
     row(
         t,
         Cell("2021年", span=2, style="TableLabel"),
@@ -261,7 +265,11 @@ GUIDED_SECTIONS: tuple[tuple[str, str, str | None], ...] = (
         "body.intro",
     ),
     ("FormHeading2", "（二）申报单位核心竞争力介绍", None),
-    ("FormHeading3", "1.主要服务或产品的介绍（针对申报方向，包括但不限于所列举的要素方向及功能情况）。", None),
+    (
+        "FormHeading3",
+        "1.主要服务或产品的介绍（针对申报方向，包括但不限于所列举的要素方向及功能情况）。",
+        None,
+    ),
     ("FormBody", "（1）主要服务或产品介绍；", "body.services"),
     ("FormBody", "（2）核心竞争优势（包括但不限于与传统解决方案、与同行的对比分析）；", "body.advantages"),
     ("FormBody", "（3）主要服务或产品的技术指标。", "body.indicators"),
