@@ -34,6 +34,7 @@ bench: setup
 
 templates: setup
 	$(BIN)/python -m formgen.templates
+	$(BIN)/python -m formgen.rulebook > docs/rules.md
 
 clean:
 	rm -rf $(VENV) outputs/* .pytest_cache .mypy_cache .ruff_cache

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,14 +16,16 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from formgen import context, convert, docx_render
+from formgen import common_rules, context, convert, docx_render, xlsx_render
 from formgen.loading import load_file, parse
 from formgen.naming import safe_name
 from formgen.package import write_atomic
 from formgen.problems import Problem, from_validation_error
 from formgen.registry import Form, Packet, Registry, load_registry
+from formgen.rules import evaluate
 
 DEFAULT_OUT = Path("outputs")
+LOG = logging.getLogger("formgen")
 
 
 class InvalidDataError(Exception):
@@ -79,45 +82,65 @@ def schema(item_id: str) -> dict[str, Any]:
     return result
 
 
-def check(item_id: str, data: Any) -> Checked:
-    """Validate parsed `data` against the model of a form or packet."""
+def check(item_id: str, data: Any, *, strict: bool = False) -> Checked:
+    """Validate parsed `data` against the model of a form or packet, then the notice's rules.
+
+    A form also accepts the data of a packet that holds it (a bureau's packet for its
+    summary table); the form's own problems are reported when neither fits. With `strict`,
+    warnings count as errors.
+    """
     item = registry().item(item_id)
+    checked = _check_model(item, data, strict=strict)
+    if checked.instance is not None or not isinstance(item, Form):
+        return checked
+    for packet in registry().packets_with(item.id):
+        as_packet = _check_model(packet, data, strict=strict)
+        if as_packet.instance is not None:
+            return as_packet
+    return checked
+
+
+def _check_model(item: Form | Packet, data: Any, *, strict: bool) -> Checked:
+    """Validate against `item`'s model; if the data fits, run every rule that applies."""
     try:
         instance = item.model.model_validate(data)
     except ValidationError as exc:
         return Checked(item, None, from_validation_error(item.model, exc))
-    return Checked(item, instance)
+    rules = (*common_rules.RULES, *registry().notice_of(item.id).rules)
+    problems = evaluate(rules, item.model, instance, strict=strict)
+    return Checked(item, instance, problems)
 
 
-def check_file(item_id: str, path: Path) -> Checked:
+def check_file(item_id: str, path: Path, *, strict: bool = False) -> Checked:
     """Read the data file at `path` and validate it; parse errors raise `DataFileError`."""
     loaded = load_file(path)
-    checked = check(item_id, loaded.data)
+    checked = check(item_id, loaded.data, strict=strict)
     checked.encoding = loaded.encoding
     return checked
 
 
-def form_data(form_id: str, data: BaseModel | Path | Any) -> list[BaseModel]:
+def form_data(form_id: str, data: BaseModel | Path | Any, *, strict: bool = False) -> list[BaseModel]:
     """Return the data of each document of `form_id` that `data` makes.
 
     `data` is the form's own data (one document), or the data of a packet holding the form,
     from which the form's data is derived: a bureau's summary table from its submitters'
     applications, or one report per provider. Invalid data raises `InvalidDataError`
-    with the form's problems.
+    with the form's problems; warnings are logged to the ``formgen`` logger.
     """
     found = form(form_id)
     if isinstance(data, BaseModel):
         instance = data
     else:
-        raw = load_file(data).data if isinstance(data, Path) else data
-        checked = check(form_id, raw)
-        if checked.ok and checked.instance is not None:
-            return [checked.instance]
-        for packet in registry().packets_with(form_id):
-            as_packet = check(packet.id, raw)
-            if as_packet.ok and as_packet.instance is not None:
-                return packet_documents(packet.id, as_packet.instance, only=form_id)
-        raise InvalidDataError(form_id, checked.problems)
+        checked = (
+            check_file(form_id, data, strict=strict)
+            if isinstance(data, Path)
+            else check(form_id, data, strict=strict)
+        )
+        if not checked.ok or checked.instance is None:
+            raise InvalidDataError(form_id, checked.problems)
+        for problem in checked.problems:
+            LOG.warning("%s", problem)
+        instance = checked.instance
     if isinstance(instance, found.model):
         return [instance]
     for packet in registry().packets_with(form_id):
@@ -137,22 +160,23 @@ def packet_documents(packet_id: str, instance: BaseModel, *, only: str | None = 
     return documents
 
 
-def _render(found: Form, tree: context.Node) -> bytes:
-    if found.kind == "docx":
-        return docx_render.render(found.template, tree.children, title=found.title)
-    raise NotImplementedError(f"{found.id}: no renderer for {found.kind}")
+def _render(found: Form, instance: BaseModel | None) -> bytes:
+    """Render a form: blank when `instance` is None. Word forms go through the render context;
+    spreadsheets keep numbers as numbers and read the model directly."""
+    if found.kind == "xlsx":
+        return xlsx_render.render(found.template, found.model, instance, title=found.title)
+    tree = context.build(found.model, instance, blank=instance is None)
+    return docx_render.render(found.template, tree.children, title=found.title)
 
 
 def render_blank(form_id: str) -> bytes:
     """Return the bytes of the blank fillable form."""
-    found = form(form_id)
-    return _render(found, context.build(found.model, None, blank=True))
+    return _render(form(form_id), None)
 
 
 def render_filled(form_id: str, instance: BaseModel) -> bytes:
     """Return the bytes of the form filled from a valid `instance` of its model."""
-    found = form(form_id)
-    return _render(found, context.build(found.model, instance, blank=False))
+    return _render(form(form_id), instance)
 
 
 def blank(form_ids: Iterable[str], out_dir: Path = DEFAULT_OUT) -> list[Path]:
@@ -166,7 +190,12 @@ def blank(form_ids: Iterable[str], out_dir: Path = DEFAULT_OUT) -> list[Path]:
 
 
 def fill(
-    form_id: str, data: BaseModel | Path | Any, out_dir: Path = DEFAULT_OUT, *, pdf: bool = False
+    form_id: str,
+    data: BaseModel | Path | Any,
+    out_dir: Path = DEFAULT_OUT,
+    *,
+    pdf: bool = False,
+    strict: bool = False,
 ) -> list[Path]:
     """Write the form filled from `data` into `out_dir`, and its PDF when `pdf` is set.
 
@@ -175,7 +204,7 @@ def fill(
     `InvalidDataError` before anything is written.
     """
     found = form(form_id)
-    instances = form_data(form_id, data)
+    instances = form_data(form_id, data, strict=strict)
     contents = [render_filled(form_id, instance) for instance in instances]
     if len(contents) == 1:
         names = [found.file_name]

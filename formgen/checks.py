@@ -25,18 +25,22 @@ def uscc_check_character(first17: str) -> str:
     return _USCC_ALPHABET[(31 - total % 31) % 31]
 
 
-def check_credit_code(code: str) -> None:
-    """Check a 统一社会信用代码 (unified social credit code, GB 32100-2015).
+def check_credit_code_format(code: str) -> None:
+    """Check the length and alphabet of a 统一社会信用代码 (GB 32100-2015).
 
-    The alphabet and the weighted check character are the standard's own. Leading letters
-    (registration authorities such as N or Y) are legal, so the check is written here rather
-    than delegated to a library that rejects them.
+    Leading letters (registration authorities such as N or Y) are legal, so the check is
+    written here rather than delegated to a library that rejects them.
     """
     if not _USCC_RE.match(code):
         raise ValueError(
             "统一社会信用代码应为18位数字或大写字母（不含I、O、S、V、Z）"
             " / a unified social credit code is 18 digits or capital letters (no I, O, S, V, Z)"
         )
+
+
+def check_credit_code(code: str) -> None:
+    """Check a 统一社会信用代码: its format, then its weighted check character."""
+    check_credit_code_format(code)
     expected = uscc_check_character(code[:17])
     if code[17] != expected:
         raise ValueError(
@@ -64,3 +68,44 @@ def check_email(address: str) -> None:
     """Check the shape of an e-mail address."""
     if not _EMAIL_RE.match(address):
         raise ValueError("电子邮箱格式不正确 / not a valid e-mail address")
+
+
+# GB 11714-1997: eight digits or capital letters, then a check digit or X (often written after a hyphen).
+_ORG_CODE_RE = re.compile(r"^([0-9A-Z]{8})-?([0-9X])$")
+_ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def org_code_check_character(first8: str) -> str:
+    """Return the GB 11714 check character for the first eight characters of an organisation code."""
+    total = sum(int(ch, 36) * w for ch, w in zip(first8, _ORG_CODE_WEIGHTS, strict=True))
+    remainder = 11 - total % 11
+    return "0" if remainder == 11 else "X" if remainder == 10 else str(remainder)
+
+
+def check_org_code(code: str) -> None:
+    """Check a 组织机构代码 (organisation code, GB 11714-1997): 8 characters and a check character."""
+    match = _ORG_CODE_RE.match(code)
+    if not match:
+        raise ValueError(
+            "组织机构代码应为8位数字或大写字母加1位校验码（如12345678-8）"
+            " / an organisation code is 8 digits or capital letters and a check character (12345678-8)"
+        )
+    expected = org_code_check_character(match.group(1))
+    if match.group(2) != expected:
+        raise ValueError(
+            f"组织机构代码校验码应为 {expected}，请核对"
+            f" / the check character of this organisation code should be {expected}; please check it"
+        )
+
+
+def check_org_or_credit_code(code: str) -> None:
+    """Check a 组织机构代码/三证合一码: an 18-character credit code or a 9-character organisation code."""
+    if len(code) == 18:
+        check_credit_code(code)
+    elif len(code.replace("-", "")) == 9:
+        check_org_code(code)
+    else:
+        raise ValueError(
+            "应为18位统一社会信用代码（三证合一码）或9位组织机构代码"
+            " / an 18-character unified social credit code or a 9-character organisation code"
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import tempfile
 import traceback
@@ -14,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from formgen import api
+from formgen import api, rulebook
 from formgen.api import InvalidDataError
 from formgen.convert import ConversionError
 from formgen.loading import DataFileError, UnreadableFileError
@@ -27,10 +28,12 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console()
-err = Console(stderr=True)
+# Piped output (logs, CI, scripts) is not cut to 80 columns: paths and messages stay whole.
+out = Console(width=None if sys.stdout.isatty() else 200)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
 
 OutOption = Annotated[Path, typer.Option("--out", help="Output folder.")]
+StrictOption = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
 T = TypeVar("T")
 
 EXIT_INVALID = 1
@@ -70,7 +73,7 @@ def _run(action: Callable[[], T]) -> T:
 
 
 def _print_problems(problems: Sequence[Problem]) -> None:
-    table = Table("级别 severity", "表单项 label", "数据路径 path", "说明 message", show_lines=False)
+    table = Table("级别 severity", "表单项 label", "数据路径 path", "说明 message", show_lines=True)
     for p in problems:
         colour = "red" if p.severity == "error" else "yellow"
         table.add_row(
@@ -120,12 +123,13 @@ def schema(form_id: Annotated[str, typer.Argument(help="A form id.")]) -> None:
 
 @app.command()
 def validate(
-    form_id: Annotated[str, typer.Argument(help="A form id.")],
+    form_id: Annotated[str, typer.Argument(help="A form or packet id.")],
     data: Annotated[Path, typer.Argument(help="Data file: YAML or JSON.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print problems as JSON.")] = False,
+    strict: StrictOption = False,
 ) -> None:
     """Check a data file; print errors and warnings with field paths."""
-    checked = _run(lambda: api.check_file(form_id, data))
+    checked = _run(lambda: api.check_file(form_id, data, strict=strict))
     if as_json:
         sys.stdout.write(
             json.dumps([p.as_dict() for p in checked.problems], ensure_ascii=False, indent=2) + "\n"
@@ -144,10 +148,32 @@ def fill(
     data: Annotated[Path, typer.Argument(help="Data file: YAML or JSON.")],
     out_dir: OutOption = api.DEFAULT_OUT,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write <form-id>.pdf.")] = False,
+    strict: StrictOption = False,
 ) -> None:
     """Write one filled form into --out, and with --pdf its PDF."""
-    for path in _run(lambda: api.fill(form_id, data, out_dir, pdf=pdf)):
+    for path in _run(lambda: api.fill(form_id, data, out_dir, pdf=pdf, strict=strict)):
         out.print(str(path))
+
+
+@app.command()
+def rules(
+    notice_id: Annotated[str | None, typer.Argument(help="A notice id; all notices when left out.")] = None,
+    as_markdown: Annotated[bool, typer.Option("--markdown", help="Print Markdown (docs/rules.md).")] = False,
+) -> None:
+    """List every rule: id, severity, and the notice sentence it comes from."""
+    if notice_id is not None and notice_id not in api.registry().notices:
+        err.print(f"[red]未知的通知 / unknown notice: {notice_id}[/red]")
+        raise typer.Exit(EXIT_USAGE)
+    if as_markdown:
+        sys.stdout.write(rulebook.markdown(notice_id))
+        return
+    for heading, title, found in rulebook.rules_by_notice(notice_id):
+        table = Table(
+            "id", "级别 severity", "规则 rule", "出处 source", title=f"{heading}  {title}", show_lines=True
+        )
+        for rule in found:
+            table.add_row(rule.id, rule.severity, f"{rule.zh}\n{rule.en}", rule.source)
+        out.print(table)
 
 
 @app.command()
@@ -159,6 +185,16 @@ def demo(out_dir: OutOption = api.DEFAULT_OUT) -> None:
         out.print(str(path))
 
 
+class _WarningsToConsole(logging.Handler):
+    """Prints the library's warnings (rules of severity warning) in yellow on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        err.print(f"[yellow]警告 / warning: {record.getMessage()}[/yellow]", highlight=False)
+
+
 def main() -> None:
     """Console-script entry point."""
+    logger = logging.getLogger("formgen")
+    logger.addHandler(_WarningsToConsole(logging.WARNING))
+    logger.propagate = False
     app()

@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import types
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Any, get_args, get_origin
 
 from markupsafe import Markup
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from formgen import locale, wordml
-from formgen.fields import BlankRows, KeyedBy, Paragraphs, Prompt
+from formgen.fields import BlankRows, KeyedBy, Measure, Paragraphs, Prompt, unwrap
 
 BODY_STYLE = "FormBody"
 
@@ -89,6 +88,14 @@ class CountLeaf(Leaf):
     @property
     def text(self) -> str:
         return "" if self.value is None else locale.count(self.value)
+
+
+class QuantityLeaf(Leaf):
+    """A measured quantity (12.5 兆瓦), printed without trailing zeros."""
+
+    @property
+    def text(self) -> str:
+        return "" if self.value is None else locale.quantity(self.value)
 
 
 class DateLeaf(Leaf):
@@ -237,23 +244,6 @@ def build(model: type[BaseModel], instance: BaseModel | None, *, blank: bool) ->
     return _group(state, "", model, None if blank else instance)
 
 
-def _unwrap(annotation: Any) -> tuple[Any, list[Any]]:
-    """Strip `X | None` and `Annotated[X, ...]`; return X and the metadata found on the way."""
-    metadata: list[Any] = []
-    while True:
-        origin = get_origin(annotation)
-        if origin is Annotated:
-            annotation, *extra = get_args(annotation)
-            metadata.extend(extra)
-        elif origin in (Union, types.UnionType):
-            args = [a for a in get_args(annotation) if a is not type(None)]
-            if len(args) != 1:
-                return annotation, metadata
-            annotation = args[0]
-        else:
-            return annotation, metadata
-
-
 def _marker(metadata: list[Any], kind: type[Any]) -> Any:
     return next((m for m in metadata if isinstance(m, kind)), None)
 
@@ -264,11 +254,18 @@ def _group(state: RenderState, path: str, model: type[BaseModel], instance: Base
         child_path = f"{path}.{name}" if path else name
         value = getattr(instance, name) if instance is not None else None
         node.children[name] = _field(state, child_path, info, value)
+    # Derived values (a total of stages) are computed fields: the template shows them, the
+    # data never types them; a blank form shows a control where the reader writes them.
+    for name, computed in model.model_computed_fields.items():
+        child_path = f"{path}.{name}" if path else name
+        value = getattr(instance, name) if instance is not None else None
+        info = FieldInfo(annotation=computed.return_type, title=computed.title)
+        node.children[name] = _field(state, child_path, info, value)
     return node
 
 
 def _field(state: RenderState, path: str, info: FieldInfo, value: Any) -> Any:
-    annotation, inner_metadata = _unwrap(info.annotation)
+    annotation, inner_metadata = unwrap(info.annotation)
     metadata = [*info.metadata, *inner_metadata]
     title = info.title or path.rsplit(".", 1)[-1]
     prompt_marker = _marker(metadata, Prompt)
@@ -276,7 +273,7 @@ def _field(state: RenderState, path: str, info: FieldInfo, value: Any) -> Any:
 
     if origin is list:
         (item,) = get_args(annotation)
-        item, _ = _unwrap(item)
+        item, _ = unwrap(item)
         if isinstance(item, type) and issubclass(item, enum.Enum):
             return ChoiceNode(state, path, title, list(item), list(value or []))
         if isinstance(item, type) and issubclass(item, BaseModel):
@@ -308,6 +305,8 @@ def _field(state: RenderState, path: str, info: FieldInfo, value: Any) -> Any:
         if issubclass(annotation, dt.date):
             return DateLeaf(state, path, title, prompt or "请选择日期", value)
         if issubclass(annotation, Decimal):
+            if _marker(metadata, Measure):
+                return QuantityLeaf(state, path, title, prompt or f"请填写{title}", value)
             return AmountLeaf(state, path, title, prompt or f"请填写{title}", value)
         if issubclass(annotation, int):
             return CountLeaf(state, path, title, prompt or f"请填写{title}", value)
@@ -318,7 +317,7 @@ def _field(state: RenderState, path: str, info: FieldInfo, value: Any) -> Any:
 
 
 def _keyed(state: RenderState, path: str, item: type[BaseModel], key: str, values: list[BaseModel]) -> Keyed:
-    key_type, _ = _unwrap(item.model_fields[key].annotation)
+    key_type, _ = unwrap(item.model_fields[key].annotation)
     present = {getattr(v, key).value: v for v in values}
     items: dict[str, Node] = {}
     for option in key_type:

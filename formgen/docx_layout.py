@@ -57,7 +57,8 @@ class StyleSpec:
 
 
 STYLES: dict[str, StyleSpec] = {
-    "FormBody": StyleSpec(FANGSONG, 16, first_indent_chars=2),
+    # Flush left, not justified: LibreOffice 7.4 drops a 、or ， that ends a justified CJK line.
+    "FormBody": StyleSpec(FANGSONG, 16, align="left", first_indent_chars=2),
     "FormPlain": StyleSpec(FANGSONG, 16, align="left"),
     "FormTitle": StyleSpec(XIAOBIAOSONG, 22, align="center", exact_line=False, space_after=16),
     "FormHeading1": StyleSpec(HEITI, 16, first_indent_chars=2, keep_next=True),
@@ -69,6 +70,7 @@ STYLES: dict[str, StyleSpec] = {
     "CoverFoot": StyleSpec(KAITI, 16, align="center", exact_line=False, space_after=6),
     "TableText": StyleSpec(FANGSONG, 12, align="left", exact_line=False),
     "TableLabel": StyleSpec(FANGSONG, 12, align="center", exact_line=False),
+    "TableHeading": StyleSpec(HEITI, 12, align="left", exact_line=False, keep_next=True),
     "PageNumber": StyleSpec(SONG, 14, align="right", exact_line=False),
 }
 
@@ -125,6 +127,12 @@ def new_document(*, landscape: bool = False) -> Any:
     lang_el.set(qn("w:val"), "en-US")
     lang_el.set(qn("w:eastAsia"), "zh-CN")
     lang.append(lang_el)
+    # Measured with LibreOffice 7.4: in a justified paragraph it drops a 、 or ， that falls at
+    # the end of a line, unless overflowPunct is stated; stated "on" (Word's own default, so
+    # Word is unchanged), LibreOffice carries the mark to the next line with the character before.
+    overflow = OxmlElement("w:overflowPunct")
+    overflow.set(qn("w:val"), "1")
+    normal.element.get_or_add_pPr().append(overflow)
     for style_id, spec in STYLES.items():
         _define_style(document, style_id, spec)
 

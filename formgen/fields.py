@@ -7,10 +7,11 @@ A notice's model says *what* a field is (a single line of text, paragraphs, an a
 
 from __future__ import annotations
 
+import types
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, GetCoreSchemaHandler, StringConstraints
 from pydantic_core import PydanticCustomError, core_schema
@@ -24,6 +25,32 @@ class FormModel(BaseModel):
 
     # Numbers typed where text is meant (a mobile number unquoted in YAML) are read as text.
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, coerce_numbers_to_str=True)
+
+
+def unwrap(annotation: Any) -> tuple[Any, list[Any]]:
+    """Strip `X | None` and `Annotated[X, ...]`; return X and the metadata found on the way."""
+    metadata: list[Any] = []
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation, *extra = get_args(annotation)
+            metadata.extend(extra)
+        elif origin in (Union, types.UnionType):
+            args = [a for a in get_args(annotation) if a is not type(None)]
+            if len(args) != 1:
+                return annotation, metadata
+            annotation = args[0]
+        else:
+            return annotation, metadata
+
+
+def list_item(annotation: Any) -> Any | None:
+    """The item type of a `list[X]` annotation (optional and annotated forms included), else None."""
+    bare, _ = unwrap(annotation)
+    if get_origin(bare) is list:
+        item, _ = unwrap(get_args(bare)[0])
+        return item
+    return None
 
 
 @dataclass(frozen=True)
@@ -99,7 +126,8 @@ def _reject_controls(value: str, *, multiline: bool) -> str:
                 "第{position}个字符是不成对的代理项 U+{code:04X} / character {position} is an unpaired surrogate",
                 {"position": index, "code": code},
             )
-        if ch not in allowed and unicodedata.category(ch) == "Cc":
+        # U+FFFE and U+FFFF are not characters at all, and XML cannot hold them.
+        if ch not in allowed and (unicodedata.category(ch) == "Cc" or code in (0xFFFE, 0xFFFF)):
             raise PydanticCustomError(
                 "control_character",
                 "第{position}个字符是控制字符 U+{code:04X} / character {position} is a control character",
@@ -143,10 +171,20 @@ Money = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2), Unit("�
 Count = Annotated[int, Field(ge=0, strict=False)]
 """A whole number of things or people, not negative."""
 
+
+@dataclass(frozen=True)
+class CreditCodeField:
+    """Marker: the field holds a 统一社会信用代码, whose check character a common rule verifies."""
+
+
 CreditCode = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_upper=True), _wrap(checks.check_credit_code)
+    str,
+    StringConstraints(strip_whitespace=True, to_upper=True),
+    _wrap(checks.check_credit_code_format),
+    CreditCodeField(),
 ]
-"""统一社会信用代码 (GB 32100-2015)."""
+"""统一社会信用代码 (GB 32100-2015): length and alphabet here; a wrong check character is a
+warning (`formgen.common_rules`), since some legal early codes fail it."""
 
 Mobile = Annotated[str, StringConstraints(strip_whitespace=True), _wrap(checks.check_mobile)]
 """An 11-digit mobile number."""
@@ -156,3 +194,40 @@ Phone = Annotated[str, StringConstraints(strip_whitespace=True), _wrap(checks.ch
 
 Email = Annotated[str, StringConstraints(strip_whitespace=True), _wrap(checks.check_email)]
 """An e-mail address."""
+
+OrgOrCreditCode = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True), _wrap(checks.check_org_or_credit_code)
+]
+"""组织机构代码/三证合一码: an 18-character 统一社会信用代码 or a 9-character 组织机构代码 (GB 11714)."""
+
+
+@dataclass(frozen=True)
+class Measure:
+    """Marker: a quantity printed as measured (12.5, 3), not as money with two decimals."""
+
+
+Quantity = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=4), Measure()]
+"""A measured quantity in the unit its label names (兆瓦, 吨标准煤), not negative."""
+
+
+ATTACHMENT_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff")
+
+
+def _attachment_suffix(value: str) -> str:
+    if not value.lower().endswith(ATTACHMENT_SUFFIXES):
+        raise PydanticCustomError(
+            "attachment_kind",
+            "附件应为PDF或JPG/PNG/TIFF扫描件 / an attachment must be a PDF or a JPG/PNG/TIFF scan",
+        )
+    return value
+
+
+class AttachmentFile(FormModel):
+    """A document the submitter supplies as it is: a scanned licence, a certificate.
+
+    `file` is a PDF or a JPG/PNG/TIFF scan; a relative path is read from the data file's
+    folder. A packet places it after its documents, each scan on an A4 page of its own.
+    """
+
+    title: Text = Field(title="材料名称")
+    file: Annotated[Text, AfterValidator(_attachment_suffix)] = Field(title="文件")

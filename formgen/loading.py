@@ -2,6 +2,14 @@
 
 A file that does not parse is reported with its line and column; a file in GB18030/GBK is
 read as such and said to be so, never garbled.
+
+A list too long to type in YAML, such as an enterprise's equipment, may be named as a
+spreadsheet with the ``!table`` tag, relative to the data file::
+
+    equipment: !table equipment.xlsx      # or equipment.csv; see formgen.tabular
+
+The tag becomes the sheet's rows, keyed by its header row; the form's row model matches
+headers to its field titles (`formgen.tabular.TableRow`).
 """
 
 from __future__ import annotations
@@ -13,13 +21,10 @@ from typing import Any
 
 import yaml
 
+from formgen import tabular
+from formgen.textfile import DataFileError, UnreadableFileError, decode
 
-class DataFileError(Exception):
-    """The data file cannot be read or parsed."""
-
-
-class UnreadableFileError(DataFileError):
-    """The file cannot be opened at all (missing, a folder, no permission)."""
+__all__ = ["DataFileError", "LoadedData", "UnreadableFileError", "decode", "load_file", "parse"]
 
 
 @dataclass(frozen=True)
@@ -28,21 +33,6 @@ class LoadedData:
 
     data: Any
     encoding: str
-
-
-def decode(raw: bytes, name: str) -> tuple[str, str]:
-    """Return the text of `raw` and its encoding: UTF-8 (with or without BOM), else GB18030."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8"), "utf-8-sig"
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as utf8_error:
-        try:
-            return raw.decode("gb18030"), "gb18030"
-        except UnicodeDecodeError:
-            raise DataFileError(
-                f"{name}: 既不是UTF-8也不是GB18030编码 / neither UTF-8 nor GB18030 (byte {utf8_error.start})"
-            ) from None
 
 
 def parse(text: str, name: str) -> Any:
@@ -54,14 +44,32 @@ def parse(text: str, name: str) -> Any:
             raise DataFileError(
                 f"{name}:{exc.lineno}:{exc.colno}: JSON格式错误 / invalid JSON: {exc.msg}"
             ) from None
+    loader = _Loader(text)
+    loader.base = Path(name).parent
     try:
-        return yaml.safe_load(text)
+        return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
         raise DataFileError(f"{where}: YAML格式错误 / invalid YAML: {exc.problem or exc}") from None
     except yaml.YAMLError as exc:
         raise DataFileError(f"{name}: YAML格式错误 / invalid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML's safe loader, plus ``!table FILE``: rows of a CSV/XLSX file beside the data file."""
+
+    base = Path()
+
+
+def _table(loader: _Loader, node: yaml.Node) -> list[dict[str, Any]]:
+    name = loader.construct_scalar(node)  # type: ignore[arg-type]
+    return tabular.read_table(loader.base / str(name))
+
+
+_Loader.add_constructor("!table", _table)
 
 
 def load_file(path: Path) -> LoadedData:

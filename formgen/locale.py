@@ -22,6 +22,11 @@ def count(value: int) -> str:
     return format_decimal(value, format="0" if abs(value) < 10000 else "#,##0", locale=LOCALE)
 
 
+def quantity(value: Decimal) -> str:
+    """Format a measured quantity without trailing zeros, grouped from 10,000: 12.5, 3, 12,000."""
+    return format_decimal(value, format="0.####" if abs(value) < 10000 else "#,##0.####", locale=LOCALE)
+
+
 def date(value: dt.date) -> str:
     """Format a date as 2023年4月14日."""
     return format_date(value, format="long", locale=LOCALE)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -25,8 +26,16 @@ def fixed_time() -> dt.datetime:
     return dt.datetime(2000, 1, 1)
 
 
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
 def normalize_zip(data: bytes) -> bytes:
-    """Rewrite a ZIP package with fixed entry times, keeping entry order and content."""
+    """Rewrite a ZIP package with fixed entry times, keeping entry order and content.
+
+    The document's modification time is set to `fixed_time` too: some writers (openpyxl)
+    stamp the current time on save whatever the properties say.
+    """
+    stamp = fixed_time().strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
@@ -34,7 +43,10 @@ def normalize_zip(data: bytes) -> bytes:
             entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", content)
+            target.writestr(entry, content)
     return out.getvalue()
 
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import difflib
 import enum
-import types
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Literal
 
 from pydantic import BaseModel, ValidationError
+
+from formgen.fields import list_item, unwrap
 
 Severity = Literal["error", "warning"]
 
@@ -27,6 +29,8 @@ class Problem:
     label: str
     message_zh: str
     message_en: str
+    rule: str = ""
+    """The id of the notice's rule broken, empty for type and format errors."""
 
     def as_dict(self) -> dict[str, str]:
         """The problem as plain data, for JSON output."""
@@ -36,6 +40,8 @@ class Problem:
         where = f"{self.label} ({self.path})" if self.path else self.label
         return f"{where}: {self.message_zh} / {self.message_en}"
 
+
+_SCHEMA_TAG = re.compile(r"^[a-z][\w-]*\[.*\]$")
 
 # pydantic's error types, in the words of the form.
 _MESSAGES: dict[str, tuple[str, str]] = {
@@ -75,16 +81,7 @@ def _field_type(model: type[BaseModel] | None, name: str | int) -> tuple[str, ty
     if model is None or not isinstance(name, str) or name not in model.model_fields:
         return str(name), None
     info = model.model_fields[name]
-    annotation = info.annotation
-    inner: Any = annotation
-    while True:
-        origin = get_origin(inner)
-        if origin in (Union, types.UnionType):
-            inner = next((a for a in get_args(inner) if a is not type(None)), inner)
-        elif origin is list:
-            inner = get_args(inner)[0]
-        else:
-            break
+    inner = list_item(info.annotation) or unwrap(info.annotation)[0]
     nested = inner if isinstance(inner, type) and issubclass(inner, BaseModel) else None
     return info.title or name, nested
 
@@ -119,18 +116,33 @@ def from_validation_error(model: type[BaseModel], error: ValidationError) -> lis
     """Translate a pydantic `ValidationError` into problems naming the form's labels."""
     problems: list[Problem] = []
     for item in error.errors(include_url=False):
-        loc = [p for p in item["loc"] if not (isinstance(p, str) and "[" in p)]
-        # Tagged unions and function validators add location parts that are not fields.
+        # Unions and function validators add location parts that are not data keys
+        # ("function-after[validate(), str]"); they are left out of the path.
+        loc = [p for p in item["loc"] if not (isinstance(p, str) and _SCHEMA_TAG.match(p))]
         path, label = label_path(model, loc)
         kind = item["type"]
         ctx = {k: (v.value if isinstance(v, enum.Enum) else v) for k, v in (item.get("ctx") or {}).items()}
         if kind == "extra_forbidden":
             parent = _parent_model(model, loc[:-1])
             known = list(parent.model_fields) if parent else []
-            close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+            close = difflib.get_close_matches(str(item["loc"][-1]), known, n=1)
             hint_zh = f"，是否应为 {close[0]}？" if close else ""
             hint_en = f"; did you mean {close[0]}?" if close else ""
             zh, en = f"未知字段{hint_zh}", f"unknown field{hint_en}"
+        elif kind == "string_unicode" and isinstance(item.get("input"), str):
+            # pydantic refuses such text before any validator sees it; find the position here.
+            text = str(item["input"])
+            position = next((i for i, ch in enumerate(text, 1) if 0xD800 <= ord(ch) <= 0xDFFF), 0)
+            zh = (
+                f"第{position}个字符是不成对的代理项 U+{ord(text[position - 1]):04X}"
+                if position
+                else "含无效字符"
+            )
+            en = (
+                f"character {position} is an unpaired surrogate"
+                if position
+                else "contains an invalid character"
+            )
         elif kind in _MESSAGES:
             zh_t, en_t = _MESSAGES[kind]
             zh, en = zh_t.format(**ctx), en_t.format(**ctx)

@@ -13,9 +13,14 @@ from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    from formgen.fields import AttachmentFile
+
+from formgen.rules import Rule
 
 ENTRY_POINT_GROUP = "formgen.notices"
 
@@ -56,6 +61,9 @@ class PacketPart:
 
     form_id: str
     derive: Callable[[Any], BaseModel | Sequence[BaseModel]]
+    name_of: Callable[[Any], str] | None = None
+    """The submitter of one derived document (a provider's name on its report), for the
+    packet PDF's bookmarks and contents page; None when the document is the packet's own."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,10 @@ class Packet:
     parts: tuple[PacketPart, ...]
     name_of: Callable[[Any], str]
     """The submitter's name in the packet's data, for folder names and PDF metadata."""
+    attachments_of: Callable[[Any], Sequence[AttachmentFile]] | None = None
+    """The documents the submitter supplies (scans, certificates), placed after the forms."""
+    contents: bool = False
+    """A bureau's packet opens with a contents page: each document and its pages."""
 
     @property
     def form_ids(self) -> tuple[str, ...]:
@@ -88,6 +100,8 @@ class Notice:
     date: dt.date
     forms: tuple[Form, ...]
     packets: tuple[Packet, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    """The notice's rulebook (see formgen.rules)."""
 
 
 @dataclass

@@ -9,6 +9,8 @@ import pytest
 import yaml
 
 import formgen
+from formgen import convert
+from tests.documents import Made
 
 ANNEX3 = "sichuan-2023-110.annex3"
 
@@ -37,3 +39,38 @@ def annex3_filled(
     """The filled example as DOCX and PDF (through LibreOffice)."""
     docx, pdf = formgen.fill(ANNEX3, annex3_example, tmp_path_factory.mktemp("filled"), pdf=True)
     return docx, pdf
+
+
+CHONGQING_FORMS = ("chongqing-2023-1.notice", "chongqing-2023-1.annex2")
+
+
+@pytest.fixture(scope="session")
+def chongqing_docs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Made]:
+    """Chongqing's notice and 附件2, blank and filled, their four PDFs made by one LibreOffice call."""
+    return _made(CHONGQING_FORMS, tmp_path_factory.mktemp("chongqing"))
+
+
+def _made(form_ids: tuple[str, ...], folder: Path) -> dict[str, Made]:
+    """Each form blank and filled from its example, and all their PDFs from one LibreOffice call."""
+    blanks = formgen.blank(form_ids, folder)
+    filled = [folder / f"{form_id}.filled.docx" for form_id in form_ids]
+    for form_id, target in zip(form_ids, filled, strict=True):
+        target.write_bytes(_filled_bytes(form_id))
+    pdfs = convert.to_pdf([*blanks, *filled], folder)
+    n = len(form_ids)
+    return {form_id: Made(blanks[i], filled[i], pdfs[i], pdfs[n + i]) for i, form_id in enumerate(form_ids)}
+
+
+def _filled_bytes(form_id: str) -> bytes:
+    checked = formgen.check(form_id, example_data(form_id))
+    assert checked.ok and checked.instance is not None, checked.problems
+    return formgen.render_filled(form_id, checked.instance)
+
+
+SICHUAN_TEXTS = ("sichuan-2023-110.notice", "sichuan-2023-110.annex1", "sichuan-2023-110.annex4")
+
+
+@pytest.fixture(scope="session")
+def sichuan_texts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Made]:
+    """The notice, 附件1 and 附件4, blank and filled, their six PDFs made by one LibreOffice call."""
+    return _made(SICHUAN_TEXTS, tmp_path_factory.mktemp("sichuan-texts"))

@@ -61,6 +61,12 @@ def missing_in_order(labels: list[str], text: str) -> list[str]:
     return missing
 
 
+def missing_anywhere(labels: list[str], text: str) -> list[str]:
+    """Labels not found anywhere in `text` (for PDFs whose content order is not reading order)."""
+    flat = squeeze(text)
+    return [label for label in labels if label not in flat]
+
+
 def document_xml(path: Path) -> etree._Element:
     """The parsed word/document.xml of a DOCX."""
     with zipfile.ZipFile(path) as package:
@@ -169,3 +175,16 @@ def cell_texts(table: etree._Element) -> dict[int, str]:
             texts[ids[r][column]] = texts.get(ids[r][column], "") + text
             column += span
     return texts
+
+
+def xlsx_text(path: Path) -> str:
+    """The text of a workbook's first sheet, row by row, merged cells once (as a reader sees it)."""
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(path).worksheets[0]
+    lines = []
+    for row in sheet.iter_rows(values_only=True):
+        cells = [str(v) for v in row if v is not None]
+        if cells:
+            lines.append(" ".join(cells))
+    return "\n".join(lines)

@@ -6,31 +6,106 @@ This package registers the notice with formgen through the ``formgen.notices`` e
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from importlib.resources import files
+from pathlib import Path
+from typing import Literal
 
-from formgen.registry import Form, Notice
+from pydantic import BaseModel
 
-from . import annex3, annex3_layout
+from formgen.registry import Form, Notice, Packet, PacketPart
 
-_TEMPLATES = files("form_templates") / "sichuan-2023-110"
+from . import (
+    annex1,
+    annex1_layout,
+    annex2,
+    annex2_layout,
+    annex3,
+    annex3_layout,
+    annex4,
+    annex4_layout,
+    annex5,
+    annex5_layout,
+    notice,
+    notice_layout,
+    packets,
+    rules,
+)
+
+NOTICE_ID = "sichuan-2023-110"
+_TEMPLATES = files("form_templates") / NOTICE_ID
 _EXAMPLES = files(__name__) / "examples"
 
+
+def _form(
+    name: str,
+    label: str,
+    title: str,
+    kind: Literal["docx", "xlsx"],
+    model: type[BaseModel],
+    layout: Callable[[Path], None],
+    example: str | None = None,
+) -> Form:
+    """A form of this notice: template `<name>.<kind>`, example `<example or name>.yaml`."""
+    return Form(
+        id=f"{NOTICE_ID}.{name}",
+        label=label,
+        title=title,
+        kind=kind,
+        model=model,
+        template=_TEMPLATES / f"{name}.{kind}",
+        example=_EXAMPLES / f"{example or name}.yaml",
+        layout=layout,
+    )
+
+
+FORMS = (
+    _form("notice", "", notice_layout.TITLE, "docx", notice.NoticeText, notice_layout.build),
+    _form("annex1", "附件1", annex1_layout.TITLE, "docx", annex1.ProviderGuide, annex1_layout.build),
+    _form(
+        "annex2", "附件2", annex2_layout.TITLE, "xlsx", annex2.ProviderSummary, annex2_layout.build, "city"
+    ),
+    _form("annex3", "附件3", annex3_layout.TITLE, "docx", annex3.ProviderReport, annex3_layout.build),
+    _form("annex4", "附件4", annex4_layout.TITLE, "docx", annex4.DiagnosisMaterials, annex4_layout.build),
+    _form(
+        "annex5", "附件5", annex5_layout.TITLE, "xlsx", annex5.EnterpriseTable, annex5_layout.build, "city"
+    ),
+)
+
+PACKETS = (
+    Packet(
+        id=f"{NOTICE_ID}.provider",
+        title="技术改造综合服务商申请材料",
+        submitter="服务商",
+        model=packets.ProviderPacket,
+        example=_EXAMPLES / "provider.yaml",
+        parts=(PacketPart(f"{NOTICE_ID}.annex3", lambda p: p.report),),
+        name_of=lambda p: p.report.profile.unit_name,
+        attachments_of=lambda p: p.attachments,
+    ),
+    Packet(
+        id=f"{NOTICE_ID}.city",
+        title="市（州）推荐材料",
+        submitter="市（州）经济和信息化局",
+        model=packets.CityPacket,
+        example=_EXAMPLES / "city.yaml",
+        parts=(
+            PacketPart(f"{NOTICE_ID}.annex2", lambda p: p.provider_summary()),
+            PacketPart(f"{NOTICE_ID}.annex5", lambda p: p.enterprise_table()),
+            PacketPart(f"{NOTICE_ID}.annex3", lambda p: p.providers, lambda r: r.profile.unit_name),
+        ),
+        name_of=lambda p: p.bureau.name,
+        contents=True,
+    ),
+)
+
 NOTICE = Notice(
-    id="sichuan-2023-110",
+    id=NOTICE_ID,
     title="关于组织开展工业企业技术改造综合服务工作的通知",
     issuer="四川省经济和信息化厅办公室",
     doc_number="川经信办函〔2023〕110号",
     date=dt.date(2023, 4, 14),
-    forms=(
-        Form(
-            id="sichuan-2023-110.annex3",
-            label="附件3",
-            title=annex3_layout.TITLE,
-            kind="docx",
-            model=annex3.ProviderReport,
-            template=_TEMPLATES / "annex3.docx",
-            example=_EXAMPLES / "annex3.yaml",
-            layout=annex3_layout.build,
-        ),
-    ),
+    forms=FORMS,
+    packets=PACKETS,
+    rules=rules.RULES,
 )

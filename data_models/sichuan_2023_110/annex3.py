@@ -114,6 +114,13 @@ LEVELLED = frozenset(
 )
 
 
+class Registration(enum.StrEnum):
+    """Who may apply (附件1 二（一）): which of the two kinds of legal person the provider is."""
+
+    INDEPENDENT = "在省内依法登记注册和纳税、具有独立法人资格"
+    BRANCH = "央属、省属及其他大型企业集团在川依法纳税的非独立法人"
+
+
 class Region(FormModel):
     """所在地: the 市（州） and 区（县、市） where the provider is registered (附件2's columns)."""
 
@@ -164,7 +171,7 @@ class Qualification(FormModel):
     """One ticked item of 已获资质认证情况."""
 
     kind: QualificationKind = Field(title="资质名称")
-    detail: Text | None = Field(
+    detail: Annotated[Text | None, Prompt("级别")] = Field(
         default=None,
         title="级别或说明",
         description="甲/乙/一/二… for items the form prints with 级; 国家级/省级 for 绿色制造; the text for 其他",
@@ -190,6 +197,7 @@ class Profile(FormModel):
     established: dt.date = Field(title="注册成立时间")
     address: Text = Field(title="注册地址")
     region: Region = Field(title="所在地", description="not printed on 附件3; the columns of 附件2 汇总表")
+    registration: Registration = Field(title="申报主体资格", description="附件1 二（一）; not printed on 附件3")
     registered_capital: Money = Field(title="注册资金（万元）")
     size: Size = Field(title="单位划型（大型、中型、小型）")
     contact: Contact = Field(title="联系人")

@@ -1,0 +1,51 @@
+"""What each kind of submitter of 川经信办函〔2023〕110号 hands in.
+
+- a service provider: its 申请报告 (附件3);
+- a 市（州） bureau: the providers' summary (附件2) and the enterprises' table (附件5), both
+  derived from the submitters' own data, then each provider's 申请报告.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from formgen.fields import AttachmentFile, FormModel, Mobile, Phone, Text
+
+from .annex2 import ProviderSummary
+from .annex3 import ProviderReport
+from .annex5 import EnterpriseApplication, EnterpriseTable
+from .regions import SichuanCity
+
+
+class ProviderPacket(FormModel):
+    """A service provider's packet."""
+
+    report: ProviderReport = Field(title="四川省技术改造综合服务商申请报告")
+    attachments: list[AttachmentFile] = Field(
+        default_factory=list, title="证明材料", description="营业执照、资质证书等扫描件（PDF或图片）"
+    )
+
+
+class Bureau(FormModel):
+    """The 市（州）经济和信息化局 that recommends its providers and enterprises."""
+
+    name: Text = Field(title="推荐单位")
+    city: SichuanCity = Field(title="市（州）")
+    contact: Text = Field(title="联系人")
+    phone: Phone | Mobile = Field(title="联系电话")
+
+
+class CityPacket(FormModel):
+    """A 市（州） bureau's packet: its providers' reports and its enterprises' applications."""
+
+    bureau: Bureau = Field(title="推荐单位")
+    providers: list[ProviderReport] = Field(title="服务商申请报告", min_length=1)
+    enterprises: list[EnterpriseApplication] = Field(title="诊断企业申请", min_length=1)
+
+    def provider_summary(self) -> ProviderSummary:
+        """附件2, one row per provider."""
+        return ProviderSummary.from_reports(self.providers)
+
+    def enterprise_table(self) -> EnterpriseTable:
+        """附件5, one row per enterprise."""
+        return EnterpriseTable.of(self.enterprises)
