@@ -11,15 +11,17 @@ import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from importlib.resources import as_file
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from formgen import common_rules, context, convert, docx_render, xlsx_render
+from formgen import common_rules, context, convert, docx_render, packet_build, xlsx_render
 from formgen.loading import load_file, parse
 from formgen.naming import safe_name
 from formgen.package import write_atomic
+from formgen.packet_pdf import Metadata, Options
 from formgen.problems import Problem, from_validation_error
 from formgen.registry import Form, Packet, Registry, load_registry
 from formgen.rules import evaluate
@@ -230,13 +232,13 @@ def demo(out_dir: Path = DEFAULT_OUT) -> list[Path]:
     documents = blank(ids, out_dir / "blank")
     for notice in registry().notices.values():
         jobs: list[tuple[str, str, BaseModel]] = []  # (form id, submitter, document data)
-        for packet in notice.packets:
-            instance = _valid(packet.id, example_data(packet.id))
-            submitter = packet.name_of(instance)
-            for part in packet.parts:
-                made = packet_documents(packet.id, instance, only=part.form_id)
+        for kind in notice.packets:
+            instance = _valid(kind.id, example_data(kind.id))
+            submitter = kind.name_of(instance)
+            for part in kind.parts:
+                made = packet_documents(kind.id, instance, only=part.form_id)
                 jobs += [(part.form_id, submitter, document) for document in made]
-        in_packets = {part.form_id for packet in notice.packets for part in packet.parts}
+        in_packets = {part.form_id for kind in notice.packets for part in kind.parts}
         for item in notice.forms:
             if item.id not in in_packets:
                 own = _valid(item.id, example_data(item.id))
@@ -251,9 +253,81 @@ def demo(out_dir: Path = DEFAULT_OUT) -> list[Path]:
             write_atomic(target, render_filled(form_id, document))
             documents.append(target)
     pdfs: list[Path] = []
-    for folder in sorted({d.parent for d in documents}):
-        pdfs += convert.to_pdf([d for d in documents if d.parent == folder], folder)
+    with convert.service():  # warm workers for every conversion of the demo
+        for folder in sorted({d.parent for d in documents}):
+            pdfs += convert.to_pdf([d for d in documents if d.parent == folder], folder)
+        for each in registry().packets():
+            with as_file(each.example) as example_path:
+                data = example_data(each.id)
+                folder = out_dir / each.id.split(".")[0] / safe_name(each.name_of(_valid(each.id, data)))
+                pdfs.append(packet(each.id, data, folder, base_dir=example_path.parent))
     return documents + pdfs
+
+
+def packet(
+    packet_id: str,
+    data: BaseModel | Path | Any,
+    out_dir: Path = DEFAULT_OUT,
+    *,
+    copies: int = 1,
+    duplex: bool = False,
+    pdfa: bool = False,
+    base_dir: Path | None = None,
+) -> Path:
+    """Write the packet's print file `<packet-id>.pdf` into `out_dir` and return its path.
+
+    The packet's documents in order, then the submitter's attachments (relative paths are read
+    from the data file's folder, else from `base_dir`, else the working folder), numbered
+    continuously; `copies` complete copies, each starting on an odd page; with `duplex`, each
+    document starts on an odd page too; `pdfa` writes PDF/A-2b. Invalid data or a missing
+    attachment raises `InvalidDataError` before anything is written.
+    """
+    found = registry().packet(packet_id)
+    if isinstance(data, Path):
+        base_dir = data.parent
+    instance = (
+        data
+        if isinstance(data, BaseModel)
+        else _valid(packet_id, load_file(data).data if isinstance(data, Path) else data)
+    )
+    notice = registry().notice_of(packet_id)
+    documents: list[packet_build.Document] = []
+    for part in found.parts:
+        item = form(part.form_id)
+        for document in packet_documents(packet_id, instance, only=part.form_id):
+            title = f"{item.label} {item.title}".strip()
+            if part.name_of is not None:
+                title += f"（{part.name_of(document)}）"
+            documents.append(packet_build.Document(title, item.kind, render_filled(part.form_id, document)))
+    attachments: list[packet_build.Attachment] = []
+    missing: list[Problem] = []
+    for attachment in found.attachments_of(instance) if found.attachments_of else ():
+        path = Path(attachment.file).expanduser()
+        if not path.is_absolute():
+            path = (base_dir or Path.cwd()) / path
+        if not path.is_file():
+            missing.append(
+                Problem(
+                    "error",
+                    "attachments",
+                    attachment.title,
+                    f"找不到附件文件 {path}",
+                    f"attachment file not found: {path}",
+                )
+            )
+        attachments.append(packet_build.Attachment(attachment.title, path))
+    if missing:
+        raise InvalidDataError(packet_id, missing)
+    metadata = Metadata(title=found.title, author=found.name_of(instance), subject=notice.doc_number)
+    return packet_build.build(
+        documents,
+        attachments,
+        out_dir / f"{packet_id}.pdf",
+        metadata=metadata,
+        options=Options(copies=copies, duplex=duplex),
+        contents=found.contents,
+        pdfa=pdfa,
+    )
 
 
 def _valid(item_id: str, data: Any) -> BaseModel:

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
+from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -102,6 +103,44 @@ class Notice:
     packets: tuple[Packet, ...] = ()
     rules: tuple[Rule, ...] = ()
     """The notice's rulebook (see formgen.rules)."""
+
+
+@dataclass(frozen=True)
+class NoticeFiles:
+    """Where a notice package keeps its templates and examples, and forms built from them.
+
+    `form("annex2", ...)` reads `form_templates/<notice>/annex2.<kind>` and the example
+    `data_models/<package>/examples/annex2.yaml` (or the example named), as resources.
+    """
+
+    notice_id: str
+    package: str
+
+    def example(self, name: str) -> Traversable:
+        """The example data file `<name>.yaml` of the notice."""
+        return files(self.package) / "examples" / f"{name}.yaml"
+
+    def form(
+        self,
+        name: str,
+        label: str,
+        title: str,
+        kind: Literal["docx", "xlsx"],
+        model: type[BaseModel],
+        layout: Callable[[Path], None],
+        example: str | None = None,
+    ) -> Form:
+        """A form of this notice, id `<notice>.<name>`."""
+        return Form(
+            id=f"{self.notice_id}.{name}",
+            label=label,
+            title=title,
+            kind=kind,
+            model=model,
+            template=files("form_templates") / self.notice_id / f"{name}.{kind}",
+            example=self.example(example or name),
+            layout=layout,
+        )
 
 
 @dataclass

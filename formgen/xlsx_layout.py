@@ -42,12 +42,25 @@ class Column:
 
 @dataclass(frozen=True)
 class HeaderField:
-    """A labelled input above the table, e.g. 推荐单位（盖章）：[ ]."""
+    """A labelled input above the table, e.g. 推荐单位（盖章）：[ ].
+
+    `value_cell` may be a range ("C3:D3"): the input is then one merged cell.
+    """
 
     label: str
     path: str
     label_cell: str
     value_cell: str
+
+    @property
+    def anchor(self) -> str:
+        """The top-left cell of the input."""
+        return self.value_cell.split(":")[0]
+
+    @property
+    def row(self) -> int:
+        """The sheet row of the input."""
+        return int("".join(ch for ch in self.anchor if ch.isdigit()))
 
 
 @dataclass(frozen=True)
@@ -71,8 +84,8 @@ class SheetSpec:
 
     @property
     def first_header_row(self) -> int:
-        """The sheet row of the first header row (after label, title and fields)."""
-        return 3 + (1 if self.fields else 0)
+        """The sheet row of the first header row (after label, title and the fields' rows)."""
+        return max((f.row for f in self.fields), default=2) + 1
 
     @property
     def first_data_row(self) -> int:
@@ -115,6 +128,8 @@ def write_header(sheet: Worksheet, spec: SheetSpec) -> None:
         sheet[item.label_cell] = item.label
         sheet[item.label_cell].font = Font(name=FANGSONG, size=spec.font_size + 1)
         sheet[item.label_cell].alignment = Alignment(horizontal="right", vertical="center")
+        if ":" in item.value_cell:
+            sheet.merge_cells(item.value_cell)
     top = spec.first_header_row
     for r, line in enumerate(spec.header):
         if len(line) != width:

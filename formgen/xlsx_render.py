@@ -60,10 +60,12 @@ def render(template: Traversable, model: type[BaseModel], instance: BaseModel | 
                 cell.number_format = formats[index - 1]
     for header_field in spec.fields:
         value = None if instance is None else _value(instance, header_field.path)
-        sheet[header_field.value_cell] = value
-        sheet[header_field.value_cell].font = Font(name="仿宋_GB2312", size=spec.font_size + 1)
+        cell = sheet[header_field.anchor]
+        cell.value = value
+        cell.font = Font(name="仿宋_GB2312", size=spec.font_size + 1)
+        cell.alignment = Alignment(horizontal="left", vertical="center")
         if blank:
-            sheet[header_field.value_cell].fill = INPUT_FILL
+            cell.fill = INPUT_FILL
     _fit_heights(sheet, spec, first, first + len(rows) - 1)
     _notes(sheet, spec, last + 1)
     _validations(workbook, sheet, spec, row_model, first, last)
@@ -236,5 +238,5 @@ def _field_map(meta: Worksheet, spec: SheetSpec, first: int, last: int) -> None:
         row += 1
     for header_field in spec.fields:
         meta.cell(row=row, column=1, value=header_field.path)
-        meta.cell(row=row, column=2, value=f"{quote_sheetname(sheet_name)}!{header_field.value_cell}")
+        meta.cell(row=row, column=2, value=f"{quote_sheetname(sheet_name)}!{header_field.anchor}")
         row += 1

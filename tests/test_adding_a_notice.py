@@ -57,7 +57,9 @@ def test_a_registered_notice_is_served_by_the_engine(test_notice: Notice, tmp_pa
     assert formgen.check("test-2024-1.form", formgen.example_data("test-2024-1.form")).ok
     (blank,) = formgen.blank(["test-2024-1.form"], tmp_path / "blank")
     assert [c.tag for c in reading.controls(blank)] == ["unit_name", "capital"]
-    (filled,) = formgen.fill("test-2024-1.form", formgen.example_data("test-2024-1.form"), tmp_path / "filled")
+    (filled,) = formgen.fill(
+        "test-2024-1.form", formgen.example_data("test-2024-1.form"), tmp_path / "filled"
+    )
     text = reading.docx_text(filled)
     assert "测试单位" in text and "1,234.50" in text
 

@@ -19,7 +19,9 @@ from hypothesis import strategies as st
 import formgen
 from tests import reading
 
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 # (form, data path of a one-line text field, of a paragraphs field) — every kind of Word form.
 TEXT_FIELDS = [
@@ -28,7 +30,9 @@ TEXT_FIELDS = [
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
     max_leaves=20,
 )
 
@@ -72,7 +76,9 @@ def test_any_text_is_refused_clearly_or_printed_literally(
                 assert line.strip() in rendered
 
 
-@pytest.mark.parametrize("item_id", [f.id for f in formgen.registry().forms()] + [p.id for p in formgen.registry().packets()])
+@pytest.mark.parametrize(
+    "item_id", [f.id for f in formgen.registry().forms()] + [p.id for p in formgen.registry().packets()]
+)
 @SETTINGS
 @given(data=json_values)
 def test_any_structure_is_refused_with_problems_never_a_crash(item_id: str, data: Any) -> None:
@@ -85,10 +91,17 @@ def test_any_structure_is_refused_with_problems_never_a_crash(item_id: str, data
 
 
 @SETTINGS
-@given(amount=st.decimals(allow_nan=True, allow_infinity=True) | st.floats() | st.integers() | st.text(max_size=8))
+@given(
+    amount=st.decimals(allow_nan=True, allow_infinity=True)
+    | st.floats()
+    | st.integers()
+    | st.text(max_size=8)
+)
 def test_any_amount_is_refused_clearly_or_formatted(amount: Any, tmp_path: Path) -> None:
     form_id = "sichuan-2023-110.annex3"
-    checked = formgen.check(form_id, _put(formgen.example_data(form_id), "profile.registered_capital", amount))
+    checked = formgen.check(
+        form_id, _put(formgen.example_data(form_id), "profile.registered_capital", amount)
+    )
     if not checked.ok:
         assert [p.path for p in checked.problems] == ["profile.registered_capital"]
         return

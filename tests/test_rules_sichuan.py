@@ -47,7 +47,12 @@ def _set(path: str, value: Any) -> Edit:
 # (rule id, severity, item, edit that breaks it)
 CASES: list[tuple[str, str, str, Edit]] = [
     ("sichuan-2023-110.provider.team-size", "warning", ANNEX3, _set("profile.team_size", 14)),
-    ("sichuan-2023-110.provider.cooperating-experts", "warning", ANNEX3, _set("profile.cooperating_experts", 9)),
+    (
+        "sichuan-2023-110.provider.cooperating-experts",
+        "warning",
+        ANNEX3,
+        _set("profile.cooperating_experts", 9),
+    ),
     ("sichuan-2023-110.provider.typical-cases", "error", ANNEX3, lambda d: d["profile"]["cases"].pop()),
     ("sichuan-2023-110.provider.team-within-staff", "warning", ANNEX3, _set("profile.employees", 40)),
     (
@@ -57,7 +62,12 @@ CASES: list[tuple[str, str, str, Edit]] = [
         lambda d: d["profile"]["qualifications"][0].pop("detail"),
     ),
     ("sichuan-2023-110.enterprise.above-scale", "warning", CITY, _set("enterprises.2.revenue_2022", 1999.99)),
-    ("sichuan-2023-110.enterprise.region-in-sichuan", "error", CITY, _set("enterprises.0.region", "重庆市渝北区")),
+    (
+        "sichuan-2023-110.enterprise.region-in-sichuan",
+        "error",
+        CITY,
+        _set("enterprises.0.region", "重庆市渝北区"),
+    ),
     (
         "sichuan-2023-110.city.unique-credit-codes",
         "error",
@@ -65,12 +75,19 @@ CASES: list[tuple[str, str, str, Edit]] = [
         lambda d: d["enterprises"][1].update(credit_code=d["enterprises"][0]["credit_code"]),
     ),
     ("sichuan-2023-110.city.deadline", "warning", CITY, _set("providers.1.pledge.date", "2023-05-12")),
-    ("common.credit-code-check-character", "warning", ANNEX3, _set("profile.credit_code", "91510107MA62L3R5X0")),
+    (
+        "common.credit-code-check-character",
+        "warning",
+        ANNEX3,
+        _set("profile.credit_code", "91510107MA62L3R5X0"),
+    ),
 ]
 
 
 @pytest.mark.parametrize(("rule_id", "severity", "item_id", "edit"), CASES, ids=[c[0] for c in CASES])
-def test_rule_passes_the_example_and_fails_its_breach(rule_id: str, severity: str, item_id: str, edit: Edit) -> None:
+def test_rule_passes_the_example_and_fails_its_breach(
+    rule_id: str, severity: str, item_id: str, edit: Edit
+) -> None:
     assert rule_id not in _rule_ids(item_id, example_data(item_id))
     assert _rule_ids(item_id, _edited(item_id, edit)).get(rule_id) == severity
 
@@ -84,12 +101,32 @@ def test_every_checked_rule_has_a_case() -> None:
 # Rules the models enforce: (rule id, item, edit that breaks it, data path of the error)
 MODEL_CASES: list[tuple[str, str, Edit, str]] = [
     ("sichuan-2023-110.provider.directions", ANNEX3, _set("directions", []), "directions"),
-    ("sichuan-2023-110.provider.registered-in-sichuan", ANNEX3, _set("profile.region.city", "重庆市"), "profile.region.city"),
-    ("sichuan-2023-110.provider.self-assessment-200", ANNEX3, _set("self_assessment", "字" * 201), "self_assessment"),
+    (
+        "sichuan-2023-110.provider.registered-in-sichuan",
+        ANNEX3,
+        _set("profile.region.city", "重庆市"),
+        "profile.region.city",
+    ),
+    (
+        "sichuan-2023-110.provider.self-assessment-200",
+        ANNEX3,
+        _set("self_assessment", "字" * 201),
+        "self_assessment",
+    ),
     ("sichuan-2023-110.provider.intro-500", ANNEX3, _set("body.intro", "字" * 501), "body.intro"),
-    ("sichuan-2023-110.provider.nature-one", ANNEX3, _set("profile.nature", ["国有", "民营"]), "profile.nature"),
+    (
+        "sichuan-2023-110.provider.nature-one",
+        ANNEX3,
+        _set("profile.nature", ["国有", "民营"]),
+        "profile.nature",
+    ),
     ("sichuan-2023-110.provider.industries", ANNEX3, _set("profile.industries", []), "profile.industries"),
-    ("sichuan-2023-110.enterprise.industry", CITY, _set("enterprises.0.industry", "钢"), "enterprises[0].industry"),
+    (
+        "sichuan-2023-110.enterprise.industry",
+        CITY,
+        _set("enterprises.0.industry", "钢"),
+        "enterprises[0].industry",
+    ),
     (
         "sichuan-2023-110.enterprise.energy-non-negative",
         CITY,

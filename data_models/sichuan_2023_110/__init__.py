@@ -6,14 +6,8 @@ This package registers the notice with formgen through the ``formgen.notices`` e
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from importlib.resources import files
-from pathlib import Path
-from typing import Literal
 
-from pydantic import BaseModel
-
-from formgen.registry import Form, Notice, Packet, PacketPart
+from formgen.registry import Notice, NoticeFiles, Packet, PacketPart
 
 from . import (
     annex1,
@@ -33,31 +27,8 @@ from . import (
 )
 
 NOTICE_ID = "sichuan-2023-110"
-_TEMPLATES = files("form_templates") / NOTICE_ID
-_EXAMPLES = files(__name__) / "examples"
-
-
-def _form(
-    name: str,
-    label: str,
-    title: str,
-    kind: Literal["docx", "xlsx"],
-    model: type[BaseModel],
-    layout: Callable[[Path], None],
-    example: str | None = None,
-) -> Form:
-    """A form of this notice: template `<name>.<kind>`, example `<example or name>.yaml`."""
-    return Form(
-        id=f"{NOTICE_ID}.{name}",
-        label=label,
-        title=title,
-        kind=kind,
-        model=model,
-        template=_TEMPLATES / f"{name}.{kind}",
-        example=_EXAMPLES / f"{example or name}.yaml",
-        layout=layout,
-    )
-
+FILES = NoticeFiles(NOTICE_ID, __name__)
+_form = FILES.form
 
 FORMS = (
     _form("notice", "", notice_layout.TITLE, "docx", notice.NoticeText, notice_layout.build),
@@ -78,17 +49,29 @@ PACKETS = (
         title="技术改造综合服务商申请材料",
         submitter="服务商",
         model=packets.ProviderPacket,
-        example=_EXAMPLES / "provider.yaml",
+        example=FILES.example("provider"),
         parts=(PacketPart(f"{NOTICE_ID}.annex3", lambda p: p.report),),
         name_of=lambda p: p.report.profile.unit_name,
         attachments_of=lambda p: p.attachments,
+    ),
+    Packet(
+        id=f"{NOTICE_ID}.enterprise",
+        title="技术改造综合诊断服务企业申请材料",
+        submitter="诊断企业",
+        model=packets.EnterprisePacket,
+        example=FILES.example("enterprise"),
+        parts=(
+            PacketPart(f"{NOTICE_ID}.annex4", lambda p: p.diagnosis_materials()),
+            PacketPart(f"{NOTICE_ID}.annex5", lambda p: p.enterprise_table()),
+        ),
+        name_of=lambda p: p.application.unit_name,
     ),
     Packet(
         id=f"{NOTICE_ID}.city",
         title="市（州）推荐材料",
         submitter="市（州）经济和信息化局",
         model=packets.CityPacket,
-        example=_EXAMPLES / "city.yaml",
+        example=FILES.example("city"),
         parts=(
             PacketPart(f"{NOTICE_ID}.annex2", lambda p: p.provider_summary()),
             PacketPart(f"{NOTICE_ID}.annex5", lambda p: p.enterprise_table()),

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from formgen.xlsx_layout import Column, SheetSpec, build as build_sheet
+from formgen.xlsx_layout import Column, SheetSpec
+from formgen.xlsx_layout import build as build_sheet
 
 TITLE = "四川省技术改造综合服务商汇总表"
 

@@ -197,7 +197,9 @@ class Profile(FormModel):
     established: dt.date = Field(title="注册成立时间")
     address: Text = Field(title="注册地址")
     region: Region = Field(title="所在地", description="not printed on 附件3; the columns of 附件2 汇总表")
-    registration: Registration = Field(title="申报主体资格", description="附件1 二（一）; not printed on 附件3")
+    registration: Registration = Field(
+        title="申报主体资格", description="附件1 二（一）; not printed on 附件3"
+    )
     registered_capital: Money = Field(title="注册资金（万元）")
     size: Size = Field(title="单位划型（大型、中型、小型）")
     contact: Contact = Field(title="联系人")

@@ -32,10 +32,9 @@ class Equipment(TableRow):
     quantity: Annotated[Count, Field(gt=0)] = Field(title="数量")
 
 
-class DiagnosisMaterials(FormModel):
-    """附件4 二、诊断企业需提供的材料."""
+class Materials(FormModel):
+    """二、诊断企业需提供的材料, the six items: what an enterprise writes beyond its 附件5 row."""
 
-    enterprise: Enterprise = Field(title="企业")
     overview: LongText = Field(title="企业基本概况")
     equipment: Annotated[list[Equipment], BlankRows(2)] = Field(title="主要生产设备", min_length=1)
     processes: LongText = Field(title="主要工序和工艺")
@@ -48,3 +47,9 @@ class DiagnosisMaterials(FormModel):
     def equipment_total(self) -> int:
         """合计: the sum of the rows' 数量."""
         return sum(item.quantity for item in self.equipment)
+
+
+class DiagnosisMaterials(Materials):
+    """附件4 二、诊断企业需提供的材料, with who the enterprise is."""
+
+    enterprise: Enterprise = Field(title="企业")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from formgen.xlsx_layout import Column, SheetSpec, build as build_sheet
+from formgen.xlsx_layout import Column, SheetSpec
+from formgen.xlsx_layout import build as build_sheet
 
 TITLE = "技术改造综合诊断服务企业申请表"
 

@@ -1,6 +1,7 @@
 """What each kind of submitter of 川经信办函〔2023〕110号 hands in.
 
 - a service provider: its 申请报告 (附件3);
+- an enterprise asking for diagnosis: the materials of 附件4 and its 附件5 row;
 - a 市（州） bureau: the providers' summary (附件2) and the enterprises' table (附件5), both
   derived from the submitters' own data, then each provider's 申请报告.
 """
@@ -13,6 +14,7 @@ from formgen.fields import AttachmentFile, FormModel, Mobile, Phone, Text
 
 from .annex2 import ProviderSummary
 from .annex3 import ProviderReport
+from .annex4 import DiagnosisMaterials, Enterprise, Materials
 from .annex5 import EnterpriseApplication, EnterpriseTable
 from .regions import SichuanCity
 
@@ -24,6 +26,25 @@ class ProviderPacket(FormModel):
     attachments: list[AttachmentFile] = Field(
         default_factory=list, title="证明材料", description="营业执照、资质证书等扫描件（PDF或图片）"
     )
+
+
+class EnterprisePacket(FormModel):
+    """An enterprise asking for diagnosis: its 附件5 row and the 附件4 materials.
+
+    Who the enterprise is is written once, in the row; the materials take it from there.
+    """
+
+    application: EnterpriseApplication = Field(title="技术改造综合诊断服务企业申请表")
+    materials: Materials = Field(title="诊断企业需提供的材料")
+
+    def diagnosis_materials(self) -> DiagnosisMaterials:
+        """附件4's materials, headed by the enterprise named in its row."""
+        who = Enterprise(unit_name=self.application.unit_name, credit_code=self.application.credit_code)
+        return DiagnosisMaterials(**dict(self.materials), enterprise=who)
+
+    def enterprise_table(self) -> EnterpriseTable:
+        """附件5 with the enterprise's one row."""
+        return EnterpriseTable.of([self.application])
 
 
 class Bureau(FormModel):
