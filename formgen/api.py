@@ -107,7 +107,7 @@ def _check_model(item: Form | Packet, data: Any, *, strict: bool) -> Checked:
     try:
         instance = item.model.model_validate(data)
     except ValidationError as exc:
-        return Checked(item, None, from_validation_error(item.model, exc))
+        return Checked(item, None, from_validation_error(item.model, exc, data))
     rules = (*common_rules.RULES, *registry().notice_of(item.id).rules)
     problems = evaluate(rules, item.model, instance, strict=strict)
     return Checked(item, instance, problems)

@@ -11,7 +11,7 @@ import enum
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
@@ -86,21 +86,51 @@ def _field_type(model: type[BaseModel] | None, name: str | int) -> tuple[str, ty
     return info.title or name, nested
 
 
-def label_path(model: type[BaseModel], loc: Sequence[str | int]) -> tuple[str, str]:
-    """Return (data path, label path) for a pydantic error location."""
+def submitter_name(item: Any) -> str | None:
+    """The `unit_name` of a list item of the data, where it has one (at most two levels down).
+
+    A bureau's packet lists many submitters; naming the item lets each submitter's problems
+    read under its own name rather than as 第2项.
+    """
+    if not isinstance(item, dict):
+        return None
+    if isinstance(item.get("unit_name"), str):
+        return str(item["unit_name"])
+    for value in item.values():
+        if isinstance(value, dict) and isinstance(value.get("unit_name"), str):
+            return str(value["unit_name"])
+    return None
+
+
+def label_path(model: type[BaseModel], loc: Sequence[str | int], data: Any = None) -> tuple[str, str]:
+    """Return (data path, label path) for a location in the data of `model`.
+
+    With the `data` at hand, list items that name a submitter are labelled by that name.
+    """
     path_parts: list[str] = []
     labels: list[str] = []
     current: type[BaseModel] | None = model
     for part in loc:
+        data = _step(data, part)
         if isinstance(part, int):
             path_parts.append(f"[{part}]")
-            labels.append(f"第{part + 1}项")
+            name = submitter_name(data)
+            labels.append(f"第{part + 1}项（{name}）" if name else f"第{part + 1}项")
             continue
         label, nested = _field_type(current, part)
         path_parts.append(f".{part}" if path_parts else part)
         labels.append(label)
         current = nested
     return "".join(path_parts), " › ".join(labels) if labels else model.__doc__ or model.__name__
+
+
+def _step(data: Any, part: str | int) -> Any:
+    """`data[part]` where the data has it, else None."""
+    if isinstance(part, int) and isinstance(data, list) and 0 <= part < len(data):
+        return data[part]
+    if isinstance(part, str) and isinstance(data, dict):
+        return data.get(part)
+    return None
 
 
 def _parent_model(model: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel] | None:
@@ -112,14 +142,14 @@ def _parent_model(model: type[BaseModel], loc: Sequence[str | int]) -> type[Base
     return current
 
 
-def from_validation_error(model: type[BaseModel], error: ValidationError) -> list[Problem]:
+def from_validation_error(model: type[BaseModel], error: ValidationError, data: Any = None) -> list[Problem]:
     """Translate a pydantic `ValidationError` into problems naming the form's labels."""
     problems: list[Problem] = []
     for item in error.errors(include_url=False):
         # Unions and function validators add location parts that are not data keys
         # ("function-after[validate(), str]"); they are left out of the path.
         loc = [p for p in item["loc"] if not (isinstance(p, str) and _SCHEMA_TAG.match(p))]
-        path, label = label_path(model, loc)
+        path, label = label_path(model, loc, data)
         kind = item["type"]
         ctx = {k: (v.value if isinstance(v, enum.Enum) else v) for k, v in (item.get("ctx") or {}).items()}
         if kind == "extra_forbidden":

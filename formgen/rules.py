@@ -71,12 +71,13 @@ def evaluate(
     With `strict`, warnings count as errors.
     """
     problems: list[Problem] = []
+    data = instance.model_dump(mode="json")
     for loc, part in walk(instance):
         for rule in rules:
             if rule.check is None or not isinstance(part, rule.scope):
                 continue
             for found in rule.check(part):
-                path, label = label_path(model, (*loc, *found.loc))
+                path, label = label_path(model, (*loc, *found.loc), data)
                 severity: Severity = "error" if strict else rule.severity
                 problems.append(Problem(severity, path, label, found.zh, found.en, rule=rule.id))
     return problems

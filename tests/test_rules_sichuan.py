@@ -81,10 +81,16 @@ CASES: list[tuple[str, str, str, Edit]] = [
         ANNEX3,
         _set("profile.credit_code", "91510107MA62L3R5X0"),
     ),
+    (
+        "sichuan-2023-110.enterprise.region-in-sichuan",
+        "error",
+        CITY,
+        _set("enterprises.0.region", "成都市西区"),
+    ),
 ]
 
 
-@pytest.mark.parametrize(("rule_id", "severity", "item_id", "edit"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(("rule_id", "severity", "item_id", "edit"), CASES)
 def test_rule_passes_the_example_and_fails_its_breach(
     rule_id: str, severity: str, item_id: str, edit: Edit
 ) -> None:
@@ -133,10 +139,22 @@ MODEL_CASES: list[tuple[str, str, Edit, str]] = [
         _set("enterprises.0.energy_2022", -0.1),
         "enterprises[0].energy_2022",
     ),
+    (
+        "sichuan-2023-110.provider.registered-in-sichuan",
+        ANNEX3,
+        _set("profile.region.county", "东区"),
+        "profile.region",
+    ),
+    (
+        "sichuan-2023-110.provider.registered-in-sichuan",
+        ANNEX3,
+        _set("profile.registration", "外省法人"),
+        "profile.registration",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("rule_id", "item_id", "edit", "path"), MODEL_CASES, ids=[c[0] for c in MODEL_CASES])
+@pytest.mark.parametrize(("rule_id", "item_id", "edit", "path"), MODEL_CASES)
 def test_model_rule_refuses_its_breach(rule_id: str, item_id: str, edit: Edit, path: str) -> None:
     assert formgen.check(item_id, example_data(item_id)).ok
     problems = formgen.check(item_id, _edited(item_id, edit)).problems

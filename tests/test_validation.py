@@ -155,3 +155,19 @@ def test_gb18030_file_is_read_not_garbled(tmp_path: Path) -> None:
     loaded = load_file(path)
     assert loaded.encoding == "gb18030"
     assert loaded.data == {"recommender": "成都市经济和信息化局"}
+
+
+def test_bureau_packet_problems_are_listed_under_each_submitter() -> None:
+    data = formgen.example_data("sichuan-2023-110.city")
+    data["providers"][1]["profile"]["contact"]["mobile"] = "12"
+    (problem,) = formgen.check("sichuan-2023-110.city", data).problems
+    assert problem.path == "providers[1].profile.contact.mobile"
+    assert problem.label.startswith("服务商申请报告 › 第2项（成都青绿环境科技有限公司） › 基本情况表")
+
+
+def test_rule_findings_name_the_submitter_too() -> None:
+    data = formgen.example_data("sichuan-2023-110.city")
+    data["providers"][2]["profile"]["team_size"] = 3
+    (problem,) = formgen.check("sichuan-2023-110.city", data).problems
+    assert problem.severity == "warning" and problem.rule == "sichuan-2023-110.provider.team-size"
+    assert "第3项（四川天府中小企业服务中心有限公司）" in problem.label

@@ -28,7 +28,7 @@ from formgen.fields import (
     Text,
 )
 
-from .regions import SichuanCity
+from .regions import COUNTIES, SichuanCity
 
 
 class Direction(enum.StrEnum):
@@ -126,6 +126,14 @@ class Region(FormModel):
 
     city: SichuanCity = Field(title="市（州）")
     county: Text = Field(title="区（县、市）")
+
+    @model_validator(mode="after")
+    def _county_of_city(self) -> Region:
+        if self.county not in COUNTIES[self.city]:
+            raise ValueError(
+                f"{self.county}不是{self.city.value}的区（县、市） / {self.county} is not a county of {self.city.value}"
+            )
+        return self
 
 
 class Contact(FormModel):

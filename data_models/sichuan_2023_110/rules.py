@@ -14,7 +14,7 @@ from formgen.rules import Finding, Rule
 from .annex3 import LEVELLED, Profile, ProviderReport
 from .annex5 import EnterpriseApplication
 from .packets import CityPacket
-from .regions import SichuanCity
+from .regions import COUNTIES, split_region
 
 DEADLINE = dt.date(2023, 5, 11)
 P = "sichuan-2023-110.provider"
@@ -54,7 +54,8 @@ def _above_scale(application: EnterpriseApplication) -> Iterator[Finding]:
 
 
 def _region_in_sichuan(application: EnterpriseApplication) -> Iterator[Finding]:
-    if not any(application.region.startswith(city.value) for city in SichuanCity):
+    parts = split_region(application.region)
+    if parts is None or parts[1] not in COUNTIES[parts[0]]:
         yield ENTERPRISE_REGION.finding("region")
 
 
@@ -140,8 +141,8 @@ ENTERPRISE_REGION = Rule(
     f"{E}.region-in-sichuan",
     "error",
     "按照属地管理原则，规模以上企业自愿提出申请，向市（州）经济和信息化局提交《技术改造综合诊断服务企业申请表》",
-    "所在地区须为四川省的市（州），如“成都市青白江区”",
-    "the region must be a 市（州） of Sichuan, e.g. 成都市青白江区",
+    "所在地区须为四川省的市（州）及其区（县、市），如“成都市青白江区”",
+    "the region must be a 市（州） of Sichuan and one of its counties, e.g. 成都市青白江区",
     EnterpriseApplication,
     _region_in_sichuan,
 )
@@ -178,8 +179,8 @@ MODEL_RULES = (
         f"{P}.registered-in-sichuan",
         "error",
         "申报单位在省内依法登记注册和纳税、具有独立法人资格，或是央属、省属及其他大型企业集团在川依法纳税的非独立法人。",
-        "申报主体资格为两者之一；所在地为四川省的市（州）",
-        "one of the two kinds of legal person; located in a 市（州） of Sichuan",
+        "申报主体资格为两者之一；所在地为四川省的市（州）及该市（州）的区（县、市）",
+        "one of the two kinds of legal person; located in a 市（州） of Sichuan and one of its counties",
         Profile,
     ),
     Rule(
