@@ -7,6 +7,7 @@ shrunk and printed by hypothesis.
 from __future__ import annotations
 
 import copy
+import tempfile
 import zipfile
 from io import BytesIO
 from pathlib import Path
@@ -15,18 +16,58 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import AfterValidator, BaseModel
 
 import formgen
+from formgen.fields import Paragraphs, unwrap
 from tests import reading
 
 SETTINGS = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 
-# (form, data path of a one-line text field, of a paragraphs field) — every kind of Word form.
+
+def _printed(form_id: str) -> set[str]:
+    """The data paths a form prints: the tags of its blank form's controls."""
+    content = formgen.render_blank(form_id)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "blank.docx"
+        path.write_bytes(content)
+        return {c.tag for c in reading.controls(path)}
+
+
+def _text_paths(model: type[BaseModel], printed: set[str], prefix: str = "") -> tuple[str | None, str | None]:
+    """The first required one-line text field and the first paragraphs field that the form
+    prints, reached through nested groups (not lists): where arbitrary text can go."""
+    line: str | None = None
+    prose: str | None = None
+    for name, info in model.model_fields.items():
+        annotation, metadata = unwrap(info.annotation)
+        path = f"{prefix}{name}"
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            nested = _text_paths(annotation, printed, f"{path}.")
+            line, prose = line or nested[0], prose or nested[1]
+        elif annotation is str and info.is_required() and path in printed:
+            markers = [*info.metadata, *metadata]
+            if any(isinstance(m, Paragraphs) for m in markers):
+                prose = prose or path
+            elif not any(isinstance(m, AfterValidator) and m.func.__name__ == "validate" for m in markers):
+                line = line or path  # plain text, not a code or a phone number
+    return line, prose
+
+
+# (form, a one-line text field, a paragraphs field) for every Word form that takes text.
 TEXT_FIELDS = [
-    ("sichuan-2023-110.annex3", "profile.unit_name", "body.intro"),
+    (form.id, *paths)
+    for form in formgen.registry().forms()
+    if form.kind == "docx" and all(paths := _text_paths(form.model, _printed(form.id)))
 ]
+
+
+def test_every_form_with_text_is_covered() -> None:
+    ids = {form_id for form_id, _, _ in TEXT_FIELDS}
+    assert {"sichuan-2023-110.annex3", "sichuan-2023-110.annex4", "chongqing-2023-1.annex2"} <= ids
+
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=20),

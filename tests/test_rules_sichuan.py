@@ -151,6 +151,18 @@ MODEL_CASES: list[tuple[str, str, Edit, str]] = [
         _set("profile.registration", "外省法人"),
         "profile.registration",
     ),
+    (
+        "sichuan-2023-110.enterprise.equipment-quantity",
+        "sichuan-2023-110.enterprise",
+        lambda d: d["materials"]["equipment"][0].update(quantity=0),
+        "materials.equipment[0].quantity",
+    ),
+    (
+        "sichuan-2023-110.enterprise.equipment-quantity",
+        "sichuan-2023-110.enterprise",
+        lambda d: d["materials"]["equipment"][1].update(quantity=1.5),
+        "materials.equipment[1].quantity",
+    ),
 ]
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from formgen.rules import Finding, Rule
 
 from .annex3 import LEVELLED, Profile, ProviderReport
+from .annex4 import Equipment
 from .annex5 import EnterpriseApplication
 from .packets import CityPacket
 from .regions import COUNTIES, split_region
@@ -222,6 +223,14 @@ MODEL_RULES = (
         "所属行业为六个重点行业之一或国民经济行业分类（GB/T 4754-2017）大类",
         "所属行业 is a key industry or a GB/T 4754-2017 category",
         EnterpriseApplication,
+    ),
+    Rule(
+        f"{E}.equipment-quantity",
+        "error",
+        "（二）主要生产设备；编号 供应商名称 设备名称 规格型号 数量",
+        "主要生产设备的数量为正整数",
+        "equipment quantities are positive whole numbers",
+        Equipment,
     ),
     Rule(
         f"{E}.energy-non-negative",
