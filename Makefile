@@ -31,6 +31,7 @@ test: lint
 
 bench: setup
 	$(BIN)/python bench/bench_fill.py
+	$(BIN)/python bench/bench_convert.py
 
 templates: setup
 	$(BIN)/python -m formgen.templates

@@ -7,7 +7,6 @@ function here is a few lines over the layers below it.
 from __future__ import annotations
 
 import functools
-import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -222,30 +221,30 @@ def fill(
 
 
 def demo(out_dir: Path = DEFAULT_OUT) -> list[Path]:
-    """Write every blank form, and each notice's examples filled, each with its PDF.
+    """Write every blank form, each notice's examples filled, their PDFs, and every packet.
 
     Blank forms go to `out_dir/blank/`. Each packet's example goes to
-    `out_dir/<notice>/<submitter>/`, one document per part; a form that no packet holds is
-    filled from its own example. All PDFs of one folder are made by one LibreOffice call.
+    `out_dir/<notice>/<submitter>/`: one document per part, each with its PDF, and the
+    packet's print file. Documents no packet holds (the notice as issued, a guide) go to
+    `out_dir/<notice>/issue/`. Conversions share warm LibreOffice workers.
     """
     ids = [f.id for f in registry().forms()]
     documents = blank(ids, out_dir / "blank")
     for notice in registry().notices.values():
-        jobs: list[tuple[str, str, BaseModel]] = []  # (form id, submitter, document data)
+        jobs: list[tuple[str, str, BaseModel]] = []  # (form id, folder name, document data)
         for kind in notice.packets:
             instance = _valid(kind.id, example_data(kind.id))
-            submitter = kind.name_of(instance)
+            folder_name = safe_name(kind.name_of(instance))
             for part in kind.parts:
                 made = packet_documents(kind.id, instance, only=part.form_id)
-                jobs += [(part.form_id, submitter, document) for document in made]
+                jobs += [(part.form_id, folder_name, document) for document in made]
         in_packets = {part.form_id for kind in notice.packets for part in kind.parts}
         for item in notice.forms:
             if item.id not in in_packets:
-                own = _valid(item.id, example_data(item.id))
-                jobs.append((item.id, _submitter_name(own), own))
+                jobs.append((item.id, "issue", _valid(item.id, example_data(item.id))))
         counts: dict[Path, int] = {}
-        for form_id, submitter, document in jobs:
-            folder = out_dir / notice.id / safe_name(submitter)
+        for form_id, folder_name, document in jobs:
+            folder = out_dir / notice.id / folder_name
             counts[folder / form_id] = counts.get(folder / form_id, 0) + 1
             n = counts[folder / form_id]
             found = form(form_id)
@@ -259,7 +258,8 @@ def demo(out_dir: Path = DEFAULT_OUT) -> list[Path]:
         for each in registry().packets():
             with as_file(each.example) as example_path:
                 data = example_data(each.id)
-                folder = out_dir / each.id.split(".")[0] / safe_name(each.name_of(_valid(each.id, data)))
+                notice_id = registry().notice_of(each.id).id
+                folder = out_dir / notice_id / safe_name(each.name_of(_valid(each.id, data)))
                 pdfs.append(packet(each.id, data, folder, base_dir=example_path.parent))
     return documents + pdfs
 
@@ -337,15 +337,3 @@ def _valid(item_id: str, data: Any) -> BaseModel:
     return checked.instance
 
 
-def _submitter_name(instance: BaseModel) -> str:
-    """The submitter's name for folder names: the first `unit_name` found, else the model's name."""
-    stack: list[Any] = [json.loads(instance.model_dump_json())]
-    while stack:
-        item = stack.pop(0)
-        if isinstance(item, dict):
-            if isinstance(item.get("unit_name"), str):
-                return str(item["unit_name"])
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return type(instance).__name__

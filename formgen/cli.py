@@ -19,6 +19,7 @@ from formgen import api, rulebook
 from formgen.api import InvalidDataError
 from formgen.convert import ConversionError
 from formgen.loading import DataFileError, UnreadableFileError
+from formgen.packet_pdf import PacketError
 from formgen.problems import Problem
 from formgen.registry import UnknownIdError
 
@@ -60,6 +61,9 @@ def _run(action: Callable[[], T]) -> T:
     except ConversionError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(EXIT_INVALID) from None
+    except PacketError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_USAGE) from None
     except (typer.Exit, typer.Abort):
         raise
     except Exception:
@@ -153,6 +157,23 @@ def fill(
     """Write one filled form into --out, and with --pdf its PDF."""
     for path in _run(lambda: api.fill(form_id, data, out_dir, pdf=pdf, strict=strict)):
         out.print(str(path))
+
+
+@app.command()
+def packet(
+    packet_id: Annotated[str, typer.Argument(help="A packet id; see `formgen forms`.")],
+    data: Annotated[Path, typer.Argument(help="The packet's data file: YAML or JSON.")],
+    out_dir: OutOption = api.DEFAULT_OUT,
+    copies: Annotated[int, typer.Option("--copies", min=1, max=50, help="Complete copies in the file.")] = 1,
+    duplex: Annotated[
+        bool, typer.Option("--duplex", help="Start every document on an odd page (two-sided printing).")
+    ] = False,
+    pdfa: Annotated[bool, typer.Option("--pdfa", help="Write PDF/A-2b (archival).")] = False,
+) -> None:
+    """Write the packet's print file <packet-id>.pdf into --out: documents, attachments, page numbers."""
+    with out.status("formgen packet: rendering and converting…"):
+        path = _run(lambda: api.packet(packet_id, data, out_dir, copies=copies, duplex=duplex, pdfa=pdfa))
+    out.print(str(path))
 
 
 @app.command()

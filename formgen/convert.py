@@ -21,6 +21,7 @@ fonts installed by setup; without it CJK text falls back to the wrong faces.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import queue
@@ -447,28 +448,58 @@ class Converter:
         )
 
 
-_active: list[Converter] = []
+class ColdConverter:
+    """The stand-in when python3-uno is missing: each batch is one cold LibreOffice call."""
+
+    def __init__(self, timeout: float = DEFAULT_TIMEOUT_S) -> None:
+        self.timeout = timeout
+
+    def convert(self, source: Path, target: Path, *, bookmarks: bool = False) -> Path:
+        """Convert one document to `target`."""
+        return self.convert_many([(source, target)], bookmarks=bookmarks)[0]
+
+    def convert_many(self, pairs: Sequence[tuple[Path, Path]], *, bookmarks: bool = False) -> list[Path]:
+        """Convert every (source, target) pair in one call (bookmarks are LibreOffice's default)."""
+        with tempfile.TemporaryDirectory(prefix="formgen-cold-") as staging:
+            made = convert_cold([source for source, _ in pairs], Path(staging), timeout=self.timeout)
+            return [_place(pdf, target) for pdf, (_, target) in zip(made, pairs, strict=True)]
+
+    def to_pdf(self, sources: Sequence[Path], out_dir: Path, *, bookmarks: bool = False) -> list[Path]:
+        """Convert `sources` to PDFs of the same stem in `out_dir`."""
+        return convert_cold(sources, out_dir, timeout=self.timeout)
+
+    def close(self) -> None:
+        """Nothing runs between calls."""
+
+
+_active: list[Converter | ColdConverter] = []
 
 
 @contextlib.contextmanager
-def service(workers: int | None = None, **options: Any) -> Iterator[Converter]:
+def service(workers: int | None = None, **options: Any) -> Iterator[Converter | ColdConverter]:
     """Run the conversions of a block through warm workers; `to_pdf` uses them meanwhile.
 
-    Nested blocks reuse the outer block's converter.
+    Nested blocks reuse the outer block's converter. Without python3-uno the block falls back
+    to cold LibreOffice calls, one per batch.
     """
     if _active:
         yield _active[-1]
         return
-    count = workers if workers is not None else max(1, min(2, os.cpu_count() or 1))
-    with Converter(count, **options) as converter:
-        _active.append(converter)
-        try:
-            yield converter
-        finally:
-            _active.remove(converter)
+    converter: Converter | ColdConverter
+    if system_python_has_uno():
+        count = workers if workers is not None else max(1, min(2, os.cpu_count() or 1))
+        converter = Converter(count, **options)
+    else:
+        converter = ColdConverter()
+    _active.append(converter)
+    try:
+        yield converter
+    finally:
+        _active.remove(converter)
+        converter.close()
 
 
-def active() -> Converter | None:
+def active() -> Converter | ColdConverter | None:
     """The converter of the enclosing `service` block, if any."""
     return _active[-1] if _active else None
 
@@ -488,6 +519,7 @@ def to_pdf(sources: Sequence[Path], out_dir: Path, *, timeout: float = DEFAULT_T
     return convert_cold(sources, out_dir, timeout=timeout)
 
 
+@functools.cache
 def system_python_has_uno() -> bool:
     """True when the system's Python can drive LibreOffice (python3-uno is installed)."""
     if not Path(SYSTEM_PYTHON).is_file():

@@ -57,7 +57,7 @@ def build(
                 write_atomic(source, prepared.data)
                 covers.append(prepared.has_cover)
             else:
-                write_atomic(source, document.data)
+                write_atomic(source, packet_docx.xlsx_for_packet(document.data))
                 covers.append(False)
             sources.append(source)
         pdfs = converter.convert_many([(s, s.with_suffix(".pdf")) for s in sources], bookmarks=True)

@@ -1,5 +1,5 @@
-"""Word documents made for a packet PDF: its documents without their own page numbers, the
-sheet of page numbers stamped on the packet, and a bureau's contents page.
+"""Documents made for a packet PDF: its documents without their own page numbers (Word and
+spreadsheets), the sheet of page numbers stamped on the packet, and a bureau's contents page.
 
 A packet numbers its pages continuously, so each document goes to LibreOffice with its footer
 numbers emptied (the footers stay, so the type area does not move), and with outline levels
@@ -63,6 +63,22 @@ def for_packet(data: bytes) -> PacketDocx:
                 )
             target.writestr(info, content)
     return PacketDocx(normalize_zip(out.getvalue()), has_cover)
+
+
+_SHEET_FOOTER = re.compile(rb"(<(odd|even|first)Footer>)[^<]*(</\2Footer>)")
+
+
+def xlsx_for_packet(data: bytes) -> bytes:
+    """Return the XLSX `data` with its sheets' footer page numbers emptied."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", info.filename):
+                content = _SHEET_FOOTER.sub(rb"\1\3", content)
+            target.writestr(info, content)
+    return normalize_zip(out.getvalue())
 
 
 def _outline_styles(styles_xml: bytes) -> bytes:

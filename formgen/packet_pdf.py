@@ -16,13 +16,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import re
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from xml.sax.saxutils import escape
 
 from PIL import Image, ImageSequence
@@ -34,6 +35,8 @@ from pypdf.generic import (
     Destination,
     Fit,
     NameObject,
+    NumberObject,
+    StreamObject,
     TextStringObject,
 )
 
@@ -43,6 +46,9 @@ A4_W, A4_H = 595.28, 841.89
 _MM = 72 / 25.4
 SCAN_BOX_MM = (15.0, 30.0, 15.0, 15.0)
 """Margins (left, bottom, right, top) a scan is fitted into, clear of the page number."""
+TURNED_SCALE = 0.95
+"""A turned landscape page is shrunk this much, kept to the top, so that its left margin
+(now at the bottom) clears the page number."""
 SCAN_DPI_UNKNOWN = 150
 """The resolution assumed for a scan whose file does not say."""
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
@@ -188,8 +194,10 @@ def place_on_a4(writer: PdfWriter, page: PageObject, *, scan: bool) -> PageObjec
     left, bottom, right, top = (m * _MM for m in SCAN_BOX_MM) if scan else (0.0, 0.0, 0.0, 0.0)
     room_w, room_h = A4_W - left - right, A4_H - bottom - top
     scale = min(room_w / width, room_h / height, 1.0)
+    if turn:
+        scale = min(scale, TURNED_SCALE)
     x = left + (room_w - width * scale) / 2
-    y = bottom + (room_h - height * scale) / 2 if not scan else A4_H - top - height * scale
+    y = bottom + (room_h - height * scale) / 2 if not scan and not turn else A4_H - top - height * scale
     target.merge_transformed_page(page, placed.scale(scale, scale).translate(x, y))
     return target
 
@@ -305,8 +313,59 @@ def _finish(writer: PdfWriter, metadata: Metadata, *, tools: bool = True) -> Non
     writer.page_mode = "/UseOutlines"
 
 
+_UNIQUE_ID = re.compile(rb"/UniqueID \d+ def\n?")
+
+
+def _drop_font_counters(writer: PdfWriter) -> None:
+    """Remove the /UniqueID that LibreOffice writes into each Type 1 font it embeds (in the
+    clear part and in the eexec-encrypted Private dictionary).
+
+    It counts fonts per LibreOffice process, so a warm worker gives the same font another id
+    on each document; the id is optional, and a shared fixed one could make a printer's font
+    cache mix up different subsets.
+    """
+    for obj in writer._objects:
+        if not isinstance(obj, StreamObject) or "/Length2" not in obj:
+            continue
+        data = obj.get_data()
+        clear_end = int(cast(int, obj["/Length1"]))
+        secret_end = clear_end + int(cast(int, obj["/Length2"]))
+        clear = _UNIQUE_ID.sub(b"", data[:clear_end], count=1)
+        private = _eexec_decrypt(data[clear_end:secret_end])
+        private_clean = _UNIQUE_ID.sub(b"", private, count=1)
+        if clear == data[:clear_end] and private_clean == private:
+            continue
+        secret = _eexec_encrypt(private_clean)
+        obj.set_data(clear + secret + data[secret_end:])
+        obj[NameObject("/Length1")] = NumberObject(len(clear))
+        obj[NameObject("/Length2")] = NumberObject(len(secret))
+
+
+_EEXEC_KEY, _C1, _C2 = 55665, 52845, 22719
+
+
+def _eexec_decrypt(data: bytes) -> bytes:
+    """Type 1 eexec decryption (Adobe Type 1 Font Format, §7.2)."""
+    key, out = _EEXEC_KEY, bytearray()
+    for byte in data:
+        out.append(byte ^ (key >> 8))
+        key = ((byte + key) * _C1 + _C2) & 0xFFFF
+    return bytes(out)
+
+
+def _eexec_encrypt(data: bytes) -> bytes:
+    """Type 1 eexec encryption; the plain text keeps its own four leading bytes."""
+    key, out = _EEXEC_KEY, bytearray()
+    for plain in data:
+        byte = plain ^ (key >> 8)
+        out.append(byte)
+        key = ((byte + key) * _C1 + _C2) & 0xFFFF
+    return bytes(out)
+
+
 def _write_reproducible(writer: PdfWriter, target: Path) -> Path:
     """Write with a document id that is the hash of the content, so equal inputs give equal bytes."""
+    _drop_font_counters(writer)
     writer._ID = None
     first = io.BytesIO()
     writer.write(first)

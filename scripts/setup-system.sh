@@ -11,6 +11,8 @@ if command -v soffice >/dev/null 2>&1 && ! ls /usr/lib/libreoffice/program/libsc
     && ! ls /opt/libreoffice*/program/libsclo.so >/dev/null 2>&1; then
   missing+=(libreoffice-calc-nogui)
 fi
+/usr/bin/python3 -c "import uno" >/dev/null 2>&1 || missing+=(python3-uno)
+command -v gs >/dev/null 2>&1 || missing+=(ghostscript)
 command -v fc-list >/dev/null 2>&1 || missing+=(fontconfig)
 fonts=$(fc-list : family 2>/dev/null || true)
 have_font() { grep -qF "$1" <<<"$fonts"; }
@@ -31,7 +33,8 @@ echo "formgen setup: installing system packages: ${missing[*]}"
 
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "formgen setup: no apt-get here. Please install: LibreOffice (Writer and Calc), Noto CJK fonts," >&2
-  echo "  AR PL UKai, DejaVu Sans, poppler-utils and Python's venv module, then run make again." >&2
+  echo "  AR PL UKai, DejaVu Sans, poppler-utils, Ghostscript, python3-uno and Python's venv module," >&2
+  echo "  then run make again." >&2
   exit 1
 fi
 if [ "$(id -u)" -eq 0 ]; then

@@ -114,7 +114,8 @@ def test_any_text_is_refused_clearly_or_printed_literally(
             assert text.strip().replace("\r", "") in rendered.replace("\n", "")
         else:
             for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-                assert line.strip() in rendered
+                # A tab prints as a Word tab, which the reader's text shows as a space.
+                assert line.strip().replace("\t", " ") in rendered
 
 
 @pytest.mark.parametrize(
