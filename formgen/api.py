@@ -335,5 +335,3 @@ def _valid(item_id: str, data: Any) -> BaseModel:
     if not checked.ok or checked.instance is None:
         raise InvalidDataError(item_id, checked.problems)
     return checked.instance
-
-
