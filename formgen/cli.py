@@ -41,6 +41,17 @@ EXIT_INVALID = 1
 EXIT_USAGE = 2
 
 
+# Failures the user can act on, and the exit status of each (the first match counts).
+_EXIT_CODES: tuple[tuple[type[Exception], int], ...] = (
+    (UnreadableFileError, EXIT_USAGE),  # a file that cannot be opened
+    (DataFileError, EXIT_INVALID),  # a file that does not parse
+    (UnknownIdError, EXIT_USAGE),
+    (PacketError, EXIT_USAGE),  # an attachment that cannot be read
+    (ConversionError, EXIT_INVALID),
+)
+_FAILURES = tuple(kind for kind, _ in _EXIT_CODES)
+
+
 def _run(action: Callable[[], T]) -> T:
     """Run `action`, turning every failure into a clear message and the contract's exit status."""
     try:
@@ -49,21 +60,9 @@ def _run(action: Callable[[], T]) -> T:
         _print_problems(exc.problems)
         err.print(f"[red]数据无效，未写入任何文件 / invalid data, nothing was written ({exc.form_id})[/red]")
         raise typer.Exit(EXIT_INVALID) from None
-    except UnreadableFileError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(EXIT_USAGE) from None
-    except DataFileError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(EXIT_INVALID) from None
-    except UnknownIdError as exc:
-        err.print(f"[red]{exc.args[0]}[/red]")
-        raise typer.Exit(EXIT_USAGE) from None
-    except ConversionError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(EXIT_INVALID) from None
-    except PacketError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(EXIT_USAGE) from None
+    except _FAILURES as exc:
+        err.print(f"[red]{exc.args[0] if exc.args else exc}[/red]", highlight=False)
+        raise typer.Exit(next(code for kind, code in _EXIT_CODES if isinstance(exc, kind))) from None
     except (typer.Exit, typer.Abort):
         raise
     except Exception:

@@ -28,7 +28,9 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import pairwise
+from pathlib import Path
 from typing import Any, Literal
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
@@ -37,7 +39,19 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Length, Pt
 from docx.text.paragraph import Paragraph
 
-from formgen.docx_layout import HEITI, KAITI, STYLES, Cell, para, row, set_fonts, table, write
+from formgen.docx_layout import (
+    HEITI,
+    KAITI,
+    STYLES,
+    Cell,
+    new_document,
+    para,
+    row,
+    save,
+    set_fonts,
+    table,
+    write,
+)
 
 BODY_PT = STYLES["FormBody"].size
 """One character of body text (3号), the unit GB/T 9704 measures indents in."""
@@ -217,3 +231,38 @@ def _rule(owner: Any, side: Literal["top", "bottom"], *, thick: bool) -> None:
     edge.set(qn("w:sz"), "8" if thick else "6")  # eighths of a point: 1 pt ≈ 0.35 mm, ¾ pt ≈ 0.25 mm
     edge.set(qn("w:space"), "0")
     edge.set(qn("w:color"), "000000")
+
+
+@dataclass(frozen=True)
+class NoticeText:
+    """The whole text of a notice as issued, in the order a 公文 prints it."""
+
+    doc_number: str
+    title_lines: tuple[str, ...]
+    addressee: str
+    body: str
+    """In `prose`'s markup."""
+    attachments: tuple[str, ...]
+    issuer: str
+    date: str
+    imprint: tuple[str, str] | None = None
+    """(印发机关, 印发日期) of the 版记, where the notice prints one."""
+
+    @property
+    def title(self) -> str:
+        """The title on one line."""
+        return "".join(self.title_lines)
+
+
+def write_notice(text: NoticeText, path: Path) -> None:
+    """Write a notice as issued to `path`: 文号, title, 主送, body, 附件, 落款 and date, 版记."""
+    document = new_document()
+    doc_number(document, text.doc_number, align="right")
+    title(document, *text.title_lines)
+    addressee(document, text.addressee)
+    prose(document, text.body)
+    attachments(document, text.attachments)
+    signature(document, text.issuer, text.date)
+    if text.imprint:
+        imprint(document, *text.imprint)
+    save(document, path, title=text.title)

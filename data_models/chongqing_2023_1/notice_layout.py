@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from formgen.docx_layout import new_document, save
-from formgen.gongwen import addressee, attachments, doc_number, imprint, prose, signature, title
+from formgen.gongwen import NoticeText, write_notice
 
 DOC_NUMBER = "渝经信节能〔2023〕1号"
 ISSUER = "重庆市经济和信息化委员会"
@@ -52,14 +51,18 @@ DATE = "2023年1月31日"
 IMPRINT = ("重庆市经济和信息化委员会办公室", "2023年1月31日印发")
 
 
+TEXT = NoticeText(
+    doc_number=DOC_NUMBER,
+    title_lines=TITLE_LINES,
+    addressee=ADDRESSEE,
+    body=BODY,
+    attachments=ATTACHMENTS,
+    issuer=ISSUER,
+    date=DATE,
+    imprint=IMPRINT,
+)
+
+
 def build(path: Path) -> None:
     """Write the notice's template to `path`."""
-    doc = new_document()
-    doc_number(doc, DOC_NUMBER, align="right")
-    title(doc, *TITLE_LINES)
-    addressee(doc, ADDRESSEE)
-    prose(doc, BODY)
-    attachments(doc, ATTACHMENTS)
-    signature(doc, ISSUER, DATE)
-    imprint(doc, *IMPRINT)
-    save(doc, path, title=TITLE)
+    write_notice(TEXT, path)

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from formgen.docx_layout import new_document, save
-from formgen.gongwen import addressee, attachments, doc_number, prose, signature, title
+from formgen.gongwen import NoticeText, write_notice
 
 DOC_NUMBER = "川经信办函〔2023〕110号"
 TITLE_LINES = ("四川省经济和信息化厅办公室", "关于组织开展工业企业技术改造", "综合服务工作的通知")
@@ -47,13 +46,17 @@ ISSUER = "四川省经济和信息化厅办公室"
 DATE = "2023年4月14日"
 
 
+TEXT = NoticeText(
+    doc_number=DOC_NUMBER,
+    title_lines=TITLE_LINES,
+    addressee=ADDRESSEE,
+    body=BODY,
+    attachments=ATTACHMENTS,
+    issuer=ISSUER,
+    date=DATE,
+)
+
+
 def build(path: Path) -> None:
     """Write the notice's template to `path`."""
-    doc = new_document()
-    doc_number(doc, DOC_NUMBER, align="right")
-    title(doc, *TITLE_LINES)
-    addressee(doc, ADDRESSEE)
-    prose(doc, BODY)
-    attachments(doc, ATTACHMENTS)
-    signature(doc, ISSUER, DATE)
-    save(doc, path, title=TITLE)
+    write_notice(TEXT, path)
