@@ -32,6 +32,7 @@ test: lint
 bench: setup
 	$(BIN)/python bench/bench_fill.py
 	$(BIN)/python bench/bench_convert.py
+	$(BIN)/python bench/bench_batch.py
 
 templates: setup
 	$(BIN)/python -m formgen.templates

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from formgen import api, rulebook
+from formgen import batch as batch_module
 from formgen.api import InvalidDataError
 from formgen.convert import ConversionError
 from formgen.loading import DataFileError, UnreadableFileError
@@ -194,6 +195,44 @@ def rules(
         for rule in found:
             table.add_row(rule.id, rule.severity, f"{rule.zh}\n{rule.en}", rule.source)
         out.print(table)
+
+
+@app.command()
+def batch(
+    packet_id: Annotated[str, typer.Argument(help="A packet id; see `formgen forms`.")],
+    source: Annotated[
+        Path, typer.Argument(help="A folder of YAML/JSON files, a .jsonl file, or a .csv/.xlsx table.")
+    ],
+    out_dir: OutOption = api.DEFAULT_OUT,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="LibreOffice workers.")] = None,
+    strict: StrictOption = False,
+) -> None:
+    """Make the packets of many submitters, one folder each, and a report of all.
+
+    A submitter with invalid data is recorded in batch-report.json/.csv and the batch goes
+    on; the exit status is 1 when any submitter was not made.
+    """
+    if not source.exists():
+        err.print(f"[red]{source}: 无法打开 / cannot open[/red]")
+        raise typer.Exit(EXIT_USAGE)
+
+    def show(outcome: batch_module.Outcome) -> None:
+        colour = {"ok": "green", "invalid": "red", "failed": "red"}[outcome.status]
+        out.print(
+            f"[{colour}]{outcome.status:<8}[/{colour}] {outcome.source}  {outcome.submitter}  {outcome.output}"
+        )
+        for problem in outcome.problems[:5]:
+            out.print(f"          {problem}", highlight=False)
+
+    outcomes = _run(
+        lambda: batch_module.run(packet_id, source, out_dir, workers=workers, strict=strict, on_outcome=show)
+    )
+    made = sum(o.status == "ok" for o in outcomes)
+    out.print(
+        f"{made}/{len(outcomes)} 份材料已生成 / packets made; report: {out_dir / batch_module.REPORT}.json"
+    )
+    if made < len(outcomes):
+        raise typer.Exit(EXIT_INVALID)
 
 
 @app.command()

@@ -359,6 +359,11 @@ class Converter:
         self.on_job_start: Callable[[Worker, Path], None] | None = None
         """Called as a worker takes a job (tests use it to kill a worker mid-packet)."""
 
+    @property
+    def capacity(self) -> int:
+        """How many conversions run at once: one per worker."""
+        return len(self.workers)
+
     def __enter__(self) -> Converter:
         return self
 
@@ -453,6 +458,11 @@ class ColdConverter:
 
     def __init__(self, timeout: float = DEFAULT_TIMEOUT_S) -> None:
         self.timeout = timeout
+
+    @property
+    def capacity(self) -> int:
+        """How many conversions run at once: one cold process at a time."""
+        return 1
 
     def convert(self, source: Path, target: Path, *, bookmarks: bool = False) -> Path:
         """Convert one document to `target`."""
