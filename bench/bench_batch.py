@@ -28,7 +28,9 @@ def _write_inputs(folder: Path, count: int) -> None:
     for n in range(count):
         data = copy.deepcopy(example)
         body = f"91510600MA{n:04d}K3X"[:17]
-        data["application"].update(unit_name=f"第{n + 1}号测试企业", credit_code=body + uscc_check_character(body))
+        data["application"].update(
+            unit_name=f"第{n + 1}号测试企业", credit_code=body + uscc_check_character(body)
+        )
         (folder / f"{n:04d}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
 
 
