@@ -70,6 +70,28 @@ def example_text(item_id: str) -> str:
     return registry().item(item_id).example.read_text(encoding="utf-8")
 
 
+def write_example(item_id: str, out_dir: Path) -> list[Path]:
+    """Write the example data file `<item-id>.yaml` into `out_dir`, with the files it names.
+
+    A packet's example names attachment files beside it; they are copied too, so that the
+    example works as it is: ``formgen packet ID out_dir/ID.yaml``.
+    """
+    target = out_dir / f"{item_id}.yaml"
+    write_atomic(target, example_text(item_id).encode("utf-8"))
+    written = [target]
+    item = registry().item(item_id)
+    if isinstance(item, Packet) and item.attachments_of is not None:
+        instance = _valid(item_id, example_data(item_id))
+        with as_file(item.example) as example_path:
+            for attachment in item.attachments_of(instance):
+                relative = Path(attachment.file)
+                if relative.is_absolute():
+                    continue
+                write_atomic(out_dir / relative, (example_path.parent / relative).read_bytes())
+                written.append(out_dir / relative)
+    return written
+
+
 def example_data(item_id: str) -> Any:
     """Return the example data of a form or packet, parsed."""
     return parse(example_text(item_id), f"{item_id}.yaml")
@@ -301,7 +323,7 @@ def packet(
             documents.append(packet_build.Document(title, item.kind, render_filled(part.form_id, document)))
     attachments: list[packet_build.Attachment] = []
     missing: list[Problem] = []
-    for attachment in found.attachments_of(instance) if found.attachments_of else ():
+    for index, attachment in enumerate(found.attachments_of(instance) if found.attachments_of else ()):
         path = Path(attachment.file).expanduser()
         if not path.is_absolute():
             path = (base_dir or Path.cwd()) / path
@@ -309,10 +331,10 @@ def packet(
             missing.append(
                 Problem(
                     "error",
-                    "attachments",
-                    attachment.title,
-                    f"找不到附件文件 {path}",
-                    f"attachment file not found: {path}",
+                    f"attachments[{index}].file",
+                    f"证明材料 › 第{index + 1}项（{attachment.title}）",
+                    f"找不到附件文件 {path}（相对路径从数据文件所在文件夹读取）",
+                    f"attachment file not found: {path} (relative paths are read from the data file's folder)",
                 )
             )
         attachments.append(packet_build.Attachment(attachment.title, path))

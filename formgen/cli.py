@@ -114,9 +114,18 @@ def blank(
 
 
 @app.command()
-def example(form_id: Annotated[str, typer.Argument(help="A form id.")]) -> None:
-    """Print a complete, realistic example data file (YAML)."""
-    sys.stdout.write(_run(lambda: api.example_text(form_id)))
+def example(
+    form_id: Annotated[str, typer.Argument(help="A form or packet id.")],
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Write <id>.yaml and the files it names into this folder.")
+    ] = None,
+) -> None:
+    """Print a complete, realistic example data file (YAML); with --out, write it and its attachments."""
+    if out_dir is None:
+        sys.stdout.write(_run(lambda: api.example_text(form_id)))
+        return
+    for path in _run(lambda: api.write_example(form_id, out_dir)):
+        out.print(str(path))
 
 
 @app.command()

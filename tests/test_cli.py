@@ -111,3 +111,21 @@ def test_console_script_fills_with_pdf(example_file: Path, tmp_path: Path) -> No
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in out.iterdir()) == [f"{ANNEX3}.docx", f"{ANNEX3}.pdf"]
     assert (out / f"{ANNEX3}.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_example_with_out_writes_a_packet_that_works(tmp_path: Path) -> None:
+    """A newcomer's first packet: the example with its attachment files, then the packet."""
+    folder = tmp_path / "ex"
+    result = runner.invoke(app, ["example", "sichuan-2023-110.provider", "--out", str(folder)])
+    assert result.exit_code == 0, result.output
+    data = folder / "sichuan-2023-110.provider.yaml"
+    assert (folder / "attachments" / "business-licence.png").is_file()
+    result = runner.invoke(app, ["validate", "sichuan-2023-110.provider", str(data)])
+    assert result.exit_code == 0, result.output
+    moved = tmp_path / "elsewhere.yaml"
+    moved.write_text(data.read_text(encoding="utf-8"), encoding="utf-8")
+    result = runner.invoke(
+        app, ["packet", "sichuan-2023-110.provider", str(moved), "--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 1
+    assert "attachments[0].file" in result.output and "not found" in result.output
