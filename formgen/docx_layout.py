@@ -25,6 +25,7 @@ from docx.shared import Mm, Pt, Twips
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from formgen.ooxml import put_in_order
 from formgen.package import fixed_time, normalize_zip, write_atomic
 
 # GB/T 9704-2012 §5.2: 天头 37 mm, 订口 28 mm, type area 156 × 225 mm, 22 lines of 28 characters.
@@ -236,17 +237,9 @@ def table(document: Any, widths_mm: list[float], *, borders: bool = True) -> Tab
         f'<w:{side} w:val="{line}" w:sz="4" w:space="0" w:color="000000"/>'
         for side in ("top", "left", "bottom", "right", "insideH", "insideV")
     )
-    # Schema order within tblPr: ... tblW, jc, ..., tblBorders, ..., tblLayout, ..., tblLook.
-    look = tbl_pr.find(qn("w:tblLook"))
-    for xml in (
-        f'<w:jc {nsdecls("w")} w:val="center"/>',
-        f"<w:tblBorders {nsdecls('w')}>{rules}</w:tblBorders>",
-        f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>',
-    ):
-        if look is None:
-            tbl_pr.append(parse_xml(xml))
-        else:
-            look.addprevious(parse_xml(xml))
+    # tblLayout fixed comes with autofit off; formgen.ooxml puts these in schema order on save.
+    tbl_pr.append(parse_xml(f'<w:jc {nsdecls("w")} w:val="center"/>'))
+    tbl_pr.append(parse_xml(f"<w:tblBorders {nsdecls('w')}>{rules}</w:tblBorders>"))
     grid = tbl._tbl.tblGrid
     for col, width in zip(grid.findall(qn("w:gridCol")), widths_mm, strict=True):
         col.set(qn("w:w"), str(Mm(width).twips))
@@ -313,6 +306,7 @@ def save(document: Any, path: Path, *, title: str) -> None:
     props.last_modified_by = "formgen"
     props.revision = 1
     props.created = props.modified = fixed_time()
+    put_in_order(document.element)
     buffer = io.BytesIO()
     document.save(buffer)
     write_atomic(path, normalize_zip(buffer.getvalue()))

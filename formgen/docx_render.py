@@ -10,6 +10,7 @@ from typing import Any
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined
 
+from formgen.ooxml import put_in_order
 from formgen.package import fixed_time, normalize_zip
 
 
@@ -29,6 +30,7 @@ def render(template: Traversable, context: Mapping[str, Any], *, title: str, aut
     props.last_modified_by = "formgen"
     props.revision = 1
     props.created = props.modified = fixed_time()
+    put_in_order(document.docx.element)
     buffer = io.BytesIO()
     document.save(buffer)
     return normalize_zip(buffer.getvalue())
