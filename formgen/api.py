@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import as_file
@@ -16,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from formgen import common_rules, context, convert, docx_render, packet_build, xlsx_render
+from formgen import common_rules, context, convert, docx_render, packet_build, readback, xlsx_render
 from formgen.loading import load_file, parse
 from formgen.naming import safe_name
 from formgen.package import write_atomic
@@ -24,6 +25,7 @@ from formgen.packet_pdf import Metadata, Options
 from formgen.problems import Problem, from_validation_error
 from formgen.registry import Form, Packet, Registry, load_registry
 from formgen.rules import evaluate
+from formgen.textfile import DataFileError, UnreadableFileError
 
 DEFAULT_OUT = Path("outputs")
 LOG = logging.getLogger("formgen")
@@ -190,6 +192,21 @@ def _render(found: Form, instance: BaseModel | None) -> bytes:
         return xlsx_render.render(found.template, found.model, instance, title=found.title)
     tree = context.build(found.model, instance, blank=instance is None)
     return docx_render.render(found.template, tree.children, title=found.title)
+
+
+def read_filled(form_id: str, path: Path) -> dict[str, Any]:
+    """Return the data of a form filled in by hand (Word, WPS, Excel), read by its inputs' tags.
+
+    The data is not validated here: pass it to `check`, or write it out and `validate` it.
+    """
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableFileError(f"{path}: 无法打开 / cannot open: {exc.strerror}") from None
+    try:
+        return readback.read(form(form_id), content)
+    except (KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise DataFileError(f"{path}: 不是{form_id}的表单文件 / not a filled {form_id}: {exc}") from None
 
 
 def render_blank(form_id: str) -> bytes:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
+import yaml
 from rich.console import Console
 from rich.table import Table
 
@@ -20,6 +21,7 @@ from formgen import batch as batch_module
 from formgen.api import InvalidDataError
 from formgen.convert import ConversionError
 from formgen.loading import DataFileError, UnreadableFileError
+from formgen.package import write_atomic
 from formgen.packet_pdf import PacketError
 from formgen.problems import Problem
 from formgen.registry import UnknownIdError
@@ -153,6 +155,24 @@ def validate(
         out.print(f"[green]数据有效 / valid[/green] ({checked.encoding})")
     if not checked.ok:
         raise typer.Exit(EXIT_INVALID)
+
+
+@app.command()
+def read(
+    form_id: Annotated[str, typer.Argument(help="A form id.")],
+    filled: Annotated[Path, typer.Argument(help="A blank form filled in by hand (.docx or .xlsx).")],
+    data_out: Annotated[
+        Path | None, typer.Option("--out", help="Write the data (YAML) to this file.")
+    ] = None,
+) -> None:
+    """Read a form filled in Word, WPS or Excel back into data (YAML), by its inputs' tags."""
+    data = _run(lambda: api.read_filled(form_id, filled))
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    if data_out is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(data_out, text.encode("utf-8"))
+        out.print(str(data_out))
 
 
 @app.command()
