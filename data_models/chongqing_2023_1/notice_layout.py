@@ -51,16 +51,7 @@ DATE = "2023年1月31日"
 IMPRINT = ("重庆市经济和信息化委员会办公室", "2023年1月31日印发")
 
 
-TEXT = NoticeText(
-    doc_number=DOC_NUMBER,
-    title_lines=TITLE_LINES,
-    addressee=ADDRESSEE,
-    body=BODY,
-    attachments=ATTACHMENTS,
-    issuer=ISSUER,
-    date=DATE,
-    imprint=IMPRINT,
-)
+TEXT = NoticeText(DOC_NUMBER, TITLE_LINES, ADDRESSEE, BODY, ATTACHMENTS, ISSUER, DATE, IMPRINT)
 
 
 def build(path: Path) -> None:

@@ -46,15 +46,7 @@ ISSUER = "四川省经济和信息化厅办公室"
 DATE = "2023年4月14日"
 
 
-TEXT = NoticeText(
-    doc_number=DOC_NUMBER,
-    title_lines=TITLE_LINES,
-    addressee=ADDRESSEE,
-    body=BODY,
-    attachments=ATTACHMENTS,
-    issuer=ISSUER,
-    date=DATE,
-)
+TEXT = NoticeText(DOC_NUMBER, TITLE_LINES, ADDRESSEE, BODY, ATTACHMENTS, ISSUER, DATE)
 
 
 def build(path: Path) -> None:
