@@ -178,19 +178,19 @@ def packet_documents(packet_id: str, instance: BaseModel, *, only: str | None = 
     """Return the data of every document of a packet, in the packet's order."""
     documents: list[BaseModel] = []
     for part in registry().packet(packet_id).parts:
-        if only is not None and part.form_id != only:
+        if part.derive is None or (only is not None and part.form_id != only):
             continue
         derived = part.derive(instance)
         documents += [derived] if isinstance(derived, BaseModel) else list(derived)
     return documents
 
 
-def _render(found: Form, instance: BaseModel | None) -> bytes:
+def _render(found: Form, instance: BaseModel | None, *, prompts: bool = True) -> bytes:
     """Render a form: blank when `instance` is None. Word forms go through the render context;
     spreadsheets keep numbers as numbers and read the model directly."""
     if found.kind == "xlsx":
         return xlsx_render.render(found.template, found.model, instance, title=found.title)
-    tree = context.build(found.model, instance, blank=instance is None)
+    tree = context.build(found.model, instance, blank=instance is None, prompts=prompts)
     return docx_render.render(found.template, tree.children, title=found.title)
 
 
@@ -209,9 +209,9 @@ def read_filled(form_id: str, path: Path) -> dict[str, Any]:
         raise DataFileError(f"{path}: 不是{form_id}的表单文件 / not a filled {form_id}: {exc}") from None
 
 
-def render_blank(form_id: str) -> bytes:
-    """Return the bytes of the blank fillable form."""
-    return _render(form(form_id), None)
+def render_blank(form_id: str, *, prompts: bool = True) -> bytes:
+    """Return the bytes of the blank fillable form; without `prompts` for printing on paper."""
+    return _render(form(form_id), None, prompts=prompts)
 
 
 def render_filled(form_id: str, instance: BaseModel) -> bytes:
@@ -277,7 +277,7 @@ def demo(out_dir: Path = DEFAULT_OUT) -> list[Path]:
             for part in kind.parts:
                 made = packet_documents(kind.id, instance, only=part.form_id)
                 jobs += [(part.form_id, folder_name, document) for document in made]
-        in_packets = {part.form_id for kind in notice.packets for part in kind.parts}
+        in_packets = {part.form_id for kind in notice.packets for part in kind.parts if part.derive}
         for item in notice.forms:
             if item.id not in in_packets:
                 jobs.append((item.id, "issue", _valid(item.id, example_data(item.id))))
@@ -298,7 +298,9 @@ def demo(out_dir: Path = DEFAULT_OUT) -> list[Path]:
             with as_file(each.example) as example_path:
                 data = example_data(each.id)
                 notice_id = registry().notice_of(each.id).id
-                folder = out_dir / notice_id / safe_name(each.name_of(_valid(each.id, data)))
+                issued = all(part.derive is None for part in each.parts)  # the notice as sent out
+                name = "issue" if issued else safe_name(each.name_of(_valid(each.id, data)))
+                folder = out_dir / notice_id / name
                 pdfs.append(packet(each.id, data, folder, base_dir=example_path.parent))
     return documents + pdfs
 
@@ -333,6 +335,12 @@ def packet(
     documents: list[packet_build.Document] = []
     for part in found.parts:
         item = form(part.form_id)
+        if part.derive is None:
+            title = f"{item.label} {item.title}".strip()
+            documents.append(
+                packet_build.Document(title, item.kind, render_blank(part.form_id, prompts=False))
+            )
+            continue
         for document in packet_documents(packet_id, instance, only=part.form_id):
             title = f"{item.label} {item.title}".strip()
             if part.name_of is not None:

@@ -35,7 +35,14 @@ class RenderState:
     """What all leaves of one document share: the mode and the next control id."""
 
     blank: bool
+    prompts: bool = True
+    """Grey prompts in blank controls; off for a blank printed on paper, where the paper's own
+    blanks (a date's 年 月 日) stay and "请填写…" would only be noise."""
     next_id: int = 1000
+
+    def generic(self, prompt: str) -> str:
+        """`prompt` where prompts are shown, else nothing."""
+        return prompt if self.prompts else ""
 
     def allocate(self) -> int:
         """Return a fresh `w:id` for a content control; ids are sequential, so output is stable."""
@@ -174,7 +181,8 @@ class ChoiceNode:
 
     def __html__(self) -> str:
         if self.state.blank:
-            return wordml.text_control(self.path, self.title, f"请选择{self.title}", self.state.allocate())
+            prompt = self.state.generic(f"请选择{self.title}")
+            return wordml.text_control(self.path, self.title, prompt, self.state.allocate())
         return wordml.run(self.text)
 
     @property
@@ -238,9 +246,12 @@ class Keyed:
             raise ContextError(f"{self.path}: no item {key!r}") from None
 
 
-def build(model: type[BaseModel], instance: BaseModel | None, *, blank: bool) -> Node:
-    """Return the render context of `model`, filled from `instance` unless `blank`."""
-    state = RenderState(blank=blank)
+def build(model: type[BaseModel], instance: BaseModel | None, *, blank: bool, prompts: bool = True) -> Node:
+    """Return the render context of `model`, filled from `instance` unless `blank`.
+
+    A blank form shows grey prompts in its controls unless `prompts` is off (for paper).
+    """
+    state = RenderState(blank=blank, prompts=prompts)
     return _group(state, "", model, None if blank else instance)
 
 
@@ -303,16 +314,16 @@ def _field(state: RenderState, path: str, info: FieldInfo, value: Any) -> Any:
             return CheckLeaf(state, path, title, bool(value))
         prompt = prompt_marker.text if prompt_marker else None
         if issubclass(annotation, dt.date):
-            return DateLeaf(state, path, title, prompt or "请选择日期", value)
+            return DateLeaf(state, path, title, prompt or state.generic("请选择日期"), value)
         if issubclass(annotation, Decimal):
             if _marker(metadata, Measure):
-                return QuantityLeaf(state, path, title, prompt or f"请填写{title}", value)
-            return AmountLeaf(state, path, title, prompt or f"请填写{title}", value)
+                return QuantityLeaf(state, path, title, prompt or state.generic(f"请填写{title}"), value)
+            return AmountLeaf(state, path, title, prompt or state.generic(f"请填写{title}"), value)
         if issubclass(annotation, int):
-            return CountLeaf(state, path, title, prompt or f"请填写{title}", value)
+            return CountLeaf(state, path, title, prompt or state.generic(f"请填写{title}"), value)
         if issubclass(annotation, str):
             kind = ParagraphsLeaf if _marker(metadata, Paragraphs) else Leaf
-            return kind(state, path, title, prompt or f"请填写{title}", value)
+            return kind(state, path, title, prompt or state.generic(f"请填写{title}"), value)
     raise TypeError(f"{path}: the renderer does not know how to show {annotation!r}")
 
 

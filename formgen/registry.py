@@ -21,6 +21,7 @@ from pydantic import BaseModel
 if TYPE_CHECKING:
     from formgen.fields import AttachmentFile
 
+from formgen.fields import FormModel
 from formgen.rules import Rule
 
 ENTRY_POINT_GROUP = "formgen.notices"
@@ -61,7 +62,8 @@ class PacketPart:
     """
 
     form_id: str
-    derive: Callable[[Any], BaseModel | Sequence[BaseModel]]
+    derive: Callable[[Any], BaseModel | Sequence[BaseModel]] | None = None
+    """None for the blank form itself (a notice's annexes as they were sent out)."""
     name_of: Callable[[Any], str] | None = None
     """The submitter of one derived document (a provider's name on its report), for the
     packet PDF's bookmarks and contents page; None when the document is the packet's own."""
@@ -105,6 +107,10 @@ class Notice:
     """The notice's rulebook (see formgen.rules)."""
 
 
+class NoData(FormModel):
+    """The data of a packet that asks for none (the notice as issued)."""
+
+
 @dataclass(frozen=True)
 class NoticeFiles:
     """Where a notice package keeps its templates and examples, and forms built from them.
@@ -119,6 +125,18 @@ class NoticeFiles:
     def example(self, name: str) -> Traversable:
         """The example data file `<name>.yaml` of the notice."""
         return files(self.package) / "examples" / f"{name}.yaml"
+
+    def issue_packet(self, forms: Sequence[Form], issuer: str) -> Packet:
+        """`<notice>.issue`: what the issuing office sent out, the notice and its annexes blank."""
+        return Packet(
+            id=f"{self.notice_id}.issue",
+            title="通知及附件（发文）",
+            submitter=issuer,
+            model=NoData,
+            example=files("formgen") / "empty.yaml",
+            parts=tuple(PacketPart(form.id) for form in forms),
+            name_of=lambda _: issuer,
+        )
 
     def form(
         self,
@@ -195,8 +213,8 @@ class Registry:
         return self.form(item_id)
 
     def packets_with(self, form_id: str) -> list[Packet]:
-        """The packets that contain `form_id`."""
-        return [p for p in self.packets() if form_id in p.form_ids]
+        """The packets whose data fills `form_id` (not those that hold it blank)."""
+        return [p for p in self.packets() if any(x.form_id == form_id and x.derive for x in p.parts)]
 
     def notice_of(self, form_id: str) -> Notice:
         """Return the notice that owns `form_id`."""

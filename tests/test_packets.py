@@ -66,7 +66,8 @@ def _expected_marks(packet: Packet) -> int:
     """Top-level bookmarks: the contents page, each document, each attachment."""
     instance = api.check(packet.id, api.example_data(packet.id)).instance
     assert instance is not None
-    documents = len(api.packet_documents(packet.id, instance))
+    blank_forms = sum(part.derive is None for part in packet.parts)  # a notice's annexes as issued
+    documents = len(api.packet_documents(packet.id, instance)) + blank_forms
     attachments = len(packet.attachments_of(instance)) if packet.attachments_of else 0
     return int(packet.contents) + documents + attachments
 

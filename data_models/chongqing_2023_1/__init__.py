@@ -11,6 +11,7 @@ from formgen.registry import Notice, NoticeFiles, Packet, PacketPart
 
 from . import annex1, annex1_layout, annex2, annex2_layout, notice, notice_layout, packets, rules
 
+ISSUER = "重庆市经济和信息化委员会"
 NOTICE_ID = "chongqing-2023-1"
 FILES = NoticeFiles(NOTICE_ID, __name__)
 _form = FILES.form
@@ -30,6 +31,7 @@ FORMS = (
 )
 
 PACKETS = (
+    FILES.issue_packet(FORMS, ISSUER),
     Packet(
         id=f"{NOTICE_ID}.platform",
         title="市级绿色制造综合服务平台申报材料",
@@ -58,7 +60,7 @@ PACKETS = (
 NOTICE = Notice(
     id=NOTICE_ID,
     title="关于申报市级重点绿色制造综合服务平台的通知",
-    issuer="重庆市经济和信息化委员会",
+    issuer=ISSUER,
     doc_number="渝经信节能〔2023〕1号",
     # The seed's 落款 carries no date; the 版记 gives the printing date, 2023年1月31日印发.
     date=dt.date(2023, 1, 31),

@@ -26,6 +26,7 @@ from . import (
     rules,
 )
 
+ISSUER = "四川省经济和信息化厅办公室"
 NOTICE_ID = "sichuan-2023-110"
 FILES = NoticeFiles(NOTICE_ID, __name__)
 _form = FILES.form
@@ -44,6 +45,7 @@ FORMS = (
 )
 
 PACKETS = (
+    FILES.issue_packet(FORMS, ISSUER),
     Packet(
         id=f"{NOTICE_ID}.provider",
         title="技术改造综合服务商申请材料",
@@ -85,7 +87,7 @@ PACKETS = (
 NOTICE = Notice(
     id=NOTICE_ID,
     title="关于组织开展工业企业技术改造综合服务工作的通知",
-    issuer="四川省经济和信息化厅办公室",
+    issuer=ISSUER,
     doc_number="川经信办函〔2023〕110号",
     date=dt.date(2023, 4, 14),
     forms=FORMS,
