@@ -74,3 +74,17 @@ SICHUAN_TEXTS = ("sichuan-2023-110.notice", "sichuan-2023-110.annex1", "sichuan-
 def sichuan_texts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Made]:
     """The notice, 附件1 and 附件4, blank and filled, their six PDFs made by one LibreOffice call."""
     return _made(SICHUAN_TEXTS, tmp_path_factory.mktemp("sichuan-texts"))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="Rewrite tests/golden/*.txt from the documents as they are now.",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
