@@ -196,7 +196,10 @@ Email = Annotated[str, StringConstraints(strip_whitespace=True), _wrap(checks.ch
 """An e-mail address."""
 
 OrgOrCreditCode = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_upper=True), _wrap(checks.check_org_or_credit_code)
+    str,
+    StringConstraints(strip_whitespace=True, to_upper=True),
+    _wrap(checks.check_org_or_credit_code),
+    CreditCodeField(),
 ]
 """组织机构代码/三证合一码: an 18-character 统一社会信用代码 or a 9-character 组织机构代码 (GB 11714)."""
 

@@ -109,3 +109,12 @@ def test_model_rule_refuses_its_breach(rule_id: str, edit: Edit, path: str) -> N
 def test_every_model_rule_has_a_case() -> None:
     notice = formgen.registry().notices["chongqing-2023-1"]
     assert {r.id for r in notice.rules if r.check is None} == {c[0] for c in MODEL_CASES}
+
+
+def test_a_credit_code_with_a_wrong_check_character_is_a_warning_here_too() -> None:
+    data = copy.deepcopy(example_data(ANNEX2))
+    code = data["unit"]["code"]
+    data["unit"]["code"] = code[:17] + ("0" if code[17] != "0" else "1")
+    checked = formgen.check(ANNEX2, data)
+    assert checked.ok
+    assert {p.rule: p.severity for p in checked.problems} == {"common.credit-code-check-character": "warning"}
