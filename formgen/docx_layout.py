@@ -176,6 +176,16 @@ def _page_number(paragraph: Paragraph, side: Literal["left", "right"]) -> None:
     paragraph._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:t xml:space="preserve"> —</w:t></w:r>'))
 
 
+def tag(path: str) -> str:
+    """The template tag of the input at data `path`, for layout text: ``{{r path }}``."""
+    return f"{{{{r {path} }}}}"
+
+
+def box(path: str, option: str) -> str:
+    """The template tag of the □ of `option` of the choice at data `path`."""
+    return f"{{{{r {path}['{option}'] }}}}"
+
+
 def write(paragraph: Paragraph, text: str, *, bold: bool = False, underline: bool = False) -> Paragraph:
     """Append `text` to `paragraph`, each template tag in a run of its own."""
     for piece in _TAG.split(text):

@@ -14,7 +14,7 @@ from typing import Any
 
 from docx.shared import Mm
 
-from formgen.docx_layout import Cell, end_cover, new_document, page_break, para, row, save, table
+from formgen.docx_layout import Cell, box, end_cover, new_document, page_break, para, row, save, table, tag
 
 from .annex2 import STAGES, Nature, ServiceTarget, YesNo
 
@@ -84,16 +84,6 @@ PLEDGE_TEXT = (
     "我单位将根据申报通知要求，增强大局意识，切实承担主体责任，在平台任务实施期间认真组织、重点推进、"
     "加强保障，全力完成重点任务，力求在2025年取得达到或超过预期目标。",
 )
-
-
-def tag(path: str) -> str:
-    """An inline tag for the field at `path`."""
-    return f"{{{{r {path} }}}}"
-
-
-def box(path: str, option: str) -> str:
-    """The □ of `option` of the choice at `path`."""
-    return f"{{{{r {path}['{option}'] }}}}"
 
 
 def _cover(doc: Any) -> None:

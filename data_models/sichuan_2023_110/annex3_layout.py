@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from formgen.docx_layout import Cell, end_cover, new_document, page_break, para, row, save, table
+from formgen.docx_layout import Cell, box, end_cover, new_document, page_break, para, row, save, table
 
 from .annex3 import Direction, Industry, Nature, QualificationKind
 
@@ -52,13 +52,9 @@ QUALIFICATION_LINES: tuple[tuple[QualificationKind, str, str], ...] = (
 )
 
 
-def _box(path: str, option: str) -> str:
-    return f"{{{{r {path}['{option}'] }}}}"
-
-
 def _pairs(path: str, options: list[str]) -> list[str]:
     """Checkbox options two to a line, as the form prints them."""
-    items = [f"{_box(path, o)}{o}" for o in options]
+    items = [f"{box(path, o)}{o}" for o in options]
     return ["\t".join(items[i : i + 2]) for i in range(0, len(items), 2)]
 
 
@@ -84,7 +80,7 @@ def _cover(doc: object) -> None:
             cover,
             Cell("申   报   方  向：" if index == 0 else "", style="CoverLine"),
             Cell(direction.value, style="CoverLine"),
-            Cell(_box("directions", direction.value), style="CoverLine"),
+            Cell(box("directions", direction.value), style="CoverLine"),
         )
     for label, value in (
         ("申报单位（公章）：", "{{r profile.unit_name }}"),
@@ -125,8 +121,8 @@ def _profile_table(doc: object) -> None:
         Cell("单位性质", style="TableLabel"),
         Cell(
             [
-                f"{_box(p + '.nature', natures[0])}{natures[0]}{_box(p + '.nature', natures[1])}{natures[1]}",
-                f"{_box(p + '.nature', natures[2])}{natures[2]}{_box(p + '.nature', natures[3])}{natures[3]}"
+                f"{box(p + '.nature', natures[0])}{natures[0]}{box(p + '.nature', natures[1])}{natures[1]}",
+                f"{box(p + '.nature', natures[2])}{natures[2]}{box(p + '.nature', natures[3])}{natures[3]}"
                 f"{{{{r {p}.nature_other }}}}",
             ],
             span=2,
@@ -189,14 +185,14 @@ def _profile_table(doc: object) -> None:
         min_height_mm=10,
     )
     industries = [i.value for i in Industry if i is not Industry.OTHER]
-    other = f"{_box(p + '.industries', '其他')}其他：{{{{r {p}.industries_other }}}}"
+    other = f"{box(p + '.industries', '其他')}其他：{{{{r {p}.industries_other }}}}"
     row(
         t,
         Cell(["主要服务行业", "（可多选）"], style="TableLabel"),
         Cell([*_pairs(f"{p}.industries", industries), other], span=4, tabs_mm=(40,)),
     )
     directions = [d.value for d in Direction]
-    boxes = [f"{_box('directions', d)}{d}" for d in directions]
+    boxes = [f"{box('directions', d)}{d}" for d in directions]
     row(
         t,
         Cell("所选申报方向提供的主要服务或产品", merge="restart", style="TableLabel"),
