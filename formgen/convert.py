@@ -46,6 +46,8 @@ DEFAULT_TIMEOUT_S = 300.0
 JOB_TIMEOUT_S = 120.0
 """One document through a warm worker (a 4-page form takes about 0.3 s)."""
 START_TIMEOUT_S = 60.0
+GRACE_S = 1.0
+"""How long a failed conversion waits to see whether its LibreOffice is dying."""
 MAX_JOBS_PER_WORKER = 200
 QUEUE_SIZE = 64
 SYSTEM_PYTHON = "/usr/bin/python3"
@@ -279,16 +281,23 @@ class Worker:
         answer = self._read(timeout)
         self.jobs_done += 1
         if not answer.get("ok"):
-            raise _WorkerFailed(str(answer.get("error", answer)), fatal=not self._office_running())
+            # A LibreOffice killed a moment ago may not have been reaped yet: give it a moment
+            # before taking the failure for the document's own.
+            fatal = not self._office_running(grace=GRACE_S) or not self.alive
+            raise _WorkerFailed(str(answer.get("error", answer)), fatal=fatal)
         if not target.is_file() or target.stat().st_size == 0:
             raise _WorkerFailed("no PDF was written", fatal=True)
 
-    def _office_running(self) -> bool:
+    def _office_running(self, grace: float = 0.0) -> bool:
+        """Whether this worker's LibreOffice still runs; wait up to `grace` seconds for it to end."""
         if not self.with_office:
             return True
         if self.office is None:
             return False
         code = self.office.poll()
+        if code is None and grace:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                code = self.office.wait(timeout=grace)
         if code == _RESTART_REQUESTED and self._fresh_profile:
             # A fresh profile makes soffice.bin ask for a restart once (oosplash would do it).
             self._fresh_profile = False

@@ -30,7 +30,8 @@ from formgen.package import fixed_time, normalize_zip, write_atomic
 
 # GB/T 9704-2012 §5.2: 天头 37 mm, 订口 28 mm, type area 156 × 225 mm, 22 lines of 28 characters.
 TOP_MM, LEFT_MM, AREA_W_MM, AREA_H_MM = 37, 28, 156, 225
-LINE_PITCH = Twips(round(AREA_H_MM / 22 / 25.4 * 1440))  # 22 lines in the type area: 28.95 pt
+# 22 lines must fit the type area: rounding the pitch up (29 pt) leaves room for 21 only.
+LINE_PITCH = Twips(int(AREA_H_MM / 22 / 25.4 * 1440))  # 579 twips, 28.95 pt
 
 SONG = "宋体"
 FANGSONG = "仿宋_GB2312"
@@ -55,16 +56,24 @@ class StyleSpec:
     space_after: float = 0
     bold: bool = False
     keep_next: bool = False
+    tracking: float = 0
+    """Extra space between characters, in points (negative to tighten)."""
 
+
+# GB/T 9704 §5.2.2: 28 characters a line in the 156 mm type area, so a 3号 (16 pt) character
+# advances 442.2 / 28 = 15.79 pt; 0.25 pt less than its size gives exactly 28 a line.
+BODY_TRACKING = -0.25
 
 STYLES: dict[str, StyleSpec] = {
     # Flush left, not justified: LibreOffice 7.4 drops a 、or ， that ends a justified CJK line.
-    "FormBody": StyleSpec(FANGSONG, 16, align="left", first_indent_chars=2),
+    "FormBody": StyleSpec(FANGSONG, 16, align="left", first_indent_chars=2, tracking=BODY_TRACKING),
     "FormPlain": StyleSpec(FANGSONG, 16, align="left"),
     "FormTitle": StyleSpec(XIAOBIAOSONG, 22, align="center", exact_line=False, space_after=16),
-    "FormHeading1": StyleSpec(HEITI, 16, first_indent_chars=2, keep_next=True),
-    "FormHeading2": StyleSpec(KAITI, 16, first_indent_chars=2, keep_next=True),
-    "FormHeading3": StyleSpec(FANGSONG, 16, first_indent_chars=2, keep_next=True, bold=True),
+    "FormHeading1": StyleSpec(HEITI, 16, first_indent_chars=2, keep_next=True, tracking=BODY_TRACKING),
+    "FormHeading2": StyleSpec(KAITI, 16, first_indent_chars=2, keep_next=True, tracking=BODY_TRACKING),
+    "FormHeading3": StyleSpec(
+        FANGSONG, 16, first_indent_chars=2, keep_next=True, bold=True, tracking=BODY_TRACKING
+    ),
     "AnnexLabel": StyleSpec(HEITI, 16, align="left"),
     "SectionTitle": StyleSpec(HEITI, 16, align="left", keep_next=True, space_before=8, space_after=8),
     "CoverLine": StyleSpec(FANGSONG, 16, align="left", exact_line=False, space_after=6),
@@ -103,6 +112,10 @@ def _define_style(document: Any, style_id: str, spec: StyleSpec) -> None:
     font.size = Pt(spec.size)
     font.bold = spec.bold
     set_fonts(style.element, spec.font)
+    if spec.tracking:
+        tracking = OxmlElement("w:spacing")
+        tracking.set(qn("w:val"), str(round(spec.tracking * 20)))  # twentieths of a point
+        style.element.get_or_add_rPr().append(tracking)
     fmt = style.paragraph_format
     fmt.alignment = _ALIGN[spec.align]
     fmt.first_line_indent = Pt(spec.size * spec.first_indent_chars) if spec.first_indent_chars else None
@@ -317,6 +330,7 @@ def save(document: Any, path: Path, *, title: str) -> None:
     props.revision = 1
     props.created = props.modified = fixed_time()
     put_in_order(document.element)
+    put_in_order(document.styles.element)
     buffer = io.BytesIO()
     document.save(buffer)
     write_atomic(path, normalize_zip(buffer.getvalue()))

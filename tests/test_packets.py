@@ -11,7 +11,6 @@ import os
 import re
 import signal
 import subprocess
-import threading
 from collections.abc import Callable, Iterator
 from importlib.resources import as_file
 from pathlib import Path
@@ -266,10 +265,12 @@ def test_a_worker_killed_mid_packet_is_restarted_and_the_packet_completes(
     killed: list[int] = []
 
     def kill_once(worker: convert.Worker, source: Path) -> None:
+        # Killed as a job starts, so that this very job finds its LibreOffice gone: a kill on a
+        # timer could land after a quick job and before the worker's last, and go unnoticed.
         pid = worker.office_pid
         if not killed and pid is not None:
             killed.append(pid)
-            threading.Timer(0.05, os.kill, (pid, signal.SIGKILL)).start()
+            os.kill(pid, signal.SIGKILL)
 
     starts = sum(w.starts for w in service.workers)
     service.on_job_start = kill_once
