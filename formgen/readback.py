@@ -142,9 +142,25 @@ def _container(model: type[BaseModel], data: dict[str, Any], path: str) -> tuple
 
 
 def _put(model: type[BaseModel], data: dict[str, Any], tag: str, value: str) -> None:
+    if _computed(model, tag):
+        return  # a total written on paper is derived again from its parts, never read
     parent, name, _, _ = _container(model, data, tag)
     if name and not parent.get(name):  # a path printed twice: the first filled copy counts
         parent[name] = value
+
+
+def _computed(model: type[BaseModel], path: str) -> bool:
+    """Whether `path` ends at a computed field (a 合计, a 总目标)."""
+    current: Any = model
+    steps = _steps(path)
+    for position, (name, _) in enumerate(steps):
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return False
+        if position == len(steps) - 1:
+            return name in current.model_computed_fields
+        annotation, _ = _field(current, name)
+        current = list_item(annotation) or annotation
+    return False
 
 
 def _tick(model: type[BaseModel], data: dict[str, Any], tag: str) -> None:

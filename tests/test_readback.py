@@ -157,3 +157,18 @@ def test_read_command_writes_yaml(tmp_path: Path) -> None:
         CliRunner().invoke(app, ["read", "sichuan-2023-110.annex3", str(tmp_path / "bad.docx")]).exit_code
         == 1
     )
+
+
+def test_totals_written_on_paper_are_derived_again(tmp_path: Path) -> None:
+    """A 合计 or 总目标 someone wrote in the blank is not data: it is computed from its parts."""
+    form_id = "sichuan-2023-110.annex4"
+    data = example_data(form_id)
+    data["equipment"] = data["equipment"][:2]
+    data["equipment_total"] = 999  # what a hand wrote in the 合计 cell
+    filled = tmp_path / "filled.docx"
+    filled.write_bytes(_word_fill(formgen.render_blank(form_id), data))
+    read = formgen.api.read_filled(form_id, filled)
+    assert "equipment_total" not in read
+    checked = formgen.check(form_id, read)
+    assert checked.ok, [str(p) for p in checked.problems]
+    assert getattr(checked.instance, "equipment_total", None) == sum(e["quantity"] for e in data["equipment"])
