@@ -137,10 +137,15 @@ def _check_model(item: Form | Packet, data: Any, *, strict: bool) -> Checked:
 
 
 def check_file(item_id: str, path: Path, *, strict: bool = False) -> Checked:
-    """Read the data file at `path` and validate it; parse errors raise `DataFileError`."""
+    """Read the data file at `path` and validate it; parse errors raise `DataFileError`.
+
+    For a packet, the attachment files the data names must exist too (beside the data file).
+    """
     loaded = load_file(path)
     checked = check(item_id, loaded.data, strict=strict)
     checked.encoding = loaded.encoding
+    if isinstance(checked.item, Packet) and checked.instance is not None:
+        checked.problems += _attachments(checked.item, checked.instance, path.parent)[1]
     return checked
 
 
@@ -346,6 +351,25 @@ def packet(
             if part.name_of is not None:
                 title += f"（{part.name_of(document)}）"
             documents.append(packet_build.Document(title, item.kind, render_filled(part.form_id, document)))
+    attachments, missing = _attachments(found, instance, base_dir)
+    if missing:
+        raise InvalidDataError(packet_id, missing)
+    metadata = Metadata(title=found.title, author=found.name_of(instance), subject=notice.doc_number)
+    return packet_build.build(
+        documents,
+        attachments,
+        out_dir / f"{packet_id}.pdf",
+        metadata=metadata,
+        options=Options(copies=copies, duplex=duplex),
+        contents=found.contents,
+        pdfa=pdfa,
+    )
+
+
+def _attachments(
+    found: Packet, instance: BaseModel, base_dir: Path | None
+) -> tuple[list[packet_build.Attachment], list[Problem]]:
+    """The packet's attachment files, relative paths read from `base_dir`; and those not found."""
     attachments: list[packet_build.Attachment] = []
     missing: list[Problem] = []
     for index, attachment in enumerate(found.attachments_of(instance) if found.attachments_of else ()):
@@ -363,18 +387,7 @@ def packet(
                 )
             )
         attachments.append(packet_build.Attachment(attachment.title, path))
-    if missing:
-        raise InvalidDataError(packet_id, missing)
-    metadata = Metadata(title=found.title, author=found.name_of(instance), subject=notice.doc_number)
-    return packet_build.build(
-        documents,
-        attachments,
-        out_dir / f"{packet_id}.pdf",
-        metadata=metadata,
-        options=Options(copies=copies, duplex=duplex),
-        contents=found.contents,
-        pdfa=pdfa,
-    )
+    return attachments, missing
 
 
 def _valid(item_id: str, data: Any) -> BaseModel:

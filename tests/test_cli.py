@@ -132,3 +132,14 @@ def test_example_with_out_writes_a_packet_that_works(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "attachments[0].file" in result.output and "not found" in result.output
+
+
+def test_validate_finds_missing_attachment_files(tmp_path: Path) -> None:
+    folder = tmp_path / "ex"
+    assert runner.invoke(app, ["example", "sichuan-2023-110.provider", "--out", str(folder)]).exit_code == 0
+    (folder / "attachments" / "business-licence.png").unlink()
+    result = runner.invoke(
+        app, ["validate", "sichuan-2023-110.provider", str(folder / "sichuan-2023-110.provider.yaml")]
+    )
+    assert result.exit_code == 1
+    assert "attachments[0].file" in result.output and "business-licence.png" in result.output
