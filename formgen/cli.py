@@ -42,6 +42,8 @@ T = TypeVar("T")
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+EXIT_FAILED = 3
+"""The work could not be done: LibreOffice failed, or formgen itself did."""
 
 
 # Failures the user can act on, and the exit status of each (the first match counts).
@@ -50,7 +52,7 @@ _EXIT_CODES: tuple[tuple[type[Exception], int], ...] = (
     (DataFileError, EXIT_INVALID),  # a file that does not parse
     (UnknownIdError, EXIT_USAGE),
     (PacketError, EXIT_USAGE),  # an attachment that cannot be read
-    (ConversionError, EXIT_INVALID),
+    (ConversionError, EXIT_FAILED),  # LibreOffice could not make the PDF
 )
 _FAILURES = tuple(kind for kind, _ in _EXIT_CODES)
 
@@ -75,7 +77,7 @@ def _run(action: Callable[[], T]) -> T:
             "[red]formgen内部错误 / internal error.[/red] "
             f"Details: {log}. Please report it with that file to the formgen maintainers."
         )
-        raise typer.Exit(3) from None
+        raise typer.Exit(EXIT_FAILED) from None
 
 
 def _print_problems(problems: Sequence[Problem]) -> None:
