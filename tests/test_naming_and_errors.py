@@ -44,3 +44,17 @@ def test_internal_error_is_logged_not_shown(monkeypatch: pytest.MonkeyPatch, tmp
     log = Path(tempfile.gettempdir()) / "formgen-error.log"
     assert str(log) in result.output.replace("\n", "")
     assert "boom in the engine" in log.read_text(encoding="utf-8")
+
+
+def test_a_libreoffice_failure_exits_3_with_its_reason(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from formgen.convert import ConversionError
+
+    def failing(*args: object, **kwargs: object) -> object:
+        raise ConversionError("LibreOffice未能转换 / LibreOffice did not convert x.docx")
+
+    monkeypatch.setattr(api, "blank", failing)
+    result = CliRunner().invoke(app, ["blank", "--all", "--out", str(tmp_path)])
+    assert result.exit_code == 3
+    assert "did not convert x.docx" in result.output
