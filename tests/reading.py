@@ -103,6 +103,16 @@ def pdf_text(path: Path, *, page_numbers: bool = False) -> str:
     return text if page_numbers else _PAGE_NUMBER.sub("", text)
 
 
+def pdftotext_page(pdf: Path, page: int, mode: str) -> str:
+    """One page of a PDF through ``pdftotext`` in `mode` (``-layout``, ``-bbox``, ``-raw``)."""
+    return subprocess.run(
+        ["pdftotext", mode, "-f", str(page), "-l", str(page), str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
 def pdf_pages_text(path: Path) -> list[str]:
     """Text of each page of a PDF, page numbers included."""
     return pdf_text(path, page_numbers=True).split("\f")[:-1]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -91,12 +90,7 @@ def test_attachment_list_hangs_under_its_first_title(made: Made) -> None:
 
 def _lines(pdf: Path, page: int) -> list[tuple[str, float, float]]:
     """Each line of a PDF page: its text, left and right x, as pdftotext -bbox places its words."""
-    html = subprocess.run(
-        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    html = reading.pdftotext_page(pdf, page, "-bbox")
     lines: dict[str, tuple[str, float, float]] = {}
     for chunk in html.split("<word ")[1:]:
         attrs, rest = chunk.split(">", 1)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
 import formgen
 from formgen import convert, docx_layout
+from tests import reading
 
 
 @pytest.fixture(scope="module")
@@ -20,12 +20,7 @@ def notice_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _layout_lines(pdf: Path, page: int) -> list[str]:
-    text = subprocess.run(
-        ["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    text = reading.pdftotext_page(pdf, page, "-layout")
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
