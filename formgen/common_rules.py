@@ -7,14 +7,14 @@ from collections.abc import Iterator
 from pydantic import BaseModel
 
 from formgen.checks import uscc_check_character
-from formgen.fields import CreditCodeField, unwrap
+from formgen.fields import CreditCodeField, field_type
 from formgen.rules import Finding, Rule
 
 
 def _credit_codes(instance: BaseModel) -> Iterator[Finding]:
     for name, info in type(instance).model_fields.items():
-        _, metadata = unwrap(info.annotation)
-        if not any(isinstance(m, CreditCodeField) for m in [*info.metadata, *metadata]):
+        _, metadata = field_type(info)
+        if not any(isinstance(m, CreditCodeField) for m in metadata):
             continue
         code = getattr(instance, name)
         if isinstance(code, str) and len(code) == 18:

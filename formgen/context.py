@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from formgen import locale, wordml
-from formgen.fields import BlankRows, KeyedBy, Measure, Paragraphs, Prompt, unwrap
+from formgen.fields import BlankRows, KeyedBy, Measure, Paragraphs, Prompt, field_type, unwrap
 
 BODY_STYLE = "FormBody"
 
@@ -276,8 +276,7 @@ def _group(state: RenderState, path: str, model: type[BaseModel], instance: Base
 
 
 def _field(state: RenderState, path: str, info: FieldInfo, value: Any) -> Any:
-    annotation, inner_metadata = unwrap(info.annotation)
-    metadata = [*info.metadata, *inner_metadata]
+    annotation, metadata = field_type(info)
     title = info.title or path.rsplit(".", 1)[-1]
     prompt_marker = _marker(metadata, Prompt)
     origin = get_origin(annotation)

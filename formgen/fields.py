@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, GetCoreSchemaHandler, StringConstraints
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError, core_schema
 
 from formgen import checks
@@ -42,6 +43,13 @@ def unwrap(annotation: Any) -> tuple[Any, list[Any]]:
             annotation = args[0]
         else:
             return annotation, metadata
+
+
+def field_type(info: FieldInfo) -> tuple[Any, list[Any]]:
+    """A model field's type with `X | None` and `Annotated` stripped, and all its metadata:
+    what pydantic keeps on the field and what an inner `Annotated` carries."""
+    annotation, inner = unwrap(info.annotation)
+    return annotation, [*info.metadata, *inner]
 
 
 def list_item(annotation: Any) -> Any | None:

@@ -24,7 +24,7 @@ from typing import Any
 from lxml import etree
 from pydantic import BaseModel
 
-from formgen.fields import KeyedBy, list_item, unwrap
+from formgen.fields import KeyedBy, field_type, list_item
 from formgen.registry import Form
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -98,9 +98,7 @@ def _steps(path: str) -> list[tuple[str, str | None]]:
 def _field(model: type[BaseModel] | None, name: str) -> tuple[Any, list[Any]]:
     if model is None or name not in model.model_fields:
         return None, []
-    info = model.model_fields[name]
-    annotation, metadata = unwrap(info.annotation)
-    return annotation, [*info.metadata, *metadata]
+    return field_type(model.model_fields[name])
 
 
 def _container(model: type[BaseModel], data: dict[str, Any], path: str) -> tuple[Any, str, Any, list[Any]]:

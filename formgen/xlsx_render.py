@@ -24,7 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel
 
-from formgen.fields import MaxChars, Unit, list_item, unwrap
+from formgen.fields import MaxChars, Unit, field_type, list_item
 from formgen.xlsx_layout import BORDER, CENTER, META_SHEET, Column, SheetSpec, load_spec, to_bytes
 
 LISTS_SHEET = "_lists"
@@ -144,9 +144,7 @@ def _field_of(row_model: type[BaseModel], path: str) -> tuple[Any, list[Any]]:
     annotation: Any = None
     metadata: list[Any] = []
     for part in path.split("."):
-        info = current.model_fields[part]
-        annotation, inner = unwrap(info.annotation)
-        metadata = [*info.metadata, *inner]
+        annotation, metadata = field_type(current.model_fields[part])
         current = annotation
     return annotation, metadata
 
