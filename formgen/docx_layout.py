@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -231,6 +232,19 @@ def end_cover(document: Any) -> None:
         body._sectPr.append(restart)
     else:
         anchor.addprevious(restart)
+
+
+GuidedSection = tuple[str, str, str | None]
+"""(style, the paper's guidance text, the data path of the applicant's paragraphs or None)."""
+
+
+def guided_sections(document: Any, sections: Sequence[GuidedSection]) -> None:
+    """Write each heading or guidance line of the paper, followed where asked by the
+    applicant's paragraphs (a ``{{p path }}`` block)."""
+    for style, text, path in sections:
+        para(document, text, style)
+        if path:
+            para(document, f"{{{{p {path} }}}}", "FormBody")
 
 
 def page_break(document: Any) -> None:

@@ -14,7 +14,20 @@ from typing import Any
 
 from docx.shared import Mm
 
-from formgen.docx_layout import Cell, box, end_cover, new_document, page_break, para, row, save, table, tag
+from formgen.docx_layout import (
+    Cell,
+    GuidedSection,
+    box,
+    end_cover,
+    guided_sections,
+    new_document,
+    page_break,
+    para,
+    row,
+    save,
+    table,
+    tag,
+)
 
 from .annex2 import STAGES, Nature, ServiceTarget, YesNo
 
@@ -28,7 +41,7 @@ INTRO_GUIDANCE = (
 SUMMARY_GUIDANCE = "包括平台任务简介，2025年预期将达到的绩效等情况（不超过1000字）"
 
 # The 申报书 body: (style, text, the field whose paragraphs follow, or None).
-BODY: tuple[tuple[str, str, str | None], ...] = (
+BODY: tuple[GuidedSection, ...] = (
     ("FormHeading1", "一、任务介绍", None),
     ("FormBody", "平台任务简介。", "report.intro"),
     ("FormHeading1", "二、申报基础", None),
@@ -287,10 +300,7 @@ def _kpi_table(doc: Any) -> None:
 
 def _body(doc: Any) -> None:
     para(doc, TITLE, "FormTitle")
-    for style, text, field in BODY:
-        para(doc, text, style)
-        if field:
-            para(doc, f"{{{{p {field} }}}}", "FormBody")
+    guided_sections(doc, BODY)
 
 
 def _attachments(doc: Any, path: str) -> None:

@@ -8,7 +8,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from formgen.docx_layout import Cell, box, end_cover, new_document, page_break, para, row, save, table
+from formgen.docx_layout import (
+    Cell,
+    GuidedSection,
+    box,
+    end_cover,
+    guided_sections,
+    new_document,
+    page_break,
+    para,
+    row,
+    save,
+    table,
+)
 
 from .annex3 import Direction, Industry, Nature, QualificationKind
 
@@ -253,7 +265,7 @@ def _profile_table(doc: object) -> None:
     )
 
 
-GUIDED_SECTIONS: tuple[tuple[str, str, str | None], ...] = (
+GUIDED_SECTIONS: tuple[GuidedSection, ...] = (
     ("FormHeading2", "（一）申报单位情况介绍", None),
     (
         "FormBody",
@@ -302,10 +314,7 @@ ATTACHMENT_GUIDANCE = (
 
 def _report_body(doc: object) -> None:
     para(doc, "二、申请报告正文（请提供详细文字材料）", "SectionTitle")
-    for style, text, field in GUIDED_SECTIONS:
-        para(doc, text, style)
-        if field:
-            para(doc, f"{{{{p {field} }}}}", "FormBody")
+    guided_sections(doc, GUIDED_SECTIONS)
     for line in ATTACHMENT_GUIDANCE:
         para(doc, line, "FormBody")
     para(doc, "本报告所附材料：", "FormHeading3")
