@@ -25,6 +25,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: lint
 	$(BIN)/pytest
@@ -35,8 +36,8 @@ bench: setup
 	$(BIN)/python bench/bench_batch.py
 
 templates: setup
-	$(BIN)/python -m formgen.templates
-	$(BIN)/python -m formgen.rulebook > docs/rules.md
+	$(BIN)/python -m formgen.workflows.templates
+	$(BIN)/python -m formgen.workflows.rulebook > docs/rules.md
 
 clean:
 	rm -rf $(VENV) outputs/* .pytest_cache .mypy_cache .ruff_cache

@@ -17,8 +17,8 @@ from pathlib import Path
 import yaml
 
 import formgen
-from formgen import batch
-from formgen.checks import uscc_check_character
+from formgen.model.checks import uscc_check_character
+from formgen.workflows import batch
 
 PACKET = "sichuan-2023-110.enterprise"
 

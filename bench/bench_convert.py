@@ -1,6 +1,6 @@
 """Benchmark: the ways formgen can have LibreOffice convert documents, measured in one run.
 
-This is the measurement that chose `formgen.convert`'s design: a one-off call converts cold,
+This is the measurement that chose `formgen.pdf.convert`'s design: a one-off call converts cold,
 while packets, batches and the demo go through warm workers (`convert.Converter`). Prints
 seconds per document for each way and the ratios between them:
 
@@ -25,7 +25,8 @@ import time
 from pathlib import Path
 
 import formgen
-from formgen import api, convert
+from formgen import api
+from formgen.pdf import convert
 
 FORM = "sichuan-2023-110.annex3"
 PACKET = "sichuan-2023-110.city"

@@ -20,8 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import formgen
-from formgen import convert
-from formgen.package import write_atomic
+from formgen.document.package import write_atomic
+from formgen.pdf import convert
 
 FORM = "sichuan-2023-110.annex3"
 

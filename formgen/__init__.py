@@ -1,6 +1,7 @@
 """formgen: official Chinese application annexes, reproduced exactly, from validated data.
 
-The public API lives in `formgen.api`; the names below are its most used entries.
+The public API lives in `formgen.api`; the names below are its most used entries, and
+`formgen.convert` is the conversion service (``with formgen.convert.service(): ...``).
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ from formgen.api import (
     render_filled,
     schema,
 )
+from formgen.pdf import convert
 
 __all__ = [
     "InvalidDataError",
     "blank",
     "check",
     "check_file",
+    "convert",
     "demo",
     "example_data",
     "example_text",

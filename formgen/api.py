@@ -17,15 +17,17 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from formgen import common_rules, context, convert, docx_render, packet_build, readback, xlsx_render
-from formgen.loading import load_file, parse
-from formgen.naming import safe_name
-from formgen.package import write_atomic
-from formgen.packet_pdf import Metadata, Options
-from formgen.problems import Problem, from_validation_error
-from formgen.registry import Form, Packet, Registry, load_registry
-from formgen.rules import evaluate
-from formgen.textfile import DataFileError, UnreadableFileError
+from formgen.data.loading import load_file, parse
+from formgen.data.naming import safe_name
+from formgen.data.textfile import DataFileError, UnreadableFileError
+from formgen.document import context, docx_render, readback, xlsx_render
+from formgen.document.package import write_atomic
+from formgen.model import common_rules
+from formgen.model.problems import Problem, from_validation_error
+from formgen.model.registry import Form, Packet, Registry, load_registry
+from formgen.model.rules import evaluate
+from formgen.pdf import convert, packet_build
+from formgen.pdf.packet_pdf import Metadata, Options
 
 DEFAULT_OUT = Path("outputs")
 LOG = logging.getLogger("formgen")

@@ -16,15 +16,16 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
-from formgen import api, rulebook
-from formgen import batch as batch_module
+from formgen import api
 from formgen.api import InvalidDataError
-from formgen.convert import ConversionError
-from formgen.loading import DataFileError, UnreadableFileError
-from formgen.package import write_atomic
-from formgen.packet_pdf import PacketError
-from formgen.problems import Problem
-from formgen.registry import UnknownIdError
+from formgen.data.loading import DataFileError, UnreadableFileError
+from formgen.document.package import write_atomic
+from formgen.model.problems import Problem
+from formgen.model.registry import UnknownIdError
+from formgen.pdf.convert import ConversionError
+from formgen.pdf.packet_pdf import PacketError
+from formgen.workflows import batch as batch_module
+from formgen.workflows import rulebook
 
 app = typer.Typer(
     help="formgen: official application annexes as fillable DOCX/XLSX and print-ready PDF.",

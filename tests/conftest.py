@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 import formgen
-from formgen import convert
+from formgen.pdf import convert
 from tests.documents import Made
 
 ANNEX3 = "sichuan-2023-110.annex3"

@@ -10,9 +10,7 @@ import pytest
 from pydantic import Field
 
 import formgen
-from formgen import docx_layout
-from formgen.fields import FormModel, Money, Text
-from formgen.registry import Form, Notice
+from formgen.authoring import Cell, Form, FormModel, Money, Notice, Text, new_document, para, row, save, table
 from tests import reading
 
 
@@ -24,13 +22,13 @@ class Pledge(FormModel):
 
 
 def build(path: Path) -> None:
-    document = docx_layout.new_document()
-    docx_layout.para(document, "附件", "AnnexLabel")
-    docx_layout.para(document, "测试申请表", "FormTitle")
-    table = docx_layout.table(document, [50, 106])
-    docx_layout.row(table, docx_layout.Cell("单位名称"), docx_layout.Cell("{{r unit_name }}"))
-    docx_layout.row(table, docx_layout.Cell("注册资本（万元）"), docx_layout.Cell("{{r capital }}"))
-    docx_layout.save(document, path, title="测试申请表")
+    document = new_document()
+    para(document, "附件", "AnnexLabel")
+    para(document, "测试申请表", "FormTitle")
+    grid = table(document, [50, 106])
+    row(grid, Cell("单位名称"), Cell("{{r unit_name }}"))
+    row(grid, Cell("注册资本（万元）"), Cell("{{r capital }}"))
+    save(document, path, title="测试申请表")
 
 
 @pytest.fixture

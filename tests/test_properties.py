@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from pydantic import AfterValidator, BaseModel
 
 import formgen
-from formgen.fields import Paragraphs, unwrap
+from formgen.model.fields import Paragraphs, unwrap
 from tests import reading
 
 SETTINGS = settings(
@@ -119,7 +119,8 @@ def test_any_text_is_refused_clearly_or_printed_literally(
 
 
 @pytest.mark.parametrize(
-    "item_id", [f.id for f in formgen.registry().forms()] + [p.id for p in formgen.registry().packets()]
+    "item_id",
+    [f.id for f in formgen.registry().forms()] + [p.id for p in formgen.registry().packets()],
 )
 @SETTINGS
 @given(data=json_values)
@@ -149,6 +150,6 @@ def test_any_amount_is_refused_clearly_or_formatted(amount: Any, tmp_path: Path)
         return
     assert checked.instance is not None
     text = _document_text(formgen.render_filled(form_id, checked.instance), tmp_path)
-    from formgen import locale
+    from formgen.document import locale
 
     assert locale.money(checked.instance.profile.registered_capital) in text  # type: ignore[attr-defined]

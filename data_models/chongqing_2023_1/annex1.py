@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from formgen.fields import BlankRows, FormModel, Mobile, Phone, Text
+from formgen.authoring import BlankRows, FormModel, Mobile, Phone, Text
 
 from .annex2 import PlatformApplication
 

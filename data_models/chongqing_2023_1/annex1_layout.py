@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from formgen.xlsx_layout import Column, HeaderField, SheetSpec
-from formgen.xlsx_layout import build as build_sheet
+from formgen.authoring import Column, HeaderField, SheetSpec, build_sheet
 
 TITLE = "市级重点绿色制造综合服务平台推荐汇总表"
 

@@ -14,7 +14,7 @@ from typing import Annotated
 
 from pydantic import Field, computed_field, model_validator
 
-from formgen.fields import (
+from formgen.authoring import (
     BlankRows,
     Count,
     Email,

@@ -14,7 +14,7 @@ from typing import Any
 
 from docx.shared import Mm
 
-from formgen.docx_layout import (
+from formgen.authoring import (
     Cell,
     GuidedSection,
     box,

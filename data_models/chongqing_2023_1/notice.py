@@ -6,7 +6,7 @@ so the notice has a model: one without fields.
 
 from __future__ import annotations
 
-from formgen.fields import FormModel
+from formgen.authoring import FormModel
 
 
 class NoticeText(FormModel):

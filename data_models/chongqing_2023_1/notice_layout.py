@@ -1,6 +1,6 @@
 """The notice itself, 渝经信节能〔2023〕1号, as 公文: writes form_templates/chongqing-2023-1/notice.docx.
 
-Every line is the seed's own text in its order; the paragraph marks are `formgen.gongwen.prose`'s.
+Every line is the seed's own text in its order; the paragraph marks are `formgen.authoring.prose`'s.
 Two parts the plain-text seed lost are restored: the second item of 附件说明 (附件2, which the
 body names) and the 成文日期 under the signature, taken from the 版记 (2023年1月31日印发).
 The notice is static: nothing to fill, so the blank and the filled document are the same.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from formgen.gongwen import NoticeText, write_notice
+from formgen.authoring import NoticeText, write_notice
 
 DOC_NUMBER = "渝经信节能〔2023〕1号"
 ISSUER = "重庆市经济和信息化委员会"

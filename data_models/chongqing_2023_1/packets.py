@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from formgen.fields import AttachmentFile, FormModel, Phone, Text
+from formgen.authoring import AttachmentFile, FormModel, Phone, Text
 
 from .annex1 import RecommendationSummary
 from .annex2 import PlatformApplication

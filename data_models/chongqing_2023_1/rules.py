@@ -9,8 +9,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterator
 
-from formgen.rules import Finding, Rule
-from formgen.textcount import reader_length
+from formgen.authoring import Finding, Rule, reader_length
 
 from .annex2 import PlatformApplication, Report, ServiceTarget, Unit
 from .packets import DistrictPacket

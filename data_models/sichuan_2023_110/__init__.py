@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from formgen.registry import Notice, NoticeFiles, Packet, PacketPart
+from formgen.authoring import Notice, NoticeFiles, Packet, PacketPart
 
 from . import (
     annex1,

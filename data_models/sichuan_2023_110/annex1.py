@@ -6,7 +6,7 @@ it as for every form (DESIGN: static forms' data is empty).
 
 from __future__ import annotations
 
-from formgen.fields import FormModel
+from formgen.authoring import FormModel
 
 
 class ProviderGuide(FormModel):

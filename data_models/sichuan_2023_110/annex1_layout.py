@@ -1,7 +1,7 @@
 """The paper of 附件1, top to bottom: writes form_templates/sichuan-2023-110/annex1.docx.
 
 四川省技术改造综合服务商征集和管理指南 is static text: every line is the seed's own, in its
-order, marked up for `formgen.gongwen.prose`. Items that open with a named lead (（一）安全诊断
+order, marked up for `formgen.authoring.prose`. Items that open with a named lead (（一）安全诊断
 服务商。) set the lead in 楷体; items that are whole sentences (the conditions, the grounds for
 removal) are body text, as the paper sets them.
 """
@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from formgen.docx_layout import new_document, save
-from formgen.gongwen import annex_title, prose
+from formgen.authoring import annex_title, new_document, prose, save
 
 TITLE_LINES = ("四川省技术改造综合服务商", "征集和管理指南")
 TITLE = "".join(TITLE_LINES)

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from formgen.fields import BlankRows, Count, FormModel, LongText, MaxChars, Money, Text
+from formgen.authoring import BlankRows, Count, FormModel, LongText, MaxChars, Money, Text
 
 from .annex3 import Direction, Industry, ProviderReport
 from .regions import SichuanCity

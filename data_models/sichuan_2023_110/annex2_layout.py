@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from formgen.xlsx_layout import Column, SheetSpec
-from formgen.xlsx_layout import build as build_sheet
+from formgen.authoring import Column, SheetSpec, build_sheet
 
 TITLE = "四川省技术改造综合服务商汇总表"
 

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from formgen.fields import (
+from formgen.authoring import (
     BlankRows,
     Count,
     CreditCode,

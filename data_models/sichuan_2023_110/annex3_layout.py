@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from formgen.docx_layout import (
+from formgen.authoring import (
     Cell,
     GuidedSection,
     box,

@@ -2,7 +2,7 @@
 
 The guide's 二、诊断企业需提供的材料 lists six items; this model is those items, plus who the
 enterprise is. Field titles are the guide's own labels. The 主要生产设备 table may be kept
-in a spreadsheet (``equipment: !table equipment.xlsx``, see `formgen.tabular`); its 合计 is
+in a spreadsheet (``equipment: !table equipment.xlsx``, see `formgen.authoring.TableRow`); its 合计 is
 derived from the rows, never typed.
 """
 
@@ -12,8 +12,7 @@ from typing import Annotated
 
 from pydantic import Field, computed_field
 
-from formgen.fields import BlankRows, Count, CreditCode, FormModel, LongText, Text
-from formgen.tabular import TableRow
+from formgen.authoring import BlankRows, Count, CreditCode, FormModel, LongText, TableRow, Text
 
 
 class Enterprise(FormModel):

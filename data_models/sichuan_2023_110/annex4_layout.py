@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from formgen.docx_layout import Cell, new_document, row, save, table
-from formgen.gongwen import annex_title, prose
+from formgen.authoring import Cell, annex_title, new_document, prose, row, save, table
 
 TITLE = "诊断企业征集指南"
 

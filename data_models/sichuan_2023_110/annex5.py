@@ -13,7 +13,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from formgen.fields import BlankRows, CreditCode, FormModel, Money, Text
+from formgen.authoring import BlankRows, CreditCode, FormModel, Money, Text
 
 
 class Industry(enum.StrEnum):

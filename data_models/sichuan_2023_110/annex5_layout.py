@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from formgen.xlsx_layout import Column, SheetSpec
-from formgen.xlsx_layout import build as build_sheet
+from formgen.authoring import Column, SheetSpec, build_sheet
 
 TITLE = "技术改造综合诊断服务企业申请表"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from formgen import convert, docx_layout
+from formgen.authoring import convert_cold, new_document, para, save
 
 FOLDER = Path(__file__).with_name("examples") / "attachments"
 _FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
@@ -46,12 +46,12 @@ def licence_scan(path: Path) -> None:
 
 def certificate_pdf(path: Path) -> None:
     """A one-page 资质证书 in 公文 type, made by LibreOffice without page numbers."""
-    document = docx_layout.new_document()
+    document = new_document()
     for section in document.sections:
         for footer in (section.footer, section.even_page_footer):
             for paragraph in footer.paragraphs:
                 paragraph._p.getparent().remove(paragraph._p)
-    docx_layout.para(document, "安全评价机构资质证书", "FormTitle")
+    para(document, "安全评价机构资质证书", "FormTitle")
     for line in (
         "机构名称：成都蜀安智造技术服务有限公司",
         "证书编号：APJ-（川）-0000（示例）",
@@ -59,11 +59,11 @@ def certificate_pdf(path: Path) -> None:
         "有效期至：2026年12月31日",
         "（示例材料，非真实证书）",
     ):
-        docx_layout.para(document, line, "FormPlain")
+        para(document, line, "FormPlain")
     with tempfile.TemporaryDirectory() as work:
         source = Path(work) / f"{path.stem}.docx"
-        docx_layout.save(document, source, title="安全评价机构资质证书")
-        convert.convert_cold([source], path.parent)
+        save(document, source, title="安全评价机构资质证书")
+        convert_cold([source], path.parent)
 
 
 def build(folder: Path = FOLDER) -> list[Path]:

@@ -1,6 +1,6 @@
 """The notice itself, 川经信办函〔2023〕110号, as 公文: writes form_templates/sichuan-2023-110/notice.docx.
 
-Every line is the seed's own text in its order; the paragraph marks are `formgen.gongwen.prose`'s.
+Every line is the seed's own text in its order; the paragraph marks are `formgen.authoring.prose`'s.
 The notice is static: nothing to fill, so the blank and the filled document are the same.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from formgen.gongwen import NoticeText, write_notice
+from formgen.authoring import NoticeText, write_notice
 
 DOC_NUMBER = "川经信办函〔2023〕110号"
 TITLE_LINES = ("四川省经济和信息化厅办公室", "关于组织开展工业企业技术改造", "综合服务工作的通知")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from formgen.fields import AttachmentFile, FormModel, Mobile, Phone, Text
+from formgen.authoring import AttachmentFile, FormModel, Mobile, Phone, Text
 
 from .annex2 import ProviderSummary
 from .annex3 import ProviderReport

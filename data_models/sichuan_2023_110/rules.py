@@ -9,7 +9,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterator
 
-from formgen.rules import Finding, Rule
+from formgen.authoring import Finding, Rule
 
 from .annex3 import LEVELLED, Profile, ProviderReport
 from .annex4 import Equipment

@@ -1,0 +1,553 @@
+"""DOCX and XLSX to PDF through LibreOffice. The only module that starts LibreOffice.
+
+Two ways, chosen from measurements (``bench/bench_convert.py``):
+
+- a one-off call converts its files with one cold ``soffice --convert-to pdf`` process
+  (about a second to start, a quarter of that for each further file);
+- a packet or a batch goes through a `Converter`: warm worker processes, each a LibreOffice
+  with its own user profile and a small UNO bridge (``uno_bridge.py``, run by the system's
+  Python, which alone can import ``uno``). Two warm workers convert a document in about half
+  the time of one cold batch process per document, on two cores.
+
+Every conversion has a timeout. A worker that hangs or crashes is killed by its process id and
+started again, and the conversion is tried once more before it fails with a `ConversionError`
+naming the file. Jobs wait in a bounded queue, and a worker is restarted after a set number of
+conversions, which caps LibreOffice's memory (as Gotenberg does).
+
+Every LibreOffice gets formgen's fontconfig file, which maps the 公文 font names to the free
+fonts installed by setup; without it CJK text falls back to the wrong faces.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import os
+import queue
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from importlib.resources import as_file, files
+from pathlib import Path
+from typing import Any
+
+DEFAULT_TIMEOUT_S = 300.0
+"""A one-off cold call: start-up included."""
+JOB_TIMEOUT_S = 120.0
+"""One document through a warm worker (a 4-page form takes about 0.3 s)."""
+START_TIMEOUT_S = 60.0
+GRACE_S = 1.0
+"""How long a failed conversion waits to see whether its LibreOffice is dying."""
+MAX_JOBS_PER_WORKER = 200
+QUEUE_SIZE = 64
+SYSTEM_PYTHON = "/usr/bin/python3"
+_RESTART_REQUESTED = 81
+
+
+class ConversionError(RuntimeError):
+    """LibreOffice did not produce a PDF."""
+
+
+def find_soffice() -> str:
+    """Return the LibreOffice executable, or raise with what to install."""
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    for candidate in sorted(Path("/opt").glob("libreoffice*/program/soffice")):
+        return str(candidate)
+    raise ConversionError(
+        "未找到LibreOffice / LibreOffice not found: install it (Debian/Ubuntu: "
+        "apt-get install libreoffice-writer-nogui libreoffice-calc-nogui) or run `make setup`"
+    )
+
+
+def _office_binary() -> str:
+    """The LibreOffice process itself: ``soffice`` is a script that forks ``soffice.bin`` under
+    ``oosplash``, and a worker must hold the id of the process that does the work."""
+    launcher = Path(find_soffice()).resolve()
+    binary = launcher.parent / "soffice.bin"
+    return str(binary) if binary.is_file() else str(launcher)
+
+
+@contextlib.contextmanager
+def _fonts_conf() -> Iterator[Path]:
+    with as_file(files("formgen.pdf") / "fontconfig" / "fonts.conf") as path:
+        yield path
+
+
+def _office_env(home: Path, fonts_conf: Path) -> dict[str, str]:
+    return dict(os.environ, FONTCONFIG_FILE=str(fonts_conf), HOME=str(home), LC_ALL="C.UTF-8")
+
+
+def _place(made: Path, target: Path) -> Path:
+    """Move a finished PDF into place, so `target` appears only when complete."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    part = target.with_suffix(".pdf.part")
+    shutil.move(str(made), str(part))
+    part.replace(target)
+    return target
+
+
+def convert_cold(sources: Sequence[Path], out_dir: Path, *, timeout: float = DEFAULT_TIMEOUT_S) -> list[Path]:
+    """Convert `sources` with one cold ``soffice --convert-to pdf`` process and its own profile."""
+    if not sources:
+        return []
+    soffice = find_soffice()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="formgen-lo-") as work, _fonts_conf() as fonts_conf:
+        work_dir = Path(work)
+        staging = work_dir / "pdf"
+        command = [
+            soffice,
+            f"-env:UserInstallation={(work_dir / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(staging),
+            *(str(s.resolve()) for s in sources),
+        ]
+        env = _office_env(work_dir, fonts_conf)
+        try:
+            result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise ConversionError(
+                f"LibreOffice转换超时 / LibreOffice timed out after {timeout:.0f} s"
+            ) from None
+        made: list[Path] = []
+        for source in sources:
+            pdf = staging / f"{source.stem}.pdf"
+            if not pdf.is_file() or pdf.stat().st_size == 0:
+                detail = (result.stderr or result.stdout).strip()[-500:]
+                raise ConversionError(
+                    f"LibreOffice未能转换 / LibreOffice did not convert {source.name} "
+                    f"(exit {result.returncode}): {detail}"
+                )
+            made.append(_place(pdf, out_dir / pdf.name))
+        return made
+
+
+# -- warm workers -----------------------------------------------------------------------------
+
+
+class _WorkerFailed(Exception):
+    """The worker hung, crashed or answered with an error; `fatal` when it must be restarted."""
+
+    def __init__(self, message: str, *, fatal: bool) -> None:
+        super().__init__(message)
+        self.fatal = fatal
+
+
+BridgeCommand = Callable[[str], list[str]]
+"""Given a pipe name, the command line of the process that converts (the UNO bridge)."""
+
+
+def uno_bridge_command(pipe_name: str) -> list[str]:
+    """The real bridge: ``uno_bridge.py`` under the system's Python, which has ``uno``."""
+    script = Path(__file__).with_name("uno_bridge.py")
+    return [SYSTEM_PYTHON, str(script), pipe_name]
+
+
+class Worker:
+    """One LibreOffice process with its own profile, and the bridge process that drives it.
+
+    `office` is False for a stand-in bridge that converts by itself (tests use one that
+    sleeps, to prove the timeout).
+    """
+
+    def __init__(self, name: str, *, bridge: BridgeCommand = uno_bridge_command, office: bool = True) -> None:
+        self.name = name
+        self.bridge_command = bridge
+        self.with_office = office
+        self.office: subprocess.Popen[bytes] | None = None
+        self.bridge: subprocess.Popen[bytes] | None = None
+        self.jobs_done = 0
+        self.starts = 0
+        self._buffer = b""
+        self._fresh_profile = False
+        self._office_command: list[str] = []
+        self._office_env: dict[str, str] = {}
+        self._work: tempfile.TemporaryDirectory[str] | None = None
+
+    @property
+    def office_pid(self) -> int | None:
+        """The process id of this worker's LibreOffice, while it runs."""
+        return self.office.pid if self.office is not None else None
+
+    @property
+    def alive(self) -> bool:
+        return self.bridge is not None and self.bridge.poll() is None
+
+    def start(self, timeout: float = START_TIMEOUT_S) -> None:
+        """Start LibreOffice and the bridge, and wait until the bridge says it is connected."""
+        self.stop()
+        self.starts += 1
+        self.jobs_done = 0
+        self._fresh_profile = True
+        self._work = tempfile.TemporaryDirectory(prefix=f"formgen-{self.name}-")
+        work = Path(self._work.name)
+        pipe_name = f"formgen-{os.getpid()}-{self.name}-{uuid.uuid4().hex[:8]}"
+        with _fonts_conf() as fonts_conf:
+            env = _office_env(work, fonts_conf)
+            self._office_command = [
+                _office_binary(),
+                f"-env:UserInstallation={(work / 'profile').as_uri()}",
+                "--headless",
+                "--invisible",
+                "--norestore",
+                "--nolockcheck",
+                "--nodefault",
+                "--nologo",
+                f"--accept=pipe,name={pipe_name};urp;StarOffice.ComponentContext",
+            ]
+            self._office_env = env
+            if self.with_office:
+                self._launch_office()
+            with (work / "bridge.log").open("wb") as log:
+                self.bridge = subprocess.Popen(
+                    self.bridge_command(pipe_name),
+                    env=env,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=log,
+                    bufsize=0,
+                    start_new_session=True,
+                )
+        self._buffer = b""
+        try:
+            answer = self._read(timeout)
+        except _WorkerFailed as exc:
+            self.stop()
+            raise ConversionError(
+                f"LibreOffice工作进程未能启动 / worker {self.name} did not start: {exc}"
+            ) from None
+        if not answer.get("ready"):
+            self.stop()
+            raise ConversionError(f"LibreOffice工作进程未能启动 / worker {self.name} did not start: {answer}")
+
+    def _launch_office(self) -> None:
+        self.office = subprocess.Popen(
+            self._office_command,
+            env=self._office_env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+    def stop(self) -> None:
+        """Kill the bridge and LibreOffice by their process ids, and remove the profile."""
+        for proc in (self.bridge, self.office):
+            if proc is None:
+                continue
+            if proc.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)  # its own session: the process and its children
+                with contextlib.suppress(ProcessLookupError):
+                    proc.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=10)
+            for stream in (proc.stdin, proc.stdout):
+                if stream is not None:
+                    stream.close()
+        self.bridge = self.office = None
+        if self._work is not None:
+            self._work.cleanup()
+            self._work = None
+
+    def convert(self, source: Path, target: Path, *, bookmarks: bool, timeout: float) -> None:
+        """Convert one document; `_WorkerFailed` when the worker hung, died or refused."""
+        if not self.alive:
+            self.start()
+        assert self.bridge is not None and self.bridge.stdin is not None
+        request = {"source": str(source.resolve()), "target": str(target.resolve()), "bookmarks": bookmarks}
+        try:
+            self.bridge.stdin.write((json.dumps(request) + "\n").encode())
+        except (BrokenPipeError, OSError) as exc:
+            raise _WorkerFailed(f"worker gone ({exc})", fatal=True) from None
+        answer = self._read(timeout)
+        self.jobs_done += 1
+        if not answer.get("ok"):
+            # A LibreOffice killed a moment ago may not have been reaped yet: give it a moment
+            # before taking the failure for the document's own.
+            fatal = not self._office_running(grace=GRACE_S) or not self.alive
+            raise _WorkerFailed(str(answer.get("error", answer)), fatal=fatal)
+        if not target.is_file() or target.stat().st_size == 0:
+            raise _WorkerFailed("no PDF was written", fatal=True)
+
+    def _office_running(self, grace: float = 0.0) -> bool:
+        """Whether this worker's LibreOffice still runs; wait up to `grace` seconds for it to end."""
+        if not self.with_office:
+            return True
+        if self.office is None:
+            return False
+        code = self.office.poll()
+        if code is None and grace:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                code = self.office.wait(timeout=grace)
+        if code == _RESTART_REQUESTED and self._fresh_profile:
+            # A fresh profile makes soffice.bin ask for a restart once (oosplash would do it).
+            self._fresh_profile = False
+            self._launch_office()
+            return True
+        return code is None
+
+    def _read(self, timeout: float) -> dict[str, Any]:
+        """Read one answer line from the bridge within `timeout` seconds."""
+        assert self.bridge is not None and self.bridge.stdout is not None
+        deadline = time.monotonic() + timeout
+        fd = self.bridge.stdout.fileno()
+        while b"\n" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise _WorkerFailed(f"no answer within {timeout:g} s", fatal=True)
+            ready, _, _ = select.select([fd], [], [], min(left, 0.5))
+            if not ready:
+                if not self._office_running():
+                    raise _WorkerFailed("LibreOffice died", fatal=True)
+                continue
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                raise _WorkerFailed("the worker exited", fatal=True)
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        try:
+            answer: dict[str, Any] = json.loads(line)
+        except ValueError:
+            raise _WorkerFailed(f"unreadable answer {line[:200]!r}", fatal=True) from None
+        return answer
+
+
+@dataclass
+class _Job:
+    source: Path
+    target: Path
+    bookmarks: bool
+    future: Future[Path] = field(default_factory=Future)
+
+
+class Converter:
+    """A pool of warm LibreOffice workers behind a bounded queue.
+
+    Use as a context manager; workers start on first use and stop on exit. `convert` and
+    `convert_many` are safe to call from several threads.
+    """
+
+    def __init__(
+        self,
+        workers: int = 2,
+        *,
+        timeout: float = JOB_TIMEOUT_S,
+        max_jobs: int = MAX_JOBS_PER_WORKER,
+        queue_size: int = QUEUE_SIZE,
+        bridge: BridgeCommand = uno_bridge_command,
+        office: bool = True,
+    ) -> None:
+        if workers < 1:
+            raise ValueError("a converter needs at least one worker")
+        self.timeout = timeout
+        self.max_jobs = max_jobs
+        self.workers = [Worker(f"w{n}", bridge=bridge, office=office) for n in range(workers)]
+        self._queue: queue.Queue[_Job | None] = queue.Queue(maxsize=queue_size)
+        self._threads: list[threading.Thread] = []
+        self._lock = threading.Lock()
+        self._closed = False
+        self.on_job_start: Callable[[Worker, Path], None] | None = None
+        """Called as a worker takes a job (tests use it to kill a worker mid-packet)."""
+
+    @property
+    def capacity(self) -> int:
+        """How many conversions run at once: one per worker."""
+        return len(self.workers)
+
+    def __enter__(self) -> Converter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _ensure_threads(self) -> None:
+        with self._lock:
+            if self._closed:
+                raise ConversionError("the converter is closed")
+            if not self._threads:
+                for worker in self.workers:
+                    thread = threading.Thread(target=self._serve, args=(worker,), daemon=True)
+                    thread.start()
+                    self._threads.append(thread)
+
+    def submit(self, source: Path, target: Path, *, bookmarks: bool = False) -> Future[Path]:
+        """Queue one conversion; blocks while the queue is full."""
+        self._ensure_threads()
+        job = _Job(source, target, bookmarks)
+        self._queue.put(job)
+        return job.future
+
+    def convert(self, source: Path, target: Path, *, bookmarks: bool = False) -> Path:
+        """Convert `source` to the PDF `target` and return it."""
+        return self.submit(source, target, bookmarks=bookmarks).result()
+
+    def convert_many(self, pairs: Sequence[tuple[Path, Path]], *, bookmarks: bool = False) -> list[Path]:
+        """Convert every (source, target) pair, in parallel across the workers."""
+        # `submit` blocks while the queue is full; the workers drain it meanwhile.
+        futures = [self.submit(source, target, bookmarks=bookmarks) for source, target in pairs]
+        return [f.result() for f in futures]
+
+    def to_pdf(self, sources: Sequence[Path], out_dir: Path, *, bookmarks: bool = False) -> list[Path]:
+        """Convert `sources` to PDFs of the same stem in `out_dir`."""
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="formgen-pdf-", dir=out_dir) as staging:
+            pairs = [(s, Path(staging) / f"{n:04d}-{s.stem}.pdf") for n, s in enumerate(sources)]
+            made = self.convert_many(pairs, bookmarks=bookmarks)
+            return [_place(pdf, out_dir / f"{s.stem}.pdf") for s, pdf in zip(sources, made, strict=True)]
+
+    def close(self) -> None:
+        """Stop the workers; queued jobs still run first."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            threads = list(self._threads)
+        for _ in threads:
+            self._queue.put(None)
+        for thread in threads:
+            thread.join()
+        for worker in self.workers:
+            worker.stop()
+
+    def _serve(self, worker: Worker) -> None:
+        while True:
+            job = self._queue.get()
+            if job is None:
+                return
+            try:
+                job.future.set_result(self._run(worker, job))
+            except BaseException as exc:
+                job.future.set_exception(exc)
+
+    def _run(self, worker: Worker, job: _Job) -> Path:
+        """Convert with one retry on a fresh worker; restart workers that reached `max_jobs`."""
+        failures: list[str] = []
+        for _attempt in range(2):
+            try:
+                if not worker.alive or worker.jobs_done >= self.max_jobs:
+                    worker.start()
+                if self.on_job_start is not None:
+                    self.on_job_start(worker, job.source)
+                worker.convert(job.source, job.target, bookmarks=job.bookmarks, timeout=self.timeout)
+                return job.target
+            except _WorkerFailed as exc:
+                failures.append(str(exc))
+                if exc.fatal:
+                    worker.stop()
+            except ConversionError as exc:
+                failures.append(str(exc))
+                worker.stop()
+        raise ConversionError(
+            f"LibreOffice未能转换 / LibreOffice did not convert {job.source.name} "
+            f"(tried twice, timeout {self.timeout:g} s): " + "; ".join(failures)
+        )
+
+
+class ColdConverter:
+    """The stand-in when python3-uno is missing: each batch is one cold LibreOffice call."""
+
+    def __init__(self, timeout: float = DEFAULT_TIMEOUT_S) -> None:
+        self.timeout = timeout
+
+    @property
+    def capacity(self) -> int:
+        """How many conversions run at once: one cold process at a time."""
+        return 1
+
+    def convert(self, source: Path, target: Path, *, bookmarks: bool = False) -> Path:
+        """Convert one document to `target`."""
+        return self.convert_many([(source, target)], bookmarks=bookmarks)[0]
+
+    def convert_many(self, pairs: Sequence[tuple[Path, Path]], *, bookmarks: bool = False) -> list[Path]:
+        """Convert every (source, target) pair in one call (bookmarks are LibreOffice's default)."""
+        with tempfile.TemporaryDirectory(prefix="formgen-cold-") as staging:
+            made = convert_cold([source for source, _ in pairs], Path(staging), timeout=self.timeout)
+            return [_place(pdf, target) for pdf, (_, target) in zip(made, pairs, strict=True)]
+
+    def to_pdf(self, sources: Sequence[Path], out_dir: Path, *, bookmarks: bool = False) -> list[Path]:
+        """Convert `sources` to PDFs of the same stem in `out_dir`."""
+        return convert_cold(sources, out_dir, timeout=self.timeout)
+
+    def close(self) -> None:
+        """Nothing runs between calls."""
+
+
+_active: list[Converter | ColdConverter] = []
+
+
+@contextlib.contextmanager
+def service(workers: int | None = None, **options: Any) -> Iterator[Converter | ColdConverter]:
+    """Run the conversions of a block through warm workers; `to_pdf` uses them meanwhile.
+
+    Nested blocks reuse the outer block's converter. Without python3-uno the block falls back
+    to cold LibreOffice calls, one per batch.
+    """
+    if _active:
+        yield _active[-1]
+        return
+    converter: Converter | ColdConverter
+    if system_python_has_uno():
+        count = workers if workers is not None else max(1, min(2, os.cpu_count() or 1))
+        converter = Converter(count, **options)
+    else:
+        converter = ColdConverter()
+    _active.append(converter)
+    try:
+        yield converter
+    finally:
+        _active.remove(converter)
+        converter.close()
+
+
+def active() -> Converter | ColdConverter | None:
+    """The converter of the enclosing `service` block, if any."""
+    return _active[-1] if _active else None
+
+
+def to_pdf(sources: Sequence[Path], out_dir: Path, *, timeout: float = DEFAULT_TIMEOUT_S) -> list[Path]:
+    """Convert `sources` to PDFs in `out_dir` (same stem, .pdf) and return their paths.
+
+    Inside a `service` block the warm workers convert; otherwise one cold LibreOffice call
+    does, which is the quickest way for a few files. PDFs appear in `out_dir` only when
+    complete.
+    """
+    if not sources:
+        return []
+    converter = active()
+    if converter is not None:
+        return converter.to_pdf(sources, out_dir)
+    return convert_cold(sources, out_dir, timeout=timeout)
+
+
+@functools.cache
+def system_python_has_uno() -> bool:
+    """True when the system's Python can drive LibreOffice (python3-uno is installed)."""
+    if not Path(SYSTEM_PYTHON).is_file():
+        return False
+    probe = subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True, check=False)
+    return probe.returncode == 0
+
+
+if __name__ == "__main__":  # pragma: no cover - a manual check: convert the files named
+    with service() as conv:
+        for made_pdf in conv.to_pdf([Path(a) for a in sys.argv[1:]], Path.cwd()):
+            print(made_pdf)

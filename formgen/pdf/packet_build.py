@@ -1,0 +1,94 @@
+"""Make a packet's print file from its rendered documents and the submitter's attachments.
+
+The documents go through warm LibreOffice workers (`convert.service`) with their own page
+numbers emptied; `packet_pdf` puts them on A4 in order with the attachments, stamps the
+continuous page numbers, adds bookmarks and, for a bureau, a contents page.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from formgen.document.package import write_atomic
+from formgen.pdf import convert, packet_docx, packet_pdf
+from formgen.pdf.packet_pdf import DEFAULT_OPTIONS, Metadata, Options, Part
+
+
+@dataclass(frozen=True)
+class Document:
+    """One rendered document of a packet."""
+
+    title: str
+    kind: Literal["docx", "xlsx"]
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """One file the submitter supplies: a PDF or a scan."""
+
+    title: str
+    path: Path
+
+
+def build(
+    documents: Sequence[Document],
+    attachments: Sequence[Attachment],
+    target: Path,
+    *,
+    metadata: Metadata,
+    options: Options = DEFAULT_OPTIONS,
+    contents: bool = False,
+    pdfa: bool = False,
+) -> Path:
+    """Write the packet to `target` (written whole or not at all) and return it."""
+    with tempfile.TemporaryDirectory(prefix="formgen-packet-") as work, convert.service() as converter:
+        folder = Path(work)
+        sources: list[Path] = []
+        covers: list[bool] = []
+        for n, document in enumerate(documents, start=1):
+            source = folder / f"{n:03d}.{document.kind}"
+            if document.kind == "docx":
+                prepared = packet_docx.for_packet(document.data)
+                write_atomic(source, prepared.data)
+                covers.append(prepared.has_cover)
+            else:
+                write_atomic(source, packet_docx.xlsx_for_packet(document.data))
+                covers.append(False)
+            sources.append(source)
+        pdfs = converter.convert_many([(s, s.with_suffix(".pdf")) for s in sources], bookmarks=True)
+        parts = [
+            Part(document.title, pdf, cover=cover)
+            for document, pdf, cover in zip(documents, pdfs, covers, strict=True)
+        ]
+        parts += [Part(attachment.title, attachment.path) for attachment in attachments]
+
+        def sheet(name: str, data: bytes) -> Path:
+            source = folder / f"{name}.docx"
+            write_atomic(source, data)
+            return converter.convert(source, source.with_suffix(".pdf"))
+
+        def numbers(count: int) -> Path:
+            return sheet(f"numbers-{count}", packet_docx.number_sheet(count))
+
+        def contents_pages(lines: list[tuple[str, int, int]]) -> Path:
+            entries = [packet_docx.Entry(label, first, last) for label, first, last in lines]
+            return sheet("contents", packet_docx.contents_sheet(metadata.title, metadata.author, entries))
+
+        assembled = folder / "packet.pdf"
+        packet_pdf.assemble(
+            parts,
+            assembled,
+            numbers=numbers,
+            metadata=metadata,
+            options=options,
+            contents=contents_pages if contents else None,
+        )
+        if pdfa:
+            return packet_pdf.to_pdfa(assembled, target, metadata=metadata)
+        write_atomic(target, assembled.read_bytes())
+        return target

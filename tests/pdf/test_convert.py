@@ -1,0 +1,137 @@
+"""The conversion service: timeouts, restarts, retries, the bounded queue, real workers."""
+
+from __future__ import annotations
+
+import os
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+import formgen
+from formgen.pdf import convert
+
+# A stand-in for the UNO bridge: answers like it, "converts" by writing a tiny PDF, and hangs
+# on any file whose name contains "hang".
+STAND_IN = textwrap.dedent(
+    """
+    import json, os, sys, time
+    PDF = b"%PDF-1.4\\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\\ntrailer<</Root 1 0 R>>\\n%%EOF\\n"
+    print(json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        name = os.path.basename(request["source"])
+        if "hang" in name:
+            time.sleep(3600)
+        if "crash" in name:
+            sys.exit(9)
+        open(request["target"], "wb").write(PDF)
+        print(json.dumps({"ok": True}), flush=True)
+    """
+)
+
+
+@pytest.fixture
+def stand_in(tmp_path: Path) -> convert.BridgeCommand:
+    script = tmp_path / "stand_in_bridge.py"
+    script.write_text(STAND_IN, encoding="utf-8")
+    return lambda pipe_name: [sys.executable, str(script)]
+
+
+def _source(folder: Path, name: str) -> Path:
+    path = folder / name
+    path.write_bytes(b"not really a document")
+    return path
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_a_hanging_conversion_ends_with_a_clear_error_and_the_next_succeeds(
+    tmp_path: Path, stand_in: convert.BridgeCommand
+) -> None:
+    with convert.Converter(1, timeout=1.0, bridge=stand_in, office=False) as converter:
+        started = time.monotonic()
+        with pytest.raises(convert.ConversionError) as failure:
+            converter.convert(_source(tmp_path, "hang.docx"), tmp_path / "hang.pdf")
+        elapsed = time.monotonic() - started
+        message = str(failure.value)
+        assert "hang.docx" in message and "tried twice" in message and "no answer within 1 s" in message
+        assert elapsed < 10, "two attempts of one second each, plus restarts"
+        hung = converter.workers[0]
+        assert hung.starts == 2 and hung.bridge is None, "the hung worker was killed after each attempt"
+
+        made = converter.convert(_source(tmp_path, "fine.docx"), tmp_path / "fine.pdf")
+        assert made.read_bytes().startswith(b"%PDF")
+        assert converter.workers[0].starts == 3
+
+
+def test_a_hung_worker_is_killed_by_its_process_id(tmp_path: Path, stand_in: convert.BridgeCommand) -> None:
+    pids: list[int] = []
+    with convert.Converter(1, timeout=0.5, bridge=stand_in, office=False) as converter:
+        converter.on_job_start = lambda worker, source: pids.append(worker.bridge.pid if worker.bridge else 0)
+        with pytest.raises(convert.ConversionError):
+            converter.convert(_source(tmp_path, "hang.docx"), tmp_path / "hang.pdf")
+    assert len(pids) == 2 and all(_gone(pid) for pid in pids)
+
+
+def test_a_crashed_worker_is_restarted_and_the_conversion_retried(
+    tmp_path: Path, stand_in: convert.BridgeCommand
+) -> None:
+    with convert.Converter(1, timeout=5, bridge=stand_in, office=False) as converter:
+        with pytest.raises(convert.ConversionError, match="the worker exited"):
+            converter.convert(_source(tmp_path, "crash.docx"), tmp_path / "crash.pdf")
+        assert converter.convert(_source(tmp_path, "ok.docx"), tmp_path / "ok.pdf").is_file()
+
+
+def test_workers_restart_after_a_set_number_of_conversions(
+    tmp_path: Path, stand_in: convert.BridgeCommand
+) -> None:
+    with convert.Converter(1, max_jobs=2, bridge=stand_in, office=False) as converter:
+        pairs = [(_source(tmp_path, f"d{n}.docx"), tmp_path / f"d{n}.pdf") for n in range(5)]
+        assert converter.convert_many(pairs) == [target for _, target in pairs]
+        assert converter.workers[0].starts == 3
+
+
+def test_the_queue_is_bounded_and_every_job_completes(
+    tmp_path: Path, stand_in: convert.BridgeCommand
+) -> None:
+    with convert.Converter(2, queue_size=2, bridge=stand_in, office=False) as converter:
+        assert converter._queue.maxsize == 2
+        pairs = [(_source(tmp_path, f"q{n}.docx"), tmp_path / f"q{n}.pdf") for n in range(12)]
+        assert all(path.is_file() for path in converter.convert_many(pairs))
+
+
+def test_a_closed_converter_refuses_work(tmp_path: Path, stand_in: convert.BridgeCommand) -> None:
+    converter = convert.Converter(1, bridge=stand_in, office=False)
+    converter.close()
+    with pytest.raises(convert.ConversionError, match="closed"):
+        converter.convert(_source(tmp_path, "late.docx"), tmp_path / "late.pdf")
+
+
+@pytest.mark.pdf
+def test_real_workers_convert_docx_and_xlsx_each_with_its_own_profile(tmp_path: Path) -> None:
+    sources = formgen.blank(["sichuan-2023-110.annex3", "sichuan-2023-110.annex2"], tmp_path)
+    with convert.Converter(2) as converter:
+        made = converter.to_pdf(sources, tmp_path / "pdf")
+        assert [p.name for p in made] == ["sichuan-2023-110.annex3.pdf", "sichuan-2023-110.annex2.pdf"]
+        assert all(p.read_bytes().startswith(b"%PDF") for p in made)
+        profiles = {w._office_command[1] for w in converter.workers if w._office_command}
+        pids = [w.office_pid for w in converter.workers if w.office_pid]
+    assert len(profiles) == len(pids) >= 1
+    assert all(_gone(pid) for pid in pids), "closing the converter stops its LibreOffice processes"
+
+
+@pytest.mark.pdf
+def test_to_pdf_outside_a_service_converts_cold(tmp_path: Path) -> None:
+    assert convert.active() is None
+    (source,) = formgen.blank(["sichuan-2023-110.annex1"], tmp_path)
+    (made,) = convert.to_pdf([source], tmp_path)
+    assert made == tmp_path / "sichuan-2023-110.annex1.pdf" and made.stat().st_size > 1000
