@@ -33,10 +33,12 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.section import WD_SECTION
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Length, Pt
+from docx.shared import Length, Mm, Pt
 from docx.text.paragraph import Paragraph
 
 from formgen.document.docx_layout import (
@@ -58,6 +60,15 @@ BODY_PT = STYLES["FormBody"].size
 
 IMPRINT_PT = 14
 """版记 text: 4号 仿宋."""
+
+IMPRINT_ROW_MM = 10
+"""One row of the 版记: a line of 4号 text with room above and below, between its rules."""
+
+IMPRINT_SLACK_MM = 0.5
+"""What the 版记 leaves free at the foot of the type area, so rounding never pushes it over."""
+
+IMPRINT_END_PT = 1
+"""The height of the document's closing paragraph, after the 版记."""
 
 _HEADINGS = {"# ": ("FormHeading1", HEITI), "## ": ("FormHeading2", KAITI), "### ": ("FormHeading3", "")}
 
@@ -182,10 +193,25 @@ def imprint(document: Any, office: str, date_text: str, *, copies_to: str = "") 
     """版记 (§7.4): 印发机关 and 印发日期 (and 抄送 when given) in 4号 仿宋 between rules.
 
     印发机关 stands one character in from the left, 印发日期 one in from the right. The first
-    and last rules are thick (0.35 mm), the one between 抄送 and 印发 thin (0.25 mm). The 版记
-    follows the text; GB/T 9704 wants it at the foot of the last (even) page, which the person
-    printing arranges with page breaks, as offices do.
+    and last rules are thick (0.35 mm), the one between 抄送 and 印发 thin (0.25 mm).
+
+    GB/T 9704 puts the 版记 on the last page of the bound document, the back of its last
+    leaf, so on an even page, with its last rule on the foot of the type area. So the 版记
+    starts a section of its own that begins on the next even page (the "even page" section
+    break of Word and LibreOffice), and an empty line of exact height above it takes the
+    room between the top of the type area and the 版记, whose rows have exact heights too.
+    When the text ends on an odd page, the 版记 stands on its back; when it ends on an even
+    page, an empty odd page comes between, as the standard's §7.5 foresees (版记页前有空白页).
     """
+    section = document.add_section(WD_SECTION.EVEN_PAGE)
+    restart = section._sectPr.find(qn("w:pgNumType"))
+    if restart is not None:  # the page numbers run on: a cover's restart at 1 is not repeated
+        section._sectPr.remove(restart)
+    rows = 2 if copies_to else 1
+    _spacer(
+        document,
+        Length(_area_height(document) - Mm(rows * IMPRINT_ROW_MM + IMPRINT_SLACK_MM) - Pt(IMPRINT_END_PT)),
+    )
     area = _area_width(document).mm
     # The date takes what it needs (its text, the two one-character indents, and two characters
     # for the cell's padding and wide digits); the office gets the rest, so a long name stays whole.
@@ -194,15 +220,46 @@ def imprint(document: Any, office: str, date_text: str, *, copies_to: str = "") 
     _rule(ruled._tbl.tblPr, "top", thick=True)
     _rule(ruled._tbl.tblPr, "bottom", thick=True)
     if copies_to:
-        (cell,) = row(ruled, Cell(f"抄送：{copies_to}", span=2, style="FormPlain"))
+        (cell,) = row(
+            ruled, Cell(f"抄送：{copies_to}", span=2, style="FormPlain"), min_height_mm=IMPRINT_ROW_MM
+        )
         _rule(cell._tc.get_or_add_tcPr(), "bottom", thick=False)
-    _, right = row(ruled, Cell(office, style="FormPlain"), Cell(date_text, style="FormPlain"))
+    _, right = row(
+        ruled,
+        Cell(office, style="FormPlain"),
+        Cell(date_text, style="FormPlain"),
+        min_height_mm=IMPRINT_ROW_MM,
+    )
     right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     for cell in ruled._cells:
         for paragraph in cell.paragraphs:
             paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = Pt(IMPRINT_PT)
             for run in paragraph.runs:
                 run.font.size = Pt(IMPRINT_PT)
+    for tr in ruled._tbl.tr_lst:
+        height = tr.get_or_add_trPr().find(qn("w:trHeight"))
+        height.set(qn("w:hRule"), "exact")
+    for cell in ruled._cells:
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    # A document never ends on a table: Word adds a paragraph after it, which a table reaching
+    # the foot of the page would push onto a page of its own. This one is given, and tiny.
+    _spacer(document, Pt(IMPRINT_END_PT))
+
+
+def _spacer(document: Any, height: Length) -> None:
+    """An empty paragraph exactly `height` tall, off the line grid, with no space around it."""
+    spacer = document.add_paragraph(style="FormPlain")
+    fmt = spacer.paragraph_format
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.line_spacing = height
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    spacer._p.get_or_add_pPr().append(parse_xml(f'<w:snapToGrid {nsdecls("w")} w:val="0"/>'))
+
+
+def _area_height(document: Any) -> Length:
+    """The height of the type area of the document's last section."""
+    section = document.sections[-1]
+    return Length(section.page_height - section.top_margin - section.bottom_margin)
 
 
 def _area_width(document: Any) -> Length:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests import reading
+from formgen.document import docx_layout
+from tests import pdf_reading, reading
 from tests.documents import WAYS, Made
 
 SEED = "004"
@@ -81,3 +82,27 @@ def test_headings_are_set_as_gongwen(chongqing_docs: dict[str, Made]) -> None:
         if "".join(t.text or "" for t in r.iter(f"{{{reading.W}}}t")) == "（一）组织申报。"
     ]
     assert leads and leads[0] is not None and leads[0].get(f"{{{reading.W}}}eastAsia") == "楷体_GB2312"
+
+
+def test_imprint_stands_between_its_rules_at_the_foot_of_the_last_even_page(
+    chongqing_docs: dict[str, Made],
+) -> None:
+    """GB/T 9704 §7.4: the 版记 on the back of the last leaf, its last rule on the type area's foot."""
+    pdf = chongqing_docs[FORM].blank_pdf
+    found = pdf_reading.pages(pdf)
+    last = len(found)
+    assert last % 2 == 0, "the 版记 page is the back of a leaf"
+    mm = 72 / 25.4
+    foot = (docx_layout.TOP_MM + docx_layout.AREA_H_MM) * mm
+    words = [w for w in found[-1].words if w.y0 < foot]  # the page number stands below the type area
+    assert "".join(w.text for w in words) == "重庆市经济和信息化委员会办公室2023年1月31日印发"
+    assert "2023年1月31日" in found[-2].text and "印发" not in found[-2].text, "the signature page before it"
+    rules = pdf_reading.horizontal_rules(pdf, last, min_length_pt=0.95 * docx_layout.AREA_W_MM * mm)
+    assert len(rules) == 2, rules
+    top, bottom = rules
+    assert abs(bottom.y - foot) < 1 * mm, (bottom.y, foot)
+    assert all(top.y < (w.y0 + w.y1) / 2 < bottom.y for w in words)
+    assert bottom.y - top.y < 12 * mm, "one row of 版记 between the rules"
+    for rule in rules:  # as wide as the type area
+        assert abs(rule.x0 - docx_layout.LEFT_MM * mm) < 1 * mm
+        assert abs(rule.x1 - (docx_layout.LEFT_MM + docx_layout.AREA_W_MM) * mm) < 1 * mm
