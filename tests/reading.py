@@ -17,12 +17,15 @@ NS = {"w": W, "w14": W14}
 BOXES = "□☐☑"
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = Path(os.environ.get("FORMGEN_SEEDS", ROOT.parent / "shared" / "seeds"))
+SEEDS = Path(os.environ.get("FORMGEN_SEEDS", ROOT / "tests" / "seeds"))
+"""The seed notices' text, committed with the tests (``FORMGEN_SEEDS`` points elsewhere)."""
 
 
 def seed_text(name: str) -> str:
     """The text of a seed notice, e.g. ``000``'s file."""
-    (path,) = SEEDS.glob(f"{name}_*.txt")
+    found = sorted(SEEDS.glob(f"{name}_*.txt"))
+    assert len(found) == 1, f"one seed file {name}_*.txt in {SEEDS}, found {[p.name for p in found]}"
+    (path,) = found
     return path.read_text(encoding="utf-8")
 
 
