@@ -83,8 +83,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="Rewrite tests/golden/*.txt from the documents as they are now.",
     )
+    parser.addoption(
+        "--update-pictures",
+        action="store_true",
+        default=False,
+        help="Rewrite tests/pictures/*.png from the pages as they are now.",
+    )
 
 
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def update_pictures(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-pictures"))
