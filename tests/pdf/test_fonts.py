@@ -12,10 +12,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from formgen.document import docx_layout
 from formgen.pdf import convert
-from tests import pdf_reading, reading
+from tests import pdf_reading, pictures, reading
 from tests.documents import Made
 
 FANG = "FandolFang-Regular"
@@ -94,3 +95,63 @@ def test_a_character_the_face_lacks_prints_in_a_face_of_the_same_role(
     drawn = pdf_reading.text_fonts(rare_pdf, page)
     assert faces(drawn, "联系人王") == {face}
     assert {font.removesuffix("-VKana") for font, piece in drawn if set(piece) & set(RARE)} == {fallback}
+
+
+DIFFERING = "骨直写画"
+"""Characters whose Simplified Chinese and Japanese forms differ."""
+
+NOTO_ROLES = {
+    "FormTitle": "Noto Serif CJK {}:bold",
+    "FormHeading1": "Noto Sans CJK {}",
+    "PageNumber": "Noto Serif CJK {}",
+}
+"""The paragraph styles printed in a Noto collection, and the fontconfig name of its faces."""
+
+
+def _ink(image: Image.Image) -> Image.Image:
+    """The inked part of a glyph picture, scaled to a 64-pixel square for comparison."""
+    box = ImageOps.invert(image).getbbox()
+    assert box is not None, "an empty glyph"
+    return image.crop(box).resize((64, 64))
+
+
+def _face_glyph(pattern: str, char: str, px: int) -> Image.Image:
+    """`char` drawn by the face fontconfig finds for `pattern`, `px` pixels to the em."""
+    found = subprocess.run(
+        ["fc-match", "--format=%{file}\n%{index}", pattern], check=True, capture_output=True, text=True
+    ).stdout.split("\n")
+    font = ImageFont.truetype(found[0], px, index=int(found[1]))
+    image = Image.new("L", (2 * px, 2 * px), 255)
+    ImageDraw.Draw(image).text((px // 2, px // 2), char, font=font, fill=0)
+    return _ink(image)
+
+
+@pytest.fixture(scope="module")
+def differing_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("forms")
+    document = docx_layout.new_document()
+    for style in NOTO_ROLES:
+        docx_layout.para(document, DIFFERING, style)
+    docx_layout.save(document, folder / "forms.docx", title="forms")
+    (pdf,) = convert.to_pdf([folder / "forms.docx"], folder)
+    return pdf
+
+
+@pytest.mark.parametrize("style", NOTO_ROLES)
+def test_glyphs_take_their_simplified_chinese_forms(differing_pdf: Path, style: str) -> None:
+    """Each of 骨 直 写 画 as printed is nearer Noto's SC face than its JP face, whose forms differ."""
+    dpi = 600
+    scale = dpi / 72
+    page = pdf_reading.page_image(differing_pdf, 1, dpi)
+    words = [w for w in pdf_reading.pages(differing_pdf)[0].words if w.text == DIFFERING]
+    word = words[list(NOTO_ROLES).index(style)]
+    size = (word.x1 - word.x0) / len(DIFFERING)
+    for i, char in enumerate(DIFFERING):
+        x0 = (word.x0 + i * size) * scale
+        printed = _ink(
+            page.crop((round(x0), round(word.y0 * scale), round(x0 + size * scale), round(word.y1 * scale)))
+        )
+        sc, jp = (
+            _face_glyph(NOTO_ROLES[style].format(lang), char, round(size * scale)) for lang in ("SC", "JP")
+        )
+        assert pictures.rms(printed, sc) < pictures.rms(printed, jp), (style, char)
