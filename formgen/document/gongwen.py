@@ -201,7 +201,9 @@ def imprint(document: Any, office: str, date_text: str, *, copies_to: str = "") 
     break of Word and LibreOffice), and an empty line of exact height above it takes the
     room between the top of the type area and the 版记, whose rows have exact heights too.
     When the text ends on an odd page, the 版记 stands on its back; when it ends on an even
-    page, an empty odd page comes between, as the standard's §7.5 foresees (版记页前有空白页).
+    page, an empty odd page comes between, as the standard's §7.5 foresees (版记页前有空白页),
+    though both then keep their page numbers, which §7.5 would leave off. (An even last page
+    with room at its foot would take the 版记 itself; no notice here ends so.)
     """
     section = document.add_section(WD_SECTION.EVEN_PAGE)
     restart = section._sectPr.find(qn("w:pgNumType"))
