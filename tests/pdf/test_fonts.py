@@ -47,14 +47,16 @@ def test_each_role_of_the_notice_prints_in_its_face(chongqing_docs: dict[str, Ma
 
 
 def test_every_pdf_embeds_the_gongwen_faces(
-    chongqing_docs: dict[str, Made], annex3_filled: tuple[Path, Path]
+    chongqing_docs: dict[str, Made], sichuan_texts: dict[str, Made], annex3_filled: tuple[Path, Path]
 ) -> None:
-    for pdf in (chongqing_docs["chongqing-2023-1.notice"].blank_pdf, annex3_filled[1]):
+    """Every document PDF of the suite, blank and filled: the five faces, every font embedded."""
+    made = [*chongqing_docs.values(), *sichuan_texts.values()]
+    for pdf in [annex3_filled[1], *(m.blank_pdf for m in made), *(m.filled_pdf for m in made)]:
         report = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
         rows = [row.split() for row in report.splitlines()[2:]]
         embedded = {row[0].split("+")[-1].removesuffix("-VKana") for row in rows if row[-5] == "yes"}
-        assert {FANG, KAI, TITLE, HEI, SONG} <= embedded, report
-        assert all(row[-5] == "yes" for row in rows), report
+        assert {FANG, KAI, TITLE, HEI, SONG} <= embedded, (pdf.name, report)
+        assert all(row[-5] == "yes" for row in rows), (pdf.name, report)
 
 
 ROLES = {"FormTitle": 1, "FormBody": 2, "FormHeading1": 3, "FormHeading2": 4}
