@@ -20,6 +20,7 @@ from typing import Any, Literal
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, Twips
@@ -134,6 +135,7 @@ def _define_style(document: Any, style_id: str, spec: StyleSpec) -> None:
 def new_document(*, landscape: bool = False) -> Any:
     """Return an empty A4 document with GB/T 9704 margins, formgen's styles and page numbers."""
     document = Document()
+    _drop_stale_parts(document)
     normal = document.styles["Normal"]
     normal.font.size = Pt(16)
     set_fonts(normal.element, FANGSONG)
@@ -170,9 +172,32 @@ def new_document(*, landscape: bool = False) -> Any:
         grid.set(qn("w:linePitch"), str(LINE_PITCH.twips))
 
     document.settings.odd_and_even_pages_header_footer = True
+    # The default template's theme fonts are for Japanese; formgen's documents are Chinese.
+    for theme_lang in document.settings.element.iter(qn("w:themeFontLang")):
+        theme_lang.set(qn("w:eastAsia"), "zh-CN")
     _page_number(section.footer.paragraphs[0], "right")
     _page_number(section.even_page_footer.paragraphs[0], "left")
     return document
+
+
+# Parts of python-docx's default template that describe that template, not formgen's documents:
+# Word 2010's copy of the styles (it lists none of formgen's styles, and Word may call the file
+# unreadable when the two disagree), a bibliography data store, and a thumbnail of its page.
+_STALE_DOCUMENT_RELS = (
+    "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects",
+    RT.CUSTOM_XML,
+)
+_STALE_PACKAGE_RELS = (RT.THUMBNAIL,)
+
+
+def _drop_stale_parts(document: Any) -> None:
+    """Remove the default template's stale parts; a part no relationship reaches is not saved."""
+    for rels, stale in (
+        (document.part.rels, _STALE_DOCUMENT_RELS),
+        (document.part.package.rels, _STALE_PACKAGE_RELS),
+    ):
+        for r_id in [r_id for r_id, rel in rels.items() if rel.reltype in stale]:
+            del rels[r_id]
 
 
 def _page_number(paragraph: Paragraph, side: Literal["left", "right"]) -> None:

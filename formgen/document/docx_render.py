@@ -12,6 +12,7 @@ from jinja2 import Environment, StrictUndefined
 
 from formgen.document.ooxml import put_in_order
 from formgen.document.package import fixed_time, normalize_zip
+from formgen.document.placeholders import add_glossary
 
 
 def _environment() -> Environment:
@@ -31,6 +32,7 @@ def render(template: Traversable, context: Mapping[str, Any], *, title: str, aut
     props.revision = 1
     props.created = props.modified = fixed_time()
     put_in_order(document.docx.element)
+    add_glossary(document.docx)
     buffer = io.BytesIO()
     document.save(buffer)
     return normalize_zip(buffer.getvalue())

@@ -7,6 +7,7 @@ the template engine can read ``{{`` or ``{%`` in user text as template syntax.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from xml.sax.saxutils import quoteattr
 
@@ -62,8 +63,22 @@ def paragraphs(text: str, style: str) -> str:
     return "".join(paragraph(run(line), style) for line in lines if line)
 
 
-def _sdt_pr(tag: str, alias: str, sdt_id: int, kind: str, *, placeholder: bool) -> str:
-    shown = "<w:showingPlcHdr/>" if placeholder else ""
+def placeholder_name(prompt: str) -> str:
+    """The name of the placeholder building block that shows `prompt`: the same prompt, the same name.
+
+    Word and WPS show a control's building block again when a person empties the control;
+    `formgen.document.placeholders` writes one block per name into the glossary part.
+    """
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"formgen:placeholder:{prompt}").hex.upper()
+
+
+def _sdt_pr(tag: str, alias: str, sdt_id: int, kind: str, *, prompt: str | None) -> str:
+    # Word's order: alias, tag, id, placeholder, showingPlcHdr, then the control's kind.
+    shown = (
+        f'<w:placeholder><w:docPart w:val="{placeholder_name(prompt)}"/></w:placeholder><w:showingPlcHdr/>'
+        if prompt is not None
+        else ""
+    )
     return (
         f"<w:sdtPr><w:alias w:val={_attr(alias)}/><w:tag w:val={_attr(tag)}/>"
         f'<w:id w:val="{sdt_id}"/>{shown}{kind}</w:sdtPr>'
@@ -77,7 +92,7 @@ def _prompt_run(prompt: str) -> str:
 def text_control(tag: str, alias: str, prompt: str, sdt_id: int, *, multiline: bool = False) -> str:
     """Return an inline plain-text content control showing a grey `prompt`."""
     kind = '<w:text w:multiLine="1"/>' if multiline else "<w:text/>"
-    pr = _sdt_pr(tag, alias, sdt_id, kind, placeholder=True)
+    pr = _sdt_pr(tag, alias, sdt_id, kind, prompt=prompt)
     return f"<w:sdt>{pr}<w:sdtContent>{_prompt_run(prompt)}</w:sdtContent></w:sdt>"
 
 
@@ -87,7 +102,7 @@ def date_control(tag: str, alias: str, prompt: str, sdt_id: int) -> str:
         '<w:date><w:dateFormat w:val="yyyy年M月d日"/><w:lid w:val="zh-CN"/>'
         '<w:storeMappedDataAs w:val="dateTime"/><w:calendar w:val="gregorian"/></w:date>'
     )
-    pr = _sdt_pr(tag, alias, sdt_id, kind, placeholder=True)
+    pr = _sdt_pr(tag, alias, sdt_id, kind, prompt=prompt)
     return f"<w:sdt>{pr}<w:sdtContent>{_prompt_run(prompt)}</w:sdtContent></w:sdt>"
 
 
@@ -98,13 +113,13 @@ def checkbox_control(tag: str, alias: str, sdt_id: int, *, checked: bool = False
         f'<w14:checkedState w14:val="2611" w14:font="{BOX_FONT}"/>'
         f'<w14:uncheckedState w14:val="2610" w14:font="{BOX_FONT}"/></w14:checkbox>'
     )
-    pr = _sdt_pr(tag, alias, sdt_id, kind, placeholder=False)
+    pr = _sdt_pr(tag, alias, sdt_id, kind, prompt=None)
     return f"<w:sdt>{pr}<w:sdtContent>{box_run(checked)}</w:sdtContent></w:sdt>"
 
 
 def block_control(tag: str, alias: str, prompt: str, sdt_id: int, style: str) -> str:
     """Return a block-level rich-text control: the applicant may type several paragraphs."""
-    pr = _sdt_pr(tag, alias, sdt_id, "", placeholder=True)
+    pr = _sdt_pr(tag, alias, sdt_id, "", prompt=prompt)
     body = paragraph(_prompt_run(prompt), style)
     return f"<w:sdt>{pr}<w:sdtContent>{body}</w:sdtContent></w:sdt>"
 

@@ -24,7 +24,16 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel
 
-from formgen.document.xlsx_layout import BORDER, CENTER, META_SHEET, Column, SheetSpec, load_spec, to_bytes
+from formgen.document.xlsx_layout import (
+    BORDER,
+    CENTER,
+    META_SHEET,
+    Column,
+    SheetSpec,
+    hide,
+    load_spec,
+    to_bytes,
+)
 from formgen.model.fields import MaxChars, Unit, field_type, list_item
 
 LISTS_SHEET = "_lists"
@@ -211,7 +220,7 @@ def _options_range(workbook: Any, name: str, options: list[str]) -> str:
         lists = workbook[LISTS_SHEET]
     else:
         lists = workbook.create_sheet(LISTS_SHEET)
-        lists.sheet_state = "hidden"
+        hide(lists)
     column = lists.max_column + 1 if lists["A1"].value is not None else 1
     letter = get_column_letter(column)
     lists.cell(row=1, column=column, value=name)
