@@ -21,7 +21,16 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from formgen.document import locale, wordml
-from formgen.model.fields import BlankRows, KeyedBy, Measure, Paragraphs, Prompt, field_type, unwrap
+from formgen.model.fields import (
+    BlankRows,
+    Identifier,
+    KeyedBy,
+    Measure,
+    Paragraphs,
+    Prompt,
+    field_type,
+    unwrap,
+)
 
 BODY_STYLE = "FormBody"
 
@@ -81,6 +90,16 @@ class Leaf:
         return self.value is not None and self.value != ""
 
 
+class IdentifierLeaf(Leaf):
+    """A code, number or address read character by character: printed in the identifier style,
+    which `formgen.document.fitting` sets a size smaller where a table cell is too narrow."""
+
+    def __html__(self) -> str:
+        if self.state.blank:
+            return super().__html__()
+        return wordml.identifier_run(self.text)
+
+
 class AmountLeaf(Leaf):
     """An amount in 万元, printed with two decimals and grouping."""
 
@@ -111,7 +130,7 @@ class DateLeaf(Leaf):
     def __html__(self) -> str:
         if self.state.blank:
             return wordml.date_control(self.path, self.title, self.prompt, self.state.allocate())
-        return wordml.run(self.text)
+        return wordml.identifier_run(self.text)
 
     @property
     def text(self) -> str:
@@ -122,7 +141,7 @@ class DateLeaf(Leaf):
         """The date in Chinese numerals (二〇二三年四月十四日), as a run or a date control."""
         if self.state.blank:
             return Markup(self.__html__())
-        return Markup(wordml.run("" if self.value is None else locale.date_upper(self.value)))
+        return Markup(wordml.identifier_run("" if self.value is None else locale.date_upper(self.value)))
 
 
 class ParagraphsLeaf(Leaf):
@@ -321,7 +340,13 @@ def _field(state: RenderState, path: str, info: FieldInfo, value: Any) -> Any:
         if issubclass(annotation, int):
             return CountLeaf(state, path, title, prompt or state.generic(f"请填写{title}"), value)
         if issubclass(annotation, str):
-            kind = ParagraphsLeaf if _marker(metadata, Paragraphs) else Leaf
+            kind = (
+                ParagraphsLeaf
+                if _marker(metadata, Paragraphs)
+                else IdentifierLeaf
+                if _marker(metadata, Identifier)
+                else Leaf
+            )
             return kind(state, path, title, prompt or state.generic(f"请填写{title}"), value)
     raise TypeError(f"{path}: the renderer does not know how to show {annotation!r}")
 

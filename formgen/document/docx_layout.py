@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
@@ -29,6 +30,7 @@ from docx.text.paragraph import Paragraph
 
 from formgen.document.ooxml import put_in_order
 from formgen.document.package import fixed_time, normalize_zip, write_atomic
+from formgen.document.wordml import IDENTIFIER_STYLE
 
 # GB/T 9704-2012 §5.2: 天头 37 mm, 订口 28 mm, type area 156 × 225 mm, 22 lines of 28 characters.
 TOP_MM, LEFT_MM, AREA_W_MM, AREA_H_MM = 37, 28, 156, 225
@@ -132,6 +134,14 @@ def _define_style(document: Any, style_id: str, spec: StyleSpec) -> None:
         fmt.line_spacing = 1.0
 
 
+def _define_identifier_style(document: Any) -> None:
+    """The character style of codes, numbers, addresses and dates: the paragraph's font, not
+    spell-checked; `formgen.document.fitting` gives it a smaller size in a narrow cell."""
+    style = document.styles.add_style(IDENTIFIER_STYLE, WD_STYLE_TYPE.CHARACTER)
+    style.quick_style = False
+    style.element.get_or_add_rPr().append(OxmlElement("w:noProof"))
+
+
 def new_document(*, landscape: bool = False) -> Any:
     """Return an empty A4 document with GB/T 9704 margins, formgen's styles and page numbers."""
     document = Document()
@@ -152,6 +162,7 @@ def new_document(*, landscape: bool = False) -> Any:
     normal.element.get_or_add_pPr().append(overflow)
     for style_id, spec in STYLES.items():
         _define_style(document, style_id, spec)
+    _define_identifier_style(document)
 
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)

@@ -10,6 +10,7 @@ from typing import Any
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined
 
+from formgen.document.fitting import fit_identifiers
 from formgen.document.ooxml import put_in_order
 from formgen.document.package import fixed_time, normalize_zip
 from formgen.document.placeholders import add_glossary
@@ -31,6 +32,7 @@ def render(template: Traversable, context: Mapping[str, Any], *, title: str, aut
     props.last_modified_by = "formgen"
     props.revision = 1
     props.created = props.modified = fixed_time()
+    fit_identifiers(document.docx)
     put_in_order(document.docx.element)
     add_glossary(document.docx)
     buffer = io.BytesIO()

@@ -46,6 +46,15 @@ def run(text: str, *, rpr: str = "") -> str:
     return f"<w:r>{props}{''.join(parts)}</w:r>"
 
 
+IDENTIFIER_STYLE = "Identifier"
+"""The character style of codes, numbers, addresses and dates (`formgen.document.fitting`)."""
+
+
+def identifier_run(text: str) -> str:
+    """Return one run holding `text` in the identifier style."""
+    return run(text, rpr=f'<w:rStyle w:val="{IDENTIFIER_STYLE}"/>') if text else run(text)
+
+
 def box_run(checked: bool) -> str:
     """Return a run showing ☑ or ☐ in the checkbox font."""
     fonts = f'<w:rFonts w:ascii="{BOX_FONT}" w:eastAsia="{BOX_FONT}" w:hAnsi="{BOX_FONT}" w:hint="eastAsia"/>'
