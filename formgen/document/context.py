@@ -48,6 +48,9 @@ class RenderState:
     """Grey prompts in blank controls; off for a blank printed on paper, where the paper's own
     blanks (a date's 年 月 日) stay and "请填写…" would only be noise."""
     next_id: int = 1000
+    samples: dict[str, str] = field(default_factory=dict)
+    """The longest likely value of each blank identifier control, by tag, noted as the template
+    renders: `formgen.document.fitting` sizes what a person will type into the control by it."""
 
     def generic(self, prompt: str) -> str:
         """`prompt` where prompts are shown, else nothing."""
@@ -90,13 +93,20 @@ class Leaf:
         return self.value is not None and self.value != ""
 
 
+@dataclass
 class IdentifierLeaf(Leaf):
     """A code, number or address read character by character: printed in the identifier style,
     which `formgen.document.fitting` sets a size smaller where a table cell is too narrow."""
 
+    sample: str = ""
+    """The longest value likely (`Identifier.sample`), for sizing a blank control."""
+
     def __html__(self) -> str:
         if self.state.blank:
-            return super().__html__()
+            self.state.samples[self.path] = self.sample
+            return wordml.text_control(
+                self.path, self.title, self.prompt, self.state.allocate(), style=wordml.IDENTIFIER_STYLE
+            )
         return wordml.identifier_run(self.text)
 
 
@@ -124,12 +134,19 @@ class QuantityLeaf(Leaf):
         return "" if self.value is None else locale.quantity(self.value)
 
 
+LONGEST_DATE = dt.date(2023, 12, 28)
+"""A date printed with the most characters: 2023年12月28日."""
+
+
 class DateLeaf(Leaf):
     """A date: a date picker when blank, 2023年4月14日 when filled."""
 
     def __html__(self) -> str:
         if self.state.blank:
-            return wordml.date_control(self.path, self.title, self.prompt, self.state.allocate())
+            self.state.samples[self.path] = locale.date(LONGEST_DATE)
+            return wordml.date_control(
+                self.path, self.title, self.prompt, self.state.allocate(), style=wordml.IDENTIFIER_STYLE
+            )
         return wordml.identifier_run(self.text)
 
     @property
@@ -217,6 +234,8 @@ class Node:
     path: str
     children: dict[str, Any] = field(default_factory=dict)
     number: int = 0
+    state: RenderState | None = None
+    """The document's shared state, on the root node only."""
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_") or name.startswith("jinja_"):
@@ -271,7 +290,9 @@ def build(model: type[BaseModel], instance: BaseModel | None, *, blank: bool, pr
     A blank form shows grey prompts in its controls unless `prompts` is off (for paper).
     """
     state = RenderState(blank=blank, prompts=prompts)
-    return _group(state, "", model, None if blank else instance)
+    root = _group(state, "", model, None if blank else instance)
+    root.state = state
+    return root
 
 
 def _marker(metadata: list[Any], kind: type[Any]) -> Any:
@@ -340,14 +361,12 @@ def _field(state: RenderState, path: str, info: FieldInfo, value: Any) -> Any:
         if issubclass(annotation, int):
             return CountLeaf(state, path, title, prompt or state.generic(f"请填写{title}"), value)
         if issubclass(annotation, str):
-            kind = (
-                ParagraphsLeaf
-                if _marker(metadata, Paragraphs)
-                else IdentifierLeaf
-                if _marker(metadata, Identifier)
-                else Leaf
-            )
-            return kind(state, path, title, prompt or state.generic(f"请填写{title}"), value)
+            prompt = prompt or state.generic(f"请填写{title}")
+            identifier = _marker(metadata, Identifier)
+            if identifier is not None:
+                return IdentifierLeaf(state, path, title, prompt, value, sample=identifier.sample)
+            kind = ParagraphsLeaf if _marker(metadata, Paragraphs) else Leaf
+            return kind(state, path, title, prompt, value)
     raise TypeError(f"{path}: the renderer does not know how to show {annotation!r}")
 
 

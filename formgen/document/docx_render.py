@@ -22,8 +22,19 @@ def _environment() -> Environment:
     return Environment(autoescape=True, undefined=StrictUndefined)
 
 
-def render(template: Traversable, context: Mapping[str, Any], *, title: str, author: str = "") -> bytes:
-    """Return the bytes of `template` rendered with `context`, byte-stable for the same input."""
+def render(
+    template: Traversable,
+    context: Mapping[str, Any],
+    *,
+    title: str,
+    author: str = "",
+    samples: Mapping[str, str] | None = None,
+) -> bytes:
+    """Return the bytes of `template` rendered with `context`, byte-stable for the same input.
+
+    `samples` sizes blank identifier controls (`formgen.document.fitting`); the render context
+    notes them as it renders, so the mapping is read only after rendering.
+    """
     document = DocxTemplate(io.BytesIO(template.read_bytes()))
     document.render(dict(context), jinja_env=_environment(), autoescape=True)
     props = document.docx.core_properties
@@ -32,7 +43,7 @@ def render(template: Traversable, context: Mapping[str, Any], *, title: str, aut
     props.last_modified_by = "formgen"
     props.revision = 1
     props.created = props.modified = fixed_time()
-    fit_identifiers(document.docx)
+    fit_identifiers(document.docx, samples)
     put_in_order(document.docx.element)
     add_glossary(document.docx)
     buffer = io.BytesIO()

@@ -11,6 +11,7 @@ so the text fits whatever free face prints it; a value too long even at 六号 k
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from docx.oxml import OxmlElement
@@ -31,9 +32,14 @@ def text_width(text: str, size: float) -> float:
     return sum(size if ord(ch) >= CJK_START else size * LATIN_EM for ch in text)
 
 
-def fit_identifiers(document: Any) -> int:
-    """Set a smaller size on each identifier run too wide for its cell; return how many."""
+def fit_identifiers(document: Any, samples: Mapping[str, str] | None = None) -> int:
+    """Set a smaller size on each identifier run too wide for its cell; return how many.
+
+    A blank form's identifier controls are sized by `samples` (tag to the longest value likely),
+    through the run properties Word gives what a person types in place of the prompt.
+    """
     sizes = _style_sizes(document)
+    samples = samples or {}
     changed = 0
     for cell in document.element.body.iter(qn("w:tc")):
         width = cell.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
@@ -46,7 +52,12 @@ def fit_identifiers(document: Any) -> int:
             for run in paragraph.iter(qn("w:r")):
                 if _is_identifier(run):
                     text = "".join(t.text or "" for t in run.iter(qn("w:t")))
-                    changed += _fit(run, text, size, room)
+                    changed += _fit(run.find(qn("w:rPr")), text, size, room)
+            for control in paragraph.iter(qn("w:sdtPr")):
+                tag = control.find(qn("w:tag"))
+                sample = None if tag is None else samples.get(tag.get(qn("w:val")))
+                if sample and _is_identifier(control):
+                    changed += _fit(control.find(qn("w:rPr")), sample, size, room)
     return changed
 
 
@@ -59,16 +70,17 @@ def _style_sizes(document: Any) -> dict[str | None, float]:
     return sizes
 
 
-def _is_identifier(run: Any) -> bool:
-    style = run.find(f"{qn('w:rPr')}/{qn('w:rStyle')}")
+def _is_identifier(owner: Any) -> bool:
+    """Whether a run, or a control's typed text, is in the identifier style."""
+    style = owner.find(f"{qn('w:rPr')}/{qn('w:rStyle')}")
     return style is not None and style.get(qn("w:val")) == IDENTIFIER_STYLE
 
 
-def _fit(run: Any, text: str, size: float, room: float) -> int:
+def _fit(rpr: Any, text: str, size: float, room: float) -> int:
+    """Give the run properties `rpr` the largest size at which `text` fits `room`, if `size` is too large."""
     if not text or text_width(text, size) <= room:
         return 0
     smaller = next((s for s in SMALLER_SIZES if s < size and text_width(text, s) <= room), SMALLER_SIZES[-1])
-    rpr = run.find(qn("w:rPr"))
     for name in ("w:sz", "w:szCs"):
         element = OxmlElement(name)
         element.set(qn("w:val"), str(round(smaller * 2)))  # half-points

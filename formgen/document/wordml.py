@@ -81,15 +81,17 @@ def placeholder_name(prompt: str) -> str:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"formgen:placeholder:{prompt}").hex.upper()
 
 
-def _sdt_pr(tag: str, alias: str, sdt_id: int, kind: str, *, prompt: str | None) -> str:
-    # Word's order: alias, tag, id, placeholder, showingPlcHdr, then the control's kind.
+def _sdt_pr(tag: str, alias: str, sdt_id: int, kind: str, *, prompt: str | None, style: str = "") -> str:
+    # Word's order: rPr, alias, tag, id, placeholder, showingPlcHdr, then the control's kind.
+    # The rPr is what Word gives the text a person types in place of the prompt.
     shown = (
         f'<w:placeholder><w:docPart w:val="{placeholder_name(prompt)}"/></w:placeholder><w:showingPlcHdr/>'
         if prompt is not None
         else ""
     )
+    typed = f'<w:rPr><w:rStyle w:val="{style}"/></w:rPr>' if style else ""
     return (
-        f"<w:sdtPr><w:alias w:val={_attr(alias)}/><w:tag w:val={_attr(tag)}/>"
+        f"<w:sdtPr>{typed}<w:alias w:val={_attr(alias)}/><w:tag w:val={_attr(tag)}/>"
         f'<w:id w:val="{sdt_id}"/>{shown}{kind}</w:sdtPr>'
     )
 
@@ -98,20 +100,23 @@ def _prompt_run(prompt: str) -> str:
     return run(prompt, rpr=f'<w:color w:val="{GREY}"/>')
 
 
-def text_control(tag: str, alias: str, prompt: str, sdt_id: int, *, multiline: bool = False) -> str:
-    """Return an inline plain-text content control showing a grey `prompt`."""
+def text_control(
+    tag: str, alias: str, prompt: str, sdt_id: int, *, multiline: bool = False, style: str = ""
+) -> str:
+    """Return an inline plain-text content control showing a grey `prompt`; what is typed in
+    takes the character `style` if one is given."""
     kind = '<w:text w:multiLine="1"/>' if multiline else "<w:text/>"
-    pr = _sdt_pr(tag, alias, sdt_id, kind, prompt=prompt)
+    pr = _sdt_pr(tag, alias, sdt_id, kind, prompt=prompt, style=style)
     return f"<w:sdt>{pr}<w:sdtContent>{_prompt_run(prompt)}</w:sdtContent></w:sdt>"
 
 
-def date_control(tag: str, alias: str, prompt: str, sdt_id: int) -> str:
+def date_control(tag: str, alias: str, prompt: str, sdt_id: int, *, style: str = "") -> str:
     """Return an inline date-picker content control that writes dates as 2023年4月14日."""
     kind = (
         '<w:date><w:dateFormat w:val="yyyy年M月d日"/><w:lid w:val="zh-CN"/>'
         '<w:storeMappedDataAs w:val="dateTime"/><w:calendar w:val="gregorian"/></w:date>'
     )
-    pr = _sdt_pr(tag, alias, sdt_id, kind, prompt=prompt)
+    pr = _sdt_pr(tag, alias, sdt_id, kind, prompt=prompt, style=style)
     return f"<w:sdt>{pr}<w:sdtContent>{_prompt_run(prompt)}</w:sdtContent></w:sdt>"
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 import pytest
 from docx import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+from lxml import etree
 
+import formgen
 from formgen.document import wordml
 from formgen.document.docx_layout import Cell, new_document, row, table
 from formgen.document.fitting import fit_identifiers
@@ -52,3 +55,30 @@ def test_text_outside_the_identifier_style_is_left_alone() -> None:
     (cell,) = row(table(document, [20]), Cell("wangxiaowen@shuan-tech.example.cn"))
     assert fit_identifiers(document) == 0
     assert cell.paragraphs[0].runs[0].font.size is None
+
+
+def _typed_sizes(form_id: str) -> dict[str, float | None]:
+    """Each blank identifier control's tag, and the size Word gives what is typed into it."""
+    root = etree.fromstring(
+        zipfile.ZipFile(io.BytesIO(formgen.render_blank(form_id))).read("word/document.xml")
+    )
+    found: dict[str, float | None] = {}
+    for control in root.iter(qn("w:sdtPr")):
+        style = control.find(f"{qn('w:rPr')}/{qn('w:rStyle')}")
+        if style is None or style.get(qn("w:val")) != wordml.IDENTIFIER_STYLE:
+            continue
+        size = control.find(f"{qn('w:rPr')}/{qn('w:sz')}")
+        found[control.find(qn("w:tag")).get(qn("w:val"))] = (
+            None if size is None else int(size.get(qn("w:val"))) / 2
+        )
+    return found
+
+
+def test_a_blank_control_is_sized_for_what_will_be_typed_into_it() -> None:
+    """A code typed into the narrow 组织机构代码 cell of a member prints smaller; in the wide cell
+    of the applicant's own code, at the table's size."""
+    sizes = _typed_sizes("chongqing-2023-1.annex2")
+    assert sizes["unit.code"] is None
+    assert sizes["members[0].code"] is not None and sizes["members[0].code"] < 12
+    assert sizes["unit.contact.mobile"] is None
+    assert {"unit.contact.email", "applied_on", "pledge.phone"} <= set(sizes)
