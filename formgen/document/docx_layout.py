@@ -383,4 +383,15 @@ def save(document: Any, path: Path, *, title: str) -> None:
     put_in_order(document.styles.element)
     buffer = io.BytesIO()
     document.save(buffer)
-    write_atomic(path, normalize_zip(buffer.getvalue()))
+    write_atomic(
+        path, normalize_zip(buffer.getvalue(), rewrite={"docProps/app.xml": lambda _: APP_PROPERTIES})
+    )
+
+
+# The default template's application properties name "Microsoft Macintosh Word" 14 and its
+# Normal.dotm, and count one empty page; formgen's documents say only who wrote them.
+APP_PROPERTIES = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    b"<Application>formgen</Application></Properties>"
+)

@@ -87,8 +87,13 @@ def test_no_stale_parts_of_the_default_template(form_id: str) -> None:
     for way in ("blank", "filled", "template"):
         names = set(_parts(_content(form_id, way)))
         assert not {"word/stylesWithEffects.xml", "docProps/thumbnail.jpeg", "customXml/item1.xml"} & names
-        rels = _parts(_content(form_id, way))["word/_rels/document.xml.rels"].decode()
+        parts = _parts(_content(form_id, way))
+        rels = parts["word/_rels/document.xml.rels"].decode()
         assert "stylesWithEffects" not in rels and "customXml" not in rels
+        assert (
+            b"Macintosh" not in parts["docProps/app.xml"] and b"Normal.dotm" not in parts["docProps/app.xml"]
+        )
+        assert b'w:eastAsia="ja-JP"' not in parts["word/settings.xml"]
 
 
 def _controls(document: bytes) -> list[tuple[str | None, str, bool]]:
