@@ -198,7 +198,8 @@ def _render(found: Form, instance: BaseModel | None, *, prompts: bool = True) ->
     if found.kind == "xlsx":
         return xlsx_render.render(found.template, found.model, instance, title=found.title)
     tree = context.build(found.model, instance, blank=instance is None, prompts=prompts)
-    return docx_render.render(found.template, tree.children, title=found.title)
+    samples = tree.state.samples if tree.state is not None else None
+    return docx_render.render(found.template, tree.children, title=found.title, samples=samples)
 
 
 def read_filled(form_id: str, path: Path) -> dict[str, Any]:

@@ -253,7 +253,9 @@ def _platform_rows(t: Any) -> None:
 
 def _application_table(doc: Any) -> None:
     para(doc, "市级绿色制造综合服务平台申报表", "FormTitle")
-    t = table(doc, [34, 22, 46, 22, 32])
+    # Column 3 holds the e-mail address, column 5 the phone numbers and codes: wide enough for
+    # each to print whole on one line (`formgen.document.fitting` sets a long one a size smaller).
+    t = table(doc, [26, 14, 60, 22, 34])
     _unit_rows(t)
     _member_rows(t)
     _platform_rows(t)

@@ -116,7 +116,9 @@ def _notes(doc: object) -> None:
 
 def _profile_table(doc: object) -> None:
     para(doc, "一、基本情况表", "SectionTitle")
-    t = table(doc, [26, 16, 38, 30, 46])
+    # The last column holds the codes, phone numbers and e-mail address: wide enough for each
+    # to print whole on one line (`formgen.document.fitting` sets a long one a size smaller).
+    t = table(doc, [26, 13, 23, 30, 64])
     p = "profile"
     row(t, Cell("单位名称", style="TableLabel"), Cell(f"{{{{r {p}.unit_name }}}}", span=4), min_height_mm=10)
     row(

@@ -21,7 +21,16 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from formgen.document import locale, wordml
-from formgen.model.fields import BlankRows, KeyedBy, Measure, Paragraphs, Prompt, field_type, unwrap
+from formgen.model.fields import (
+    BlankRows,
+    Identifier,
+    KeyedBy,
+    Measure,
+    Paragraphs,
+    Prompt,
+    field_type,
+    unwrap,
+)
 
 BODY_STYLE = "FormBody"
 
@@ -39,6 +48,9 @@ class RenderState:
     """Grey prompts in blank controls; off for a blank printed on paper, where the paper's own
     blanks (a date's 年 月 日) stay and "请填写…" would only be noise."""
     next_id: int = 1000
+    samples: dict[str, str] = field(default_factory=dict)
+    """The longest likely value of each blank identifier control, by tag, noted as the template
+    renders: `formgen.document.fitting` sizes what a person will type into the control by it."""
 
     def generic(self, prompt: str) -> str:
         """`prompt` where prompts are shown, else nothing."""
@@ -81,6 +93,23 @@ class Leaf:
         return self.value is not None and self.value != ""
 
 
+@dataclass
+class IdentifierLeaf(Leaf):
+    """A code, number or address read character by character: printed in the identifier style,
+    which `formgen.document.fitting` sets a size smaller where a table cell is too narrow."""
+
+    sample: str = ""
+    """The longest value likely (`Identifier.sample`), for sizing a blank control."""
+
+    def __html__(self) -> str:
+        if self.state.blank:
+            self.state.samples[self.path] = self.sample
+            return wordml.text_control(
+                self.path, self.title, self.prompt, self.state.allocate(), style=wordml.IDENTIFIER_STYLE
+            )
+        return wordml.identifier_run(self.text)
+
+
 class AmountLeaf(Leaf):
     """An amount in 万元, printed with two decimals and grouping."""
 
@@ -105,13 +134,20 @@ class QuantityLeaf(Leaf):
         return "" if self.value is None else locale.quantity(self.value)
 
 
+LONGEST_DATE = dt.date(2023, 12, 28)
+"""A date printed with the most characters: 2023年12月28日."""
+
+
 class DateLeaf(Leaf):
     """A date: a date picker when blank, 2023年4月14日 when filled."""
 
     def __html__(self) -> str:
         if self.state.blank:
-            return wordml.date_control(self.path, self.title, self.prompt, self.state.allocate())
-        return wordml.run(self.text)
+            self.state.samples[self.path] = locale.date(LONGEST_DATE)
+            return wordml.date_control(
+                self.path, self.title, self.prompt, self.state.allocate(), style=wordml.IDENTIFIER_STYLE
+            )
+        return wordml.identifier_run(self.text)
 
     @property
     def text(self) -> str:
@@ -122,7 +158,7 @@ class DateLeaf(Leaf):
         """The date in Chinese numerals (二〇二三年四月十四日), as a run or a date control."""
         if self.state.blank:
             return Markup(self.__html__())
-        return Markup(wordml.run("" if self.value is None else locale.date_upper(self.value)))
+        return Markup(wordml.identifier_run("" if self.value is None else locale.date_upper(self.value)))
 
 
 class ParagraphsLeaf(Leaf):
@@ -198,6 +234,8 @@ class Node:
     path: str
     children: dict[str, Any] = field(default_factory=dict)
     number: int = 0
+    state: RenderState | None = None
+    """The document's shared state, on the root node only."""
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_") or name.startswith("jinja_"):
@@ -252,7 +290,9 @@ def build(model: type[BaseModel], instance: BaseModel | None, *, blank: bool, pr
     A blank form shows grey prompts in its controls unless `prompts` is off (for paper).
     """
     state = RenderState(blank=blank, prompts=prompts)
-    return _group(state, "", model, None if blank else instance)
+    root = _group(state, "", model, None if blank else instance)
+    root.state = state
+    return root
 
 
 def _marker(metadata: list[Any], kind: type[Any]) -> Any:
@@ -321,8 +361,12 @@ def _field(state: RenderState, path: str, info: FieldInfo, value: Any) -> Any:
         if issubclass(annotation, int):
             return CountLeaf(state, path, title, prompt or state.generic(f"请填写{title}"), value)
         if issubclass(annotation, str):
+            prompt = prompt or state.generic(f"请填写{title}")
+            identifier = _marker(metadata, Identifier)
+            if identifier is not None:
+                return IdentifierLeaf(state, path, title, prompt, value, sample=identifier.sample)
             kind = ParagraphsLeaf if _marker(metadata, Paragraphs) else Leaf
-            return kind(state, path, title, prompt or state.generic(f"请填写{title}"), value)
+            return kind(state, path, title, prompt, value)
     raise TypeError(f"{path}: the renderer does not know how to show {annotation!r}")
 
 

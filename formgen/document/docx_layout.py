@@ -19,7 +19,9 @@ from typing import Any, Literal
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, Twips
@@ -28,6 +30,7 @@ from docx.text.paragraph import Paragraph
 
 from formgen.document.ooxml import put_in_order
 from formgen.document.package import fixed_time, normalize_zip, write_atomic
+from formgen.document.wordml import IDENTIFIER_STYLE
 
 # GB/T 9704-2012 §5.2: 天头 37 mm, 订口 28 mm, type area 156 × 225 mm, 22 lines of 28 characters.
 TOP_MM, LEFT_MM, AREA_W_MM, AREA_H_MM = 37, 28, 156, 225
@@ -131,9 +134,18 @@ def _define_style(document: Any, style_id: str, spec: StyleSpec) -> None:
         fmt.line_spacing = 1.0
 
 
+def _define_identifier_style(document: Any) -> None:
+    """The character style of codes, numbers, addresses and dates: the paragraph's font, not
+    spell-checked; `formgen.document.fitting` gives it a smaller size in a narrow cell."""
+    style = document.styles.add_style(IDENTIFIER_STYLE, WD_STYLE_TYPE.CHARACTER)
+    style.quick_style = False
+    style.element.get_or_add_rPr().append(OxmlElement("w:noProof"))
+
+
 def new_document(*, landscape: bool = False) -> Any:
     """Return an empty A4 document with GB/T 9704 margins, formgen's styles and page numbers."""
     document = Document()
+    _drop_stale_parts(document)
     normal = document.styles["Normal"]
     normal.font.size = Pt(16)
     set_fonts(normal.element, FANGSONG)
@@ -150,6 +162,7 @@ def new_document(*, landscape: bool = False) -> Any:
     normal.element.get_or_add_pPr().append(overflow)
     for style_id, spec in STYLES.items():
         _define_style(document, style_id, spec)
+    _define_identifier_style(document)
 
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -170,9 +183,32 @@ def new_document(*, landscape: bool = False) -> Any:
         grid.set(qn("w:linePitch"), str(LINE_PITCH.twips))
 
     document.settings.odd_and_even_pages_header_footer = True
+    # The default template's theme fonts are for Japanese; formgen's documents are Chinese.
+    for theme_lang in document.settings.element.iter(qn("w:themeFontLang")):
+        theme_lang.set(qn("w:eastAsia"), "zh-CN")
     _page_number(section.footer.paragraphs[0], "right")
     _page_number(section.even_page_footer.paragraphs[0], "left")
     return document
+
+
+# Parts of python-docx's default template that describe that template, not formgen's documents:
+# Word 2010's copy of the styles (it lists none of formgen's styles, and Word may call the file
+# unreadable when the two disagree), a bibliography data store, and a thumbnail of its page.
+_STALE_DOCUMENT_RELS = (
+    "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects",
+    RT.CUSTOM_XML,
+)
+_STALE_PACKAGE_RELS = (RT.THUMBNAIL,)
+
+
+def _drop_stale_parts(document: Any) -> None:
+    """Remove the default template's stale parts; a part no relationship reaches is not saved."""
+    for rels, stale in (
+        (document.part.rels, _STALE_DOCUMENT_RELS),
+        (document.part.package.rels, _STALE_PACKAGE_RELS),
+    ):
+        for r_id in [r_id for r_id, rel in rels.items() if rel.reltype in stale]:
+            del rels[r_id]
 
 
 def _page_number(paragraph: Paragraph, side: Literal["left", "right"]) -> None:
@@ -347,4 +383,15 @@ def save(document: Any, path: Path, *, title: str) -> None:
     put_in_order(document.styles.element)
     buffer = io.BytesIO()
     document.save(buffer)
-    write_atomic(path, normalize_zip(buffer.getvalue()))
+    write_atomic(
+        path, normalize_zip(buffer.getvalue(), rewrite={"docProps/app.xml": lambda _: APP_PROPERTIES})
+    )
+
+
+# The default template's application properties name "Microsoft Macintosh Word" 14 and its
+# Normal.dotm, and count one empty page; formgen's documents say only who wrote them.
+APP_PROPERTIES = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    b"<Application>formgen</Application></Properties>"
+)

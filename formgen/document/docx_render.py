@@ -10,8 +10,10 @@ from typing import Any
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined
 
+from formgen.document.fitting import fit_identifiers
 from formgen.document.ooxml import put_in_order
 from formgen.document.package import fixed_time, normalize_zip
+from formgen.document.placeholders import add_glossary
 
 
 def _environment() -> Environment:
@@ -20,8 +22,19 @@ def _environment() -> Environment:
     return Environment(autoescape=True, undefined=StrictUndefined)
 
 
-def render(template: Traversable, context: Mapping[str, Any], *, title: str, author: str = "") -> bytes:
-    """Return the bytes of `template` rendered with `context`, byte-stable for the same input."""
+def render(
+    template: Traversable,
+    context: Mapping[str, Any],
+    *,
+    title: str,
+    author: str = "",
+    samples: Mapping[str, str] | None = None,
+) -> bytes:
+    """Return the bytes of `template` rendered with `context`, byte-stable for the same input.
+
+    `samples` sizes blank identifier controls (`formgen.document.fitting`); the render context
+    notes them as it renders, so the mapping is read only after rendering.
+    """
     document = DocxTemplate(io.BytesIO(template.read_bytes()))
     document.render(dict(context), jinja_env=_environment(), autoescape=True)
     props = document.docx.core_properties
@@ -30,7 +43,9 @@ def render(template: Traversable, context: Mapping[str, Any], *, title: str, aut
     props.last_modified_by = "formgen"
     props.revision = 1
     props.created = props.modified = fixed_time()
+    fit_identifiers(document.docx, samples)
     put_in_order(document.docx.element)
+    add_glossary(document.docx)
     buffer = io.BytesIO()
     document.save(buffer)
     return normalize_zip(buffer.getvalue())

@@ -13,6 +13,7 @@ import os
 import re
 import tempfile
 import zipfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -29,11 +30,12 @@ def fixed_time() -> dt.datetime:
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
-def normalize_zip(data: bytes) -> bytes:
+def normalize_zip(data: bytes, rewrite: Mapping[str, Callable[[bytes], bytes]] | None = None) -> bytes:
     """Rewrite a ZIP package with fixed entry times, keeping entry order and content.
 
     The document's modification time is set to `fixed_time` too: some writers (openpyxl)
-    stamp the current time on save whatever the properties say.
+    stamp the current time on save whatever the properties say. `rewrite` maps entry names
+    to functions that correct what a writer got wrong in that entry.
     """
     stamp = fixed_time().strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     source = zipfile.ZipFile(io.BytesIO(data))
@@ -46,6 +48,8 @@ def normalize_zip(data: bytes) -> bytes:
             content = source.read(info.filename)
             if info.filename == "docProps/core.xml":
                 content = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", content)
+            if rewrite and info.filename in rewrite:
+                content = rewrite[info.filename](content)
             target.writestr(entry, content)
     return out.getvalue()
 

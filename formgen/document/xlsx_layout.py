@@ -15,9 +15,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.worksheet import Worksheet
 
 from formgen.document.docx_layout import FANGSONG, HEITI, XIAOBIAOSONG
@@ -173,10 +175,19 @@ def build(spec: SheetSpec, path: Path) -> None:
     write_header(sheet, spec)
     _print_setup(sheet, spec)
     meta = workbook.create_sheet(META_SHEET)
-    meta.sheet_state = "hidden"
+    hide(meta)
     meta["A1"] = "spec"
     meta["B1"] = json.dumps(asdict(spec), ensure_ascii=False)
     save(workbook, path, title=spec.title)
+
+
+def hide(sheet: Worksheet) -> None:
+    """Hide a helper sheet so that only a program shows it again (Excel's "very hidden").
+
+    With the workbook's structure locked (see `to_bytes`), a person filling the table cannot
+    unhide, rename, delete or reorder sheets; no password is needed to fill the cells.
+    """
+    sheet.sheet_state = "veryHidden"
 
 
 def load_spec(meta: Worksheet) -> SheetSpec:
@@ -203,6 +214,29 @@ def to_bytes(workbook: Workbook, *, title: str) -> bytes:
     props.creator = "formgen"
     props.lastModifiedBy = "formgen"
     props.created = props.modified = fixed_time()
+    workbook.security = WorkbookProtection(lockStructure=True)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return normalize_zip(buffer.getvalue())
+    return normalize_zip(buffer.getvalue(), rewrite={STYLES_PART: _fonts_in_schema_order})
+
+
+STYLES_PART = "xl/styles.xml"
+# The order the Open XML SDK's schema (and Excel itself) gives a font's children; openpyxl
+# writes the name first, which strict validators reject.
+_FONT_ORDER = tuple(
+    "b i strike condense extend outline shadow u vertAlign sz color name family charset scheme".split()
+)
+
+
+def _fonts_in_schema_order(styles: bytes) -> bytes:
+    """Return the styles part with every font's children in schema order."""
+    root = etree.fromstring(styles)
+    namespace = root.nsmap[None]
+    rank = {f"{{{namespace}}}{name}": i for i, name in enumerate(_FONT_ORDER)}
+    for font in root.iter(f"{{{namespace}}}font"):
+        children = sorted(font, key=lambda child: rank.get(child.tag, len(rank)))
+        for child in children:
+            font.remove(child)
+        font.extend(children)
+    result: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return result

@@ -24,8 +24,17 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel
 
-from formgen.document.xlsx_layout import BORDER, CENTER, META_SHEET, Column, SheetSpec, load_spec, to_bytes
-from formgen.model.fields import MaxChars, Unit, field_type, list_item
+from formgen.document.xlsx_layout import (
+    BORDER,
+    CENTER,
+    META_SHEET,
+    Column,
+    SheetSpec,
+    hide,
+    load_spec,
+    to_bytes,
+)
+from formgen.model.fields import Identifier, MaxChars, Unit, field_type, list_item
 
 LISTS_SHEET = "_lists"
 INPUT_FILL = PatternFill("solid", fgColor="FFF7D6")
@@ -49,11 +58,15 @@ def render(template: Traversable, model: type[BaseModel], instance: BaseModel | 
     first = spec.first_data_row
     last = first + max(len(rows), 1) - 1
     formats = [_number_format(row_model, column) for column in spec.columns]
+    whole = [_printed_whole(row_model, column) for column in spec.columns]
     for offset, item in enumerate(rows):
         for index, column in enumerate(spec.columns, start=1):
             serial = column.path == "#"
             value = offset + 1 if serial else _value(item, column.path)
             cell = _data_cell(sheet, first + offset, index, value, spec, blank=blank and not serial)
+            if whole[index - 1]:
+                # A code, number or date prints on one line: the cell's type shrinks if need be.
+                cell.alignment = Alignment(horizontal="left", vertical="center", shrink_to_fit=True)
             if serial:
                 cell.alignment = CENTER
             if formats[index - 1]:
@@ -66,7 +79,7 @@ def render(template: Traversable, model: type[BaseModel], instance: BaseModel | 
         cell.alignment = Alignment(horizontal="left", vertical="center")
         if blank:
             cell.fill = INPUT_FILL
-    _fit_heights(sheet, spec, first, first + len(rows) - 1)
+    _fit_heights(sheet, spec, first, first + len(rows) - 1, whole)
     _notes(sheet, spec, last + 1)
     _validations(workbook, sheet, spec, row_model, first, last)
     _field_map(workbook[META_SHEET], spec, first, last)
@@ -99,6 +112,15 @@ def _number_format(row_model: type[BaseModel], column: Column) -> str | None:
     return None
 
 
+def _printed_whole(row_model: type[BaseModel], column: Column) -> bool:
+    """Whether the column holds identifiers or dates, which never break across lines."""
+    if column.path == "#":
+        return False
+    annotation, metadata = _field_of(row_model, column.path)
+    is_date = isinstance(annotation, type) and issubclass(annotation, dt.date)
+    return is_date or any(isinstance(m, Identifier) for m in metadata)
+
+
 def _data_cell(sheet: Worksheet, row: int, column: int, value: Any, spec: SheetSpec, *, blank: bool) -> Cell:
     cell = sheet.cell(row=row, column=column, value=value)
     cell.font = Font(name="仿宋_GB2312", size=spec.font_size)
@@ -116,15 +138,17 @@ def _text_lines(text: str, width: float) -> int:
     return max(1, -(-units // max(int(width) - 1, 1)))
 
 
-def _fit_heights(sheet: Worksheet, spec: SheetSpec, first: int, last: int) -> None:
-    """Set row heights to the wrapped text: spreadsheet programs do not grow rows written by a library."""
+def _fit_heights(sheet: Worksheet, spec: SheetSpec, first: int, last: int, whole: list[bool]) -> None:
+    """Set row heights to the wrapped text: spreadsheet programs do not grow rows written by a library.
+
+    Columns printed `whole` (identifiers, dates) take one line, their type shrunk to fit."""
     line_height = spec.font_size * 1.45
     rows = [*range(spec.first_header_row, spec.first_data_row), *range(first, last + 1)]
     for row in rows:
         lines = 1
         for index, column in enumerate(spec.columns, start=1):
             value = sheet.cell(row=row, column=index).value
-            if value is not None:
+            if value is not None and not (row >= first and whole[index - 1]):
                 lines = max(lines, _text_lines(str(value), column.width))
         sheet.row_dimensions[row].height = max(lines * line_height + 6, 22)
 
@@ -211,7 +235,7 @@ def _options_range(workbook: Any, name: str, options: list[str]) -> str:
         lists = workbook[LISTS_SHEET]
     else:
         lists = workbook.create_sheet(LISTS_SHEET)
-        lists.sheet_state = "hidden"
+        hide(lists)
     column = lists.max_column + 1 if lists["A1"].value is not None else 1
     letter = get_column_letter(column)
     lists.cell(row=1, column=column, value=name)

@@ -181,6 +181,15 @@ Count = Annotated[int, Field(ge=0, strict=False)]
 
 
 @dataclass(frozen=True)
+class Identifier:
+    """Marker: a code, number or address a reader checks character by character (a 统一社会信用代码,
+    a phone number, an e-mail address); layouts give it the room to print whole on one line."""
+
+    sample: str
+    """The longest value likely, to size a blank cell for what a person will type into it."""
+
+
+@dataclass(frozen=True)
 class CreditCodeField:
     """Marker: the field holds a 统一社会信用代码, whose check character a common rule verifies."""
 
@@ -190,17 +199,27 @@ CreditCode = Annotated[
     StringConstraints(strip_whitespace=True, to_upper=True),
     _wrap(checks.check_credit_code_format),
     CreditCodeField(),
+    Identifier("91510107MA62L3R5XE"),
 ]
 """统一社会信用代码 (GB 32100-2015): length and alphabet here; a wrong check character is a
 warning (`formgen.model.common_rules`), since some legal early codes fail it."""
 
-Mobile = Annotated[str, StringConstraints(strip_whitespace=True), _wrap(checks.check_mobile)]
+Mobile = Annotated[
+    str, StringConstraints(strip_whitespace=True), _wrap(checks.check_mobile), Identifier("13981234567")
+]
 """An 11-digit mobile number."""
 
-Phone = Annotated[str, StringConstraints(strip_whitespace=True), _wrap(checks.check_phone)]
+Phone = Annotated[
+    str, StringConstraints(strip_whitespace=True), _wrap(checks.check_phone), Identifier("0831-12345678")
+]
 """A landline with area code, or a mobile number."""
 
-Email = Annotated[str, StringConstraints(strip_whitespace=True), _wrap(checks.check_email)]
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True),
+    _wrap(checks.check_email),
+    Identifier("zhangsan@company.example.cn"),
+]
 """An e-mail address."""
 
 OrgOrCreditCode = Annotated[
@@ -208,6 +227,7 @@ OrgOrCreditCode = Annotated[
     StringConstraints(strip_whitespace=True, to_upper=True),
     _wrap(checks.check_org_or_credit_code),
     CreditCodeField(),
+    Identifier("91510107MA62L3R5XE"),
 ]
 """组织机构代码/三证合一码: an 18-character 统一社会信用代码 or a 9-character 组织机构代码 (GB 11714)."""
 

@@ -106,7 +106,7 @@ def test_pdf_shows_the_same_boxes(annex3_filled: tuple[Path, Path], annex3_examp
 def test_filled_formats_amounts_and_dates(annex3_filled: tuple[Path, Path]) -> None:
     text = reading.docx_text(annex3_filled[0])
     assert "12,680.45" in text and "15,342.80" in text and "5,000.00" in text
-    assert "2014年6月18日" in text and "2023年4月28日" in text
+    assert "2014年12月18日" in text and "2023年4月28日" in text
 
 
 def test_body_text_is_kept_in_paragraphs(

@@ -148,7 +148,7 @@ def test_print_setup(form_id: str, blanks: dict[str, Path]) -> None:
 
 def test_blank_inputs_are_tied_to_data_paths(blanks: dict[str, Path]) -> None:
     meta = load_workbook(blanks[ANNEX2])["_formgen"]
-    assert meta.sheet_state == "hidden"
+    assert meta.sheet_state == "veryHidden"
     mapping = {row[0]: row[1] for row in meta.iter_rows(min_row=3, values_only=True)}
     assert mapping["rows[].unit_name"] == "'附件2'!$B$5:$B$19"
     assert mapping["rows[].self_assessment"] == "'附件2'!$K$5:$K$19"
