@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import as_file
@@ -18,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from formgen.data.loading import load_file, parse
+from formgen.data import untrusted
 from formgen.data.naming import safe_name
 from formgen.data.textfile import DataFileError, UnreadableFileError
 from formgen.document import context, docx_render, readback, xlsx_render
@@ -202,18 +202,39 @@ def _render(found: Form, instance: BaseModel | None, *, prompts: bool = True) ->
 
 
 def read_filled(form_id: str, path: Path) -> dict[str, Any]:
-    """Return the data of a form filled in by hand (Word, WPS, Excel), read by its inputs' tags.
+    """Return the data of a form filled in by hand (Word, WPS, LibreOffice, Excel).
 
     The data is not validated here: pass it to `check`, or write it out and `validate` it.
+    Inputs that could not be read are logged as warnings; `read_back` returns them.
+    """
+    result = read_back(form_id, path)
+    for label in result.unread:
+        LOG.warning("%s: 未能读取 / could not read: %s", path.name, label)
+    return result.data
+
+
+def read_back(form_id: str, path: Path) -> readback.ReadBack:
+    """Read an untrusted filled form: its data, and the inputs that could not be read.
+
+    A hostile file, one of another form or notice, or one that is not what its extension
+    says raises `RefusedFileError` (a `DataFileError`), with the reason.
     """
     try:
         content = path.read_bytes()
     except OSError as exc:
         raise UnreadableFileError(f"{path}: 无法打开 / cannot open: {exc.strerror}") from None
-    try:
-        return readback.read(form(form_id), content)
-    except (KeyError, ValueError, zipfile.BadZipFile) as exc:
-        raise DataFileError(f"{path}: 不是{form_id}的表单文件 / not a filled {form_id}: {exc}") from None
+    found = form(form_id)
+    kind = untrusted.inspect(content, path.name)
+    if kind != found.kind:
+        raise untrusted.RefusedFileError(
+            path.name, f"{form_id}应为{found.kind.upper()}文件", f"{form_id} is a {found.kind.upper()} file"
+        )
+    return readback.read(found, content, _blank_bytes(form_id), path.name)
+
+
+@functools.cache
+def _blank_bytes(form_id: str) -> bytes:
+    return render_blank(form_id)
 
 
 def render_blank(form_id: str, *, prompts: bool = True) -> bytes:

@@ -1,0 +1,198 @@
+"""The content controls of a Word document, as a reader of the form meets them, in order.
+
+A blank form and a copy filled by hand hold the same controls in the same order, whatever
+the editor did to their XML. Word and WPS keep each control whole with its tag. LibreOffice
+7.4 drops every ``w:tag``, wraps each checkbox in a new control that carries only an alias,
+drops a date picker's alias, and splits a text control into several sibling controls of the
+same alias (the first holding the text). `controls` undoes that: wrappers are skipped, split
+pieces become one control again, so both editors' files give one `Control` per input.
+
+`word_fill` plays Word: it fills a blank's controls as Word stores them (the example
+applicants of ``make demo``, and the tests).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from lxml import etree
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
+_STEP = re.compile(r"([^.\[\]]+)(?:\[([^\]]*)\])?")
+_CN_DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
+
+Kind = Literal["text", "date", "checkbox"]
+
+
+@dataclass
+class Control:
+    """One input of a form: its tag (empty when an editor dropped it), alias, kind and content."""
+
+    tag: str
+    alias: str
+    kind: Kind
+    text: str
+    """The text shown; for a date picker, the date as ISO when the picker stored it."""
+    checked: bool = False
+    placeholder: bool = False
+    """Still showing its grey prompt (Word marks it; LibreOffice does not)."""
+    row: Any = None
+    """The table row (``w:tr``) the control sits in, if any: rows added by hand are told apart by it."""
+
+    @property
+    def symbol(self) -> str:
+        """What the control is, as a tag-less file still shows it: for aligning with the blank."""
+        return {"checkbox": "☐", "date": "<date>"}.get(self.kind, self.alias)
+
+
+def controls(root: Any) -> list[Control]:
+    """Every input control below `root` (a ``w:document``), in document order."""
+    found: list[Control] = []
+    last_element: Any = None
+    for sdt in root.iter(W + "sdt"):
+        if _has_inner(sdt):
+            continue  # a wrapper LibreOffice added round a checkbox: its inner control counts
+        control = _control(sdt)
+        previous = found[-1] if found else None
+        if (
+            previous is not None
+            and control.kind == previous.kind == "text"
+            and not control.tag
+            and control.alias == previous.alias
+            and sdt.getprevious() is last_element
+        ):
+            last_element = sdt  # a piece of the same control, split by LibreOffice
+            continue
+        found.append(control)
+        last_element = sdt
+    return found
+
+
+def _has_inner(sdt: Any) -> bool:
+    return any(inner is not sdt for inner in sdt.iter(W + "sdt"))
+
+
+def _control(sdt: Any) -> Control:
+    pr = sdt.find(W + "sdtPr")
+    pr = pr if pr is not None else etree.Element(W + "sdtPr")
+    tag = _val(pr.find(W + "tag"))
+    alias = _val(pr.find(W + "alias"))
+    row = next(sdt.iterancestors(W + "tr"), None)
+    box = pr.find(W14 + "checkbox")
+    if box is not None:
+        checked = box.find(W14 + "checked")
+        ticked = checked is not None and checked.get(W14 + "val") in ("1", "true")
+        return Control(tag, alias, "checkbox", "", checked=ticked, row=row)
+    placeholder = pr.find(W + "showingPlcHdr") is not None
+    date = pr.find(W + "date")
+    text = _text(sdt).strip()
+    if date is not None:
+        full = date.get(W + "fullDate")
+        return Control(tag, alias, "date", full[:10] if full else iso_date(text), placeholder=placeholder, row=row)
+    return Control(tag, alias, "text", text, placeholder=placeholder, row=row)
+
+
+def iso_date(text: str) -> str:
+    """"2023年4月14日" as "2023-04-14"; other text as it is (validation names what is wrong)."""
+    match = _CN_DATE.match(text)
+    if not match:
+        return text
+    try:
+        return dt.date(*(int(g) for g in match.groups())).isoformat()
+    except ValueError:
+        return text
+
+
+def _val(element: Any) -> str:
+    return (element.get(W + "val") or "") if element is not None else ""
+
+
+def _text(sdt: Any) -> str:
+    """The text of a control's content: paragraphs on lines, breaks as newlines."""
+    content = sdt.find(W + "sdtContent")
+    if content is None:
+        return ""
+    blocks = content.findall(W + "p") or [content]
+    lines = []
+    for block in blocks:
+        parts = []
+        for node in block.iter(W + "t", W + "br", W + "tab"):
+            if node.tag == W + "t":
+                parts.append(node.text or "")
+            else:
+                parts.append("\n" if node.tag == W + "br" else "\t")
+        lines.append("".join(parts))
+    return "\n".join(lines)
+
+
+# -- playing Word ----------------------------------------------------------------------------
+
+
+def value_at(data: Any, tag: str) -> Any:
+    """What a person fills into the control tagged `tag`: text, a date, or True for a tick."""
+    path, _, option = tag.partition("=")
+    current = data
+    for name, index in _STEP.findall(path):
+        if not isinstance(current, dict) or name not in current:
+            return None
+        current = current[name]
+        if index:
+            if index.isdigit():
+                current = current[int(index)] if int(index) < len(current) else None
+            else:  # a printed list's item, by its key: the item whose first field is the key
+                current = next((item for item in current if index in item.values()), None)
+                if current is None:
+                    return None
+                if tag.endswith(f"[{index}]"):
+                    return True
+    if option:
+        return option == current or (isinstance(current, list) and option in current)
+    return current
+
+
+def word_fill(blank: bytes, data: Any) -> bytes:
+    """The blank document with every control filled from `data` as Word stores it.
+
+    Text replaces the prompt and the placeholder mark goes; a date picker gets its
+    ``w:fullDate`` and shows 2023年4月14日; a ticked box gets ``w14:checked`` 1 and ☑.
+    """
+    source = zipfile.ZipFile(io.BytesIO(blank))
+    root = etree.fromstring(source.read("word/document.xml"))
+    for sdt in root.iter(W + "sdt"):
+        pr = sdt.find(W + "sdtPr")
+        value = value_at(data, _val(pr.find(W + "tag")))
+        box = pr.find(W14 + "checkbox")
+        if box is not None:
+            box.find(W14 + "checked").set(W14 + "val", "1" if value is True else "0")
+            for text in sdt.find(W + "sdtContent").iter(W + "t"):
+                text.text = "☑" if value is True else "☐"
+            continue
+        if value in (None, ""):
+            continue
+        plc = pr.find(W + "showingPlcHdr")
+        if plc is not None:
+            pr.remove(plc)
+        date = pr.find(W + "date")
+        if isinstance(value, dt.date) and date is not None:
+            date.set(W + "fullDate", f"{value.isoformat()}T00:00:00Z")
+            value = f"{value.year}年{value.month}月{value.day}日"
+        texts = list(sdt.find(W + "sdtContent").iter(W + "t"))
+        for run in sdt.find(W + "sdtContent").iter(W + "r"):
+            props = run.find(W + "rPr")
+            if props is not None and props.find(W + "color") is not None:
+                props.remove(props.find(W + "color"))  # typed text is not grey
+        texts[0].text = str(value)
+        for extra in texts[1:]:
+            extra.text = ""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            content = etree.tostring(root) if name == "word/document.xml" else source.read(name)
+            target.writestr(name, content)
+    return out.getvalue()
