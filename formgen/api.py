@@ -16,10 +16,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from formgen.data.loading import load_file, parse
 from formgen.data import untrusted
+from formgen.data.loading import load_file, parse
 from formgen.data.naming import safe_name
-from formgen.data.textfile import DataFileError, UnreadableFileError
+from formgen.data.textfile import UnreadableFileError
 from formgen.document import context, docx_render, readback, xlsx_render
 from formgen.document.package import write_atomic
 from formgen.model import common_rules

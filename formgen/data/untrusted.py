@@ -99,8 +99,11 @@ def inspect(content: bytes, name: str, *, limits: Limits = LIMITS) -> str:
     """
     expected = kind_of_name(name)
     if expected is None:
-        raise RefusedFileError(name, "不受理此类文件（应为DOCX、XLSX、PDF、JPG、PNG或TIFF）",
-                               "file type not accepted (expected DOCX, XLSX, PDF, JPG, PNG or TIFF)")
+        raise RefusedFileError(
+            name,
+            "不受理此类文件（应为DOCX、XLSX、PDF、JPG、PNG或TIFF）",
+            "file type not accepted (expected DOCX, XLSX, PDF, JPG, PNG or TIFF)",
+        )
     found = _sniff(content, name, limits)
     if found != expected:
         raise RefusedFileError(
@@ -114,9 +117,15 @@ def inspect(content: bytes, name: str, *, limits: Limits = LIMITS) -> str:
 def _sniff(content: bytes, name: str, limits: Limits) -> str:
     if content.startswith(_OLE):
         if "EncryptionInfo".encode("utf-16-le") in content:
-            raise RefusedFileError(name, "文件已加密，请去除密码后重新保存", "the file is encrypted: remove the password and save it again")
+            raise RefusedFileError(
+                name,
+                "文件已加密，请去除密码后重新保存",
+                "the file is encrypted: remove the password and save it again",
+            )
         raise RefusedFileError(
-            name, "旧版Office二进制格式（.doc/.xls），请另存为.docx/.xlsx", "an old binary Office file (.doc/.xls): save it as .docx/.xlsx"
+            name,
+            "旧版Office二进制格式（.doc/.xls），请另存为.docx/.xlsx",
+            "an old binary Office file (.doc/.xls): save it as .docx/.xlsx",
         )
     for magic, kind in _MAGIC:
         if content.startswith(magic) or (kind == "pdf" and magic in content[:1024]):
@@ -127,13 +136,18 @@ def _sniff(content: bytes, name: str, limits: Limits) -> str:
     names = set(package.names)
     types = package.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
     if b"macroEnabled" in types or any(n.lower().endswith("vbaproject.bin") for n in names):
-        raise RefusedFileError(name, "含宏的文档，不予受理，请另存为不含宏的.docx/.xlsx",
-                               "a macro-enabled document is refused: save it as a plain .docx/.xlsx")
+        raise RefusedFileError(
+            name,
+            "含宏的文档，不予受理，请另存为不含宏的.docx/.xlsx",
+            "a macro-enabled document is refused: save it as a plain .docx/.xlsx",
+        )
     if "word/document.xml" in names:
         return "docx"
     if "xl/workbook.xml" in names:
         return "xlsx"
-    raise RefusedFileError(name, "ZIP文件，但不是Word或Excel文档", "a ZIP file, but not a Word or Excel document")
+    raise RefusedFileError(
+        name, "ZIP文件，但不是Word或Excel文档", "a ZIP file, but not a Word or Excel document"
+    )
 
 
 class SafePackage:
@@ -146,14 +160,22 @@ class SafePackage:
             self._zip = zipfile.ZipFile(io.BytesIO(content))
             infos = self._zip.infolist()
         except (zipfile.BadZipFile, ValueError, OSError) as exc:
-            raise RefusedFileError(name, f"不是完整的Word/Excel文档（{exc}）", f"not a whole Word/Excel document ({exc})") from None
+            raise RefusedFileError(
+                name, f"不是完整的Word/Excel文档（{exc}）", f"not a whole Word/Excel document ({exc})"
+            ) from None
         if len(infos) > limits.members:
-            raise RefusedFileError(name, f"压缩包成员过多（{len(infos)}个）", f"too many members in the package ({len(infos)})")
+            raise RefusedFileError(
+                name, f"压缩包成员过多（{len(infos)}个）", f"too many members in the package ({len(infos)})"
+            )
         total = 0
         for info in infos:
             total += info.file_size
             if info.flag_bits & 0x1:
-                raise RefusedFileError(name, "文件已加密，请去除密码后重新保存", "the file is encrypted: remove the password and save it again")
+                raise RefusedFileError(
+                    name,
+                    "文件已加密，请去除密码后重新保存",
+                    "the file is encrypted: remove the password and save it again",
+                )
             ratio = info.file_size / max(info.compress_size, 1)
             is_xml = info.filename.endswith((".xml", ".rels"))
             if (
@@ -178,7 +200,9 @@ class SafePackage:
         except KeyError:
             raise RefusedFileError(self.name, f"文档缺少 {member}", f"the document has no {member}") from None
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise RefusedFileError(self.name, f"文档已损坏（{exc}）", f"the document is damaged ({exc})") from None
+            raise RefusedFileError(
+                self.name, f"文档已损坏（{exc}）", f"the document is damaged ({exc})"
+            ) from None
         if len(data) > self.limits.member_bytes:
             raise RefusedFileError(self.name, f"{member} 过大", f"{member} is too large")
         return data
@@ -199,11 +223,17 @@ def parse_xml(data: bytes, name: str) -> Any:
     Office documents never declare a DTD; one that does is refused, not parsed around.
     """
     if b"<!DOCTYPE" in data[:65536] or b"<!ENTITY" in data[:65536]:
-        raise RefusedFileError(name, "XML含有DTD或实体声明（可能是恶意文件）", "the XML declares a DTD or entities (possibly hostile)")
+        raise RefusedFileError(
+            name,
+            "XML含有DTD或实体声明（可能是恶意文件）",
+            "the XML declares a DTD or entities (possibly hostile)",
+        )
     try:
         root = etree.fromstring(data, parser=_PARSER)
     except etree.XMLSyntaxError as exc:
         raise RefusedFileError(name, f"XML格式错误（{exc}）", f"malformed XML ({exc})") from None
     if root.getroottree().docinfo.internalDTD is not None:
-        raise RefusedFileError(name, "XML含有DTD（可能是恶意文件）", "the XML declares a DTD (possibly hostile)")
+        raise RefusedFileError(
+            name, "XML含有DTD（可能是恶意文件）", "the XML declares a DTD (possibly hostile)"
+        )
     return root

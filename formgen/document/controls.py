@@ -17,7 +17,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from lxml import etree
@@ -44,6 +44,11 @@ class Control:
     """Still showing its grey prompt (Word marks it; LibreOffice does not)."""
     row: Any = None
     """The table row (``w:tr``) the control sits in, if any: rows added by hand are told apart by it."""
+    block: bool = False
+    """A block-level control (paragraphs of its own), as Word keeps it."""
+    after: list[str] = field(default_factory=list)
+    """Paragraphs of the control's style that follow the one it fills alone, outside any
+    control: where LibreOffice leaves the second and later paragraphs of a block control."""
 
     @property
     def symbol(self) -> str:
@@ -94,12 +99,49 @@ def _control(sdt: Any) -> Control:
     text = _text(sdt).strip()
     if date is not None:
         full = date.get(W + "fullDate")
-        return Control(tag, alias, "date", full[:10] if full else iso_date(text), placeholder=placeholder, row=row)
-    return Control(tag, alias, "text", text, placeholder=placeholder, row=row)
+        return Control(
+            tag, alias, "date", full[:10] if full else iso_date(text), placeholder=placeholder, row=row
+        )
+    parent = sdt.getparent()
+    block = parent is not None and parent.tag != W + "p"
+    after = [] if block else _paragraphs_after(sdt)
+    return Control(tag, alias, "text", text, placeholder=placeholder, row=row, block=block, after=after)
+
+
+def _paragraphs_after(sdt: Any) -> list[str]:
+    """The texts of the paragraphs after the one `sdt` fills alone, while they keep its style."""
+    paragraph = sdt.getparent()
+    if (
+        paragraph is None
+        or paragraph.tag != W + "p"
+        or "".join(
+            t.text or "" for t in paragraph.iter(W + "t") if next(t.iterancestors(W + "sdt"), None) is None
+        ).strip()
+    ):
+        return []
+    style = _style(paragraph)
+    texts = []
+    following = paragraph.getnext()
+    while (
+        following is not None
+        and following.tag == W + "p"
+        and _style(following) == style
+        and next(following.iter(W + "sdt"), None) is None
+        and following.find(f"{W}pPr/{W}sectPr") is None
+    ):
+        texts.append("".join(t.text or "" for t in following.iter(W + "t")))
+        following = following.getnext()
+    while texts and not texts[-1].strip():
+        texts.pop()
+    return texts
+
+
+def _style(paragraph: Any) -> str:
+    return _val(paragraph.find(f"{W}pPr/{W}pStyle"))
 
 
 def iso_date(text: str) -> str:
-    """"2023年4月14日" as "2023-04-14"; other text as it is (validation names what is wrong)."""
+    """ "2023年4月14日" as "2023-04-14"; other text as it is (validation names what is wrong)."""
     match = _CN_DATE.match(text)
     if not match:
         return text
@@ -129,6 +171,37 @@ def _text(sdt: Any) -> str:
                 parts.append("\n" if node.tag == W + "br" else "\t")
         lines.append("".join(parts))
     return "\n".join(lines)
+
+
+def _type_into(content: Any, value: str) -> None:
+    """Replace a control's prompt by `value` as Word stores typing: one paragraph a line in a
+    block control, line breaks (``w:br``) in an inline one, and no grey."""
+    for props in content.iter(W + "rPr"):
+        for colour in props.findall(W + "color"):
+            props.remove(colour)  # typed text is not grey
+    lines = value.split("\n")
+    paragraphs = content.findall(W + "p")
+    if paragraphs:
+        template = paragraphs[0]
+        for extra in paragraphs:
+            content.remove(extra)
+        for line in lines:
+            paragraph = etree.fromstring(etree.tostring(template))
+            _set_text(paragraph, line)
+            content.append(paragraph)
+        return
+    _set_text(content, lines[0])
+    run = next(content.iter(W + "r"))
+    for line in lines[1:]:
+        etree.SubElement(run, W + "br")
+        etree.SubElement(run, W + "t").text = line
+
+
+def _set_text(element: Any, text: str) -> None:
+    texts = list(element.iter(W + "t"))
+    texts[0].text = text
+    for extra in texts[1:]:
+        extra.getparent().remove(extra)
 
 
 # -- playing Word ----------------------------------------------------------------------------
@@ -182,14 +255,7 @@ def word_fill(blank: bytes, data: Any) -> bytes:
         if isinstance(value, dt.date) and date is not None:
             date.set(W + "fullDate", f"{value.isoformat()}T00:00:00Z")
             value = f"{value.year}年{value.month}月{value.day}日"
-        texts = list(sdt.find(W + "sdtContent").iter(W + "t"))
-        for run in sdt.find(W + "sdtContent").iter(W + "r"):
-            props = run.find(W + "rPr")
-            if props is not None and props.find(W + "color") is not None:
-                props.remove(props.find(W + "color"))  # typed text is not grey
-        texts[0].text = str(value)
-        for extra in texts[1:]:
-            extra.text = ""
+        _type_into(sdt.find(W + "sdtContent"), str(value))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
         for name in source.namelist():

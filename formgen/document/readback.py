@@ -20,16 +20,16 @@ from __future__ import annotations
 
 import enum
 import io
+import itertools
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 
-from lxml import etree
 from pydantic import BaseModel
 
 from formgen.data.untrusted import RefusedFileError, SafePackage
-from formgen.document.controls import Control, controls
+from formgen.document.controls import Control, W, controls
 from formgen.model.fields import KeyedBy, field_type, list_item
 from formgen.model.registry import Form
 
@@ -74,11 +74,14 @@ def _not_this_form(form: Form, name: str, why_zh: str, why_en: str) -> RefusedFi
 
 def _read_docx(form: Form, content: bytes, blank: bytes, name: str) -> ReadBack:
     root = SafePackage(content, name).xml("word/document.xml")
-    expected = controls(SafePackage(blank, "blank").xml("word/document.xml"))
+    blank_root = SafePackage(blank, "blank").xml("word/document.xml")
+    expected = controls(blank_root)
     found = controls(root)
     if not found:
         raise _not_this_form(form, name, "文件中没有表单控件", "the file holds no form controls")
     prompts = {_normal(c.tag): c.text for c in expected}
+    blocks = {_normal(c.tag) for c in expected if c.block}
+    printed = _printed_paragraphs(blank_root)
     if any(c.tag for c in found):
         pairs, unread = _tagged(form, name, expected, found), []
         recovered = False
@@ -94,6 +97,9 @@ def _read_docx(form: Form, content: bytes, blank: bytes, name: str) -> ReadBack:
                 _tick(model, data, tag)
             continue
         value = control.text.strip()
+        if recovered and _normal(tag) in blocks and control.after:
+            own = itertools.takewhile(lambda text: text.strip() not in printed, control.after)
+            value = "\n".join([control.text, *own]).strip()
         if control.placeholder or not value or value == prompts.get(_normal(tag), "").strip():
             continue
         _put(model, data, tag, value)
@@ -101,18 +107,32 @@ def _read_docx(form: Form, content: bytes, blank: bytes, name: str) -> ReadBack:
     return ReadBack(pruned, unread, recovered)
 
 
+def _printed_paragraphs(root: Any) -> set[str]:
+    """The texts of the blank's paragraphs that hold no input: the form's own words."""
+    return {
+        "".join(t.text or "" for t in p.iter(W + "t")).strip()
+        for p in root.iter(W + "p")
+        if next(p.iter(W + "sdt"), None) is None
+    } - {""}
+
+
 def _normal(tag: str) -> str:
     return _ROW_INDEX.sub("[]", tag)
 
 
-def _tagged(form: Form, name: str, expected: list[Control], found: list[Control]) -> list[tuple[str, Control]]:
+def _tagged(
+    form: Form, name: str, expected: list[Control], found: list[Control]
+) -> list[tuple[str, Control]]:
     """The controls of a file that kept its tags (Word, WPS), once it is known to be `form`."""
     known = {_normal(c.tag) for c in expected}
     tags = [_normal(c.tag) for c in found if c.tag]
     hits = sum(t in known for t in tags)
     if hits < MATCH_SHARE * len(tags) or len(set(tags) & known) < MATCH_SHARE * len(known) / 2:
         raise _not_this_form(
-            form, name, f"{len(tags)}个控件中只有{hits}个属于此表", f"only {hits} of its {len(tags)} controls belong to it"
+            form,
+            name,
+            f"{len(tags)}个控件中只有{hits}个属于此表",
+            f"only {hits} of its {len(tags)} controls belong to it",
         )
     return [(c.tag, c) for c in found if c.tag and _normal(c.tag) in known]
 
@@ -189,7 +209,7 @@ def _renumber_rows(pairs: list[tuple[str, Control]], once: set[str]) -> list[tup
         key: Any = (index, control.row) if copied else (index,)
         numbers = keys.setdefault(prefix, {})
         numbers.setdefault(key, len(numbers))
-        result.append((f"{prefix}[{numbers[key]}]{tag[match.end():]}", control))
+        result.append((f"{prefix}[{numbers[key]}]{tag[match.end() :]}", control))
     return result
 
 
@@ -304,9 +324,13 @@ def _read_xlsx(form: Form, content: bytes, blank: bytes, name: str) -> dict[str,
     try:
         book = load_workbook(io.BytesIO(content), data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or hostile workbook
-        raise RefusedFileError(name, f"无法读取此Excel文件（{exc}）", f"cannot read this workbook ({exc})") from None
+        raise RefusedFileError(
+            name, f"无法读取此Excel文件（{exc}）", f"cannot read this workbook ({exc})"
+        ) from None
     if "_formgen" not in book.sheetnames:
-        raise _not_this_form(form, name, "不是由formgen空白表填写的", "it was not filled from formgen's blank")
+        raise _not_this_form(
+            form, name, "不是由formgen空白表填写的", "it was not filled from formgen's blank"
+        )
     meta = book["_formgen"]
     mapped = [(str(p), str(c)) for p, c in meta.iter_rows(min_row=3, max_col=2, values_only=True) if p and c]
     blank_meta = load_workbook(io.BytesIO(blank))["_formgen"]
