@@ -229,7 +229,10 @@ def read_back(form_id: str, path: Path) -> readback.ReadBack:
         raise untrusted.RefusedFileError(
             path.name, f"{form_id}应为{found.kind.upper()}文件", f"{form_id} is a {found.kind.upper()} file"
         )
-    return readback.read(found, content, _blank_bytes(form_id), path.name)
+    result = readback.read(found, content, _blank_bytes(form_id), path.name)
+    if found.complete is not None:
+        result.data = found.complete(result.data)
+    return result
 
 
 @functools.cache
@@ -342,14 +345,16 @@ def packet(
     duplex: bool = False,
     pdfa: bool = False,
     base_dir: Path | None = None,
+    extra_attachments: Sequence[tuple[str, Path]] = (),
 ) -> Path:
     """Write the packet's print file `<packet-id>.pdf` into `out_dir` and return its path.
 
     The packet's documents in order, then the submitter's attachments (relative paths are read
     from the data file's folder, else from `base_dir`, else the working folder), numbered
     continuously; `copies` complete copies, each starting on an odd page; with `duplex`, each
-    document starts on an odd page too; `pdfa` writes PDF/A-2b. Invalid data or a missing
-    attachment raises `InvalidDataError` before anything is written.
+    document starts on an odd page too; `pdfa` writes PDF/A-2b. `extra_attachments` (title,
+    file) follow the packet's own: the scans a bureau's applicants sent. Invalid data or a
+    missing attachment raises `InvalidDataError` before anything is written.
     """
     found = registry().packet(packet_id)
     if isinstance(data, Path):
@@ -375,6 +380,7 @@ def packet(
                 title += f"（{part.name_of(document)}）"
             documents.append(packet_build.Document(title, item.kind, render_filled(part.form_id, document)))
     attachments, missing = _attachments(found, instance, base_dir)
+    attachments += [packet_build.Attachment(title, path) for title, path in extra_attachments]
     if missing:
         raise InvalidDataError(packet_id, missing)
     metadata = Metadata(title=found.title, author=found.name_of(instance), subject=notice.doc_number)

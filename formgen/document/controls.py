@@ -25,6 +25,7 @@ from lxml import etree
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 _STEP = re.compile(r"([^.\[\]]+)(?:\[([^\]]*)\])?")
+_ROW_TAG = re.compile(r"^([^\[=]+)\[(\d+)\]")
 _CN_DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 
 Kind = Literal["text", "date", "checkbox"]
@@ -173,6 +174,38 @@ def _text(sdt: Any) -> str:
     return "\n".join(lines)
 
 
+def _insert_rows(root: Any, data: Any) -> dict[Any, str]:
+    """Add table rows for list items beyond the blank's, as Word's "insert row" does.
+
+    Word copies the last item's rows, tags and all; the returned map says which item each
+    copied control is filled from (its tag stays the copied one, as in Word).
+    """
+    groups: dict[str, dict[int, list[Any]]] = {}
+    for sdt in root.iter(W + "sdt"):
+        match = _ROW_TAG.match(_val(sdt.find(f"{W}sdtPr/{W}tag")))
+        row = next(sdt.iterancestors(W + "tr"), None)
+        if match and row is not None:
+            rows = groups.setdefault(match.group(1), {}).setdefault(int(match.group(2)), [])
+            if row not in rows:
+                rows.append(row)
+    lookup: dict[Any, str] = {}
+    for prefix, by_index in groups.items():
+        items = value_at(data, prefix)
+        last = max(by_index)
+        if not isinstance(items, list) or len(items) <= last + 1:
+            continue
+        anchor = by_index[last][-1]
+        for extra in range(last + 1, len(items)):
+            for row in by_index[last]:
+                copy = etree.fromstring(etree.tostring(row))
+                anchor.addnext(copy)
+                anchor = copy
+                for sdt in copy.iter(W + "sdt"):
+                    tag = _val(sdt.find(f"{W}sdtPr/{W}tag"))
+                    lookup[sdt] = tag.replace(f"{prefix}[{last}]", f"{prefix}[{extra}]", 1)
+    return lookup
+
+
 def _type_into(content: Any, value: str) -> None:
     """Replace a control's prompt by `value` as Word stores typing: one paragraph a line in a
     block control, line breaks (``w:br``) in an inline one, and no grey."""
@@ -237,9 +270,11 @@ def word_fill(blank: bytes, data: Any) -> bytes:
     """
     source = zipfile.ZipFile(io.BytesIO(blank))
     root = etree.fromstring(source.read("word/document.xml"))
+    lookup = _insert_rows(root, data)
     for sdt in root.iter(W + "sdt"):
         pr = sdt.find(W + "sdtPr")
-        value = value_at(data, _val(pr.find(W + "tag")))
+        tag = _val(pr.find(W + "tag"))
+        value = value_at(data, lookup.get(sdt, tag))
         box = pr.find(W14 + "checkbox")
         if box is not None:
             box.find(W14 + "checked").set(W14 + "val", "1" if value is True else "0")

@@ -18,6 +18,7 @@ that is not the form, or is hostile, is refused (`formgen.data.untrusted`).
 
 from __future__ import annotations
 
+import collections
 import enum
 import io
 import itertools
@@ -88,7 +89,8 @@ def _read_docx(form: Form, content: bytes, blank: bytes, name: str) -> ReadBack:
     else:
         pairs, unread = _recover(form, name, expected, found)
         recovered = True
-    once = {tag for tag in prompts if sum(c.tag == tag for c in expected) == 1}
+    counts = collections.Counter(c.tag for c in expected)
+    once = {tag for tag, count in counts.items() if count == 1}
     model = form.model
     data: dict[str, Any] = {}
     for tag, control in _renumber_rows(pairs, once):
@@ -165,13 +167,12 @@ def _recover(
     for index, control in enumerate(found):
         if index in tag_of or control.row is None:
             continue
-        above = control.row.getprevious()
-        mine, theirs = by_row[control.row], by_row.get(above, [])
-        position = mine.index(index)
-        if position < len(theirs) and theirs[position] in tag_of:
-            twin = found[theirs[position]]
-            if twin.symbol == control.symbol:
-                tag_of[index] = tag_of[theirs[position]]
+        twin_row = _row_like(control.row, by_row, found)
+        if twin_row is not None:
+            position = by_row[control.row].index(index)
+            twin = by_row[twin_row][position]
+            if twin in tag_of:
+                tag_of[index] = tag_of[twin]
     unread = [
         f"{expected[a].alias or expected[a].kind} ({expected[a].tag})"
         for a in sorted(set(range(len(expected))) - _matched_blank(matcher))
@@ -185,6 +186,19 @@ def _recover(
     return [(tag_of[i], c) for i, c in enumerate(found) if i in tag_of], unread
 
 
+def _row_like(row: Any, by_row: dict[Any, list[int]], found: list[Control], reach: int = 4) -> Any:
+    """The nearest table row above `row` whose controls are of the same kinds and aliases."""
+    symbols = [found[i].symbol for i in by_row[row]]
+    above = row.getprevious()
+    for _ in range(reach):
+        if above is None:
+            return None
+        if above in by_row and [found[i].symbol for i in by_row[above]] == symbols:
+            return above
+        above = above.getprevious()
+    return None
+
+
 def _matched_blank(matcher: SequenceMatcher[str]) -> set[int]:
     return {a + k for a, _, size in matcher.get_matching_blocks() for k in range(size)}
 
@@ -193,10 +207,11 @@ def _renumber_rows(pairs: list[tuple[str, Control]], once: set[str]) -> list[tup
     """Number a list's rows as they stand in the file, rows added by hand included.
 
     Word's "insert row" copies the row above with its tags: a tag that the blank holds once,
-    met again in another table row, is a new row. Rows are numbered in document order.
+    met again in another table row, belongs to a new item (its k-th copy to the k-th new
+    one, so an item of two table rows stays one item). Items are numbered in document order.
     """
-    first_row: dict[str, Any] = {}
-    keys: dict[str, dict[Any, int]] = {}
+    seen: dict[str, list[Any]] = {}
+    keys: dict[str, dict[tuple[int, int], int]] = {}
     result = []
     for tag, control in pairs:
         match = _ROW_INDEX.search(tag)
@@ -204,12 +219,15 @@ def _renumber_rows(pairs: list[tuple[str, Control]], once: set[str]) -> list[tup
             result.append((tag, control))
             continue
         prefix, index = tag[: match.start()], int(match.group(1))
-        first_row.setdefault(tag, control.row)
-        copied = tag in once and control.row is not None and control.row is not first_row[tag]
-        key: Any = (index, control.row) if copied else (index,)
+        rows = seen.setdefault(tag, [])
+        copy = 0
+        if tag in once and control.row is not None and rows and control.row not in rows:
+            copy = len(rows)
+        if control.row not in rows:
+            rows.append(control.row)
         numbers = keys.setdefault(prefix, {})
-        numbers.setdefault(key, len(numbers))
-        result.append((f"{prefix}[{numbers[key]}]{tag[match.end() :]}", control))
+        numbers.setdefault((index, copy), len(numbers))
+        result.append((f"{prefix}[{numbers[(index, copy)]}]{tag[match.end() :]}", control))
     return result
 
 
