@@ -26,7 +26,7 @@ from formgen.model.registry import UnknownIdError
 from formgen.pdf.convert import ConversionError
 from formgen.pdf.packet_pdf import PacketError
 from formgen.workflows import batch as batch_module
-from formgen.workflows import intake, rulebook
+from formgen.workflows import intake, intake_example, rulebook
 from formgen.workflows import merge as merge_module
 
 app = typer.Typer(
@@ -355,11 +355,20 @@ def merge(
 
 @app.command()
 def demo(out_dir: OutOption = api.DEFAULT_OUT) -> None:
-    """Write blank forms and filled examples, with PDFs, for every notice."""
+    """Write blank forms and filled examples, with PDFs, for every notice, and an example intake."""
     with out.status("formgen demo: rendering and converting…"):
         paths = _run(lambda: api.demo(out_dir))
     for path in paths:
         out.print(str(path))
+    with out.status("formgen demo: an example intake for each bureau…"):
+        intakes = _run(lambda: intake_example.demo(out_dir))
+    for result in intakes:
+        for applicant in result.applicants:
+            first = applicant.issues[0] if applicant.issues else None
+            why = f"  {first.label} {first.zh} / {first.en}" if first else ""
+            out.print(f"  {applicant.status:<8} {applicant.name}{why}", highlight=False)
+        for path in result.written:
+            out.print(str(path))
 
 
 class _WarningsToConsole(logging.Handler):

@@ -83,8 +83,9 @@ def _read_docx(form: Form, content: bytes, blank: bytes, name: str) -> ReadBack:
     prompts = {_normal(c.tag): c.text for c in expected}
     blocks = {_normal(c.tag) for c in expected if c.block}
     printed = _printed_paragraphs(blank_root)
+    unread: list[str] = []
     if any(c.tag for c in found):
-        pairs, unread = _tagged(form, name, expected, found), []
+        pairs = _tagged(form, name, expected, found)
         recovered = False
     else:
         pairs, unread = _recover(form, name, expected, found)

@@ -28,7 +28,6 @@ from typing import Any, Literal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
-from pydantic import BaseModel
 
 from formgen import api
 from formgen.data import untrusted
@@ -93,7 +92,7 @@ class Intake:
 
 
 @dataclass(frozen=True)
-class _Slot:
+class Slot:
     """A list of the packet's data that applicants fill: which form, and how its data joins."""
 
     field: str
@@ -102,18 +101,20 @@ class _Slot:
     """For a table form (XLSX), the list of rows each applicant's file holds."""
 
 
-def slots(packet: Packet) -> list[_Slot]:
+def slots(packet: Packet) -> list[Slot]:
     """The packet's lists that applicants' forms fill, found by their item model."""
     notice = api.registry().notice_of(packet.id)
     found = []
     for name, info in packet.model.model_fields.items():
         item = list_item(field_type(info)[0])
+        if item is None:
+            continue
         for form in notice.forms:
             if form.model is item:
-                found.append(_Slot(name, form, None))
+                found.append(Slot(name, form, None))
             for rows_name, rows_info in form.model.model_fields.items():
                 if form.kind == "xlsx" and list_item(field_type(rows_info)[0]) is item:
-                    found.append(_Slot(name, form, rows_name))
+                    found.append(Slot(name, form, rows_name))
     return found
 
 
@@ -132,7 +133,7 @@ def collect(
     packet = api.registry().packet(packet_id)
     own = _bureau_part(packet, folder)
     places = slots(packet)
-    side_fields = _side_fields(places)
+    unprinted = side_fields(places)
     side = supplement.read(out_dir)
     applicants = []
     for name, files in _applicants(folder):
@@ -140,13 +141,17 @@ def collect(
         applicants.append(applicant)
         if on_applicant is not None:
             on_applicant(applicant)
-    written = [supplement.write(out_dir, side_fields, _side_rows(applicants, side, side_fields))]
-    taken = [a for a in applicants if a.status == "ok"]
+    written = [supplement.write(out_dir, unprinted, _side_rows(applicants, side, unprinted))]
     problems: list[str] = []
-    try:
-        written += _bind(packet, own, taken, out_dir)
-    except api.InvalidDataError as exc:  # e.g. no valid applicant of a kind the packet needs
-        problems = [str(p) for p in exc.problems]
+    while True:
+        taken = [a for a in applicants if a.status == "ok"]
+        try:
+            written += _bind(packet, own, taken, out_dir)
+        except api.InvalidDataError as exc:
+            if _set_aside(taken, exc):  # an applicant the packet's rules refuse (a code twice)
+                continue
+            problems = [str(p) for p in exc.problems]  # e.g. no valid applicant of a kind it needs
+        break
     written += _report(applicants, out_dir)
     return Intake(applicants, written, problems)
 
@@ -178,7 +183,7 @@ def _applicants(folder: Path) -> Iterator[tuple[str, list[Path]]]:
             yield entry.stem, [entry]
 
 
-def _side_fields(places: list[_Slot]) -> list[tuple[str, str, type | None]]:
+def side_fields(places: list[Slot]) -> list[tuple[str, str, type | None]]:
     fields = []
     for place in places:
         if place.form.kind == "docx":
@@ -204,7 +209,7 @@ def _digest(files: list[Path], side: dict[str, Any]) -> str:
 
 
 def _taken(
-    name: str, files: list[Path], places: list[_Slot], side: dict[str, Any], out_dir: Path
+    name: str, files: list[Path], places: list[Slot], side: dict[str, Any], out_dir: Path
 ) -> Applicant:
     """Read, complete and check one applicant, or take what an earlier run read from the same files."""
     digest = _digest(files, side)
@@ -230,7 +235,7 @@ def _taken(
     return applicant
 
 
-def _take_file(applicant: Applicant, path: Path, places: list[_Slot], side: dict[str, Any]) -> None:
+def _take_file(applicant: Applicant, path: Path, places: list[Slot], side: dict[str, Any]) -> None:
     content = path.read_bytes()
     try:
         kind = untrusted.inspect(content, path.name)
@@ -267,12 +272,15 @@ def _refuse(applicant: Applicant, name: str, exc: untrusted.RefusedFileError) ->
     applicant.issues.append(Issue(name, "", "", exc.zh, exc.en))
 
 
-def _check(applicant: Applicant, name: str, place: _Slot, data: dict[str, Any], side: dict[str, Any]) -> None:
+def _check(applicant: Applicant, name: str, place: Slot, data: dict[str, Any], side: dict[str, Any]) -> None:
     prefix = f"{place.form.id}:"
     for key, value in side.items():
         if key.startswith(prefix):
             _set(data, key[len(prefix) :], value)
     applicant.read.setdefault(place.form.id, []).append(data)
+    rows_read = data.get(place.rows) if place.rows else [data]
+    if isinstance(rows_read, list) and rows_read and isinstance(rows_read[0], dict):
+        applicant.unit = applicant.unit or unit_of(rows_read[0])
     checked = api.check(place.form.id, data)
     for problem in checked.problems:
         applicant.issues.append(
@@ -282,21 +290,18 @@ def _check(applicant: Applicant, name: str, place: _Slot, data: dict[str, Any], 
         if applicant.status == "ok":
             applicant.status = "invalid"
         return
-    instance: BaseModel = checked.instance
-    rows = getattr(instance, place.rows) if place.rows else [instance]
-    applicant.items.setdefault(place.field, []).extend(r.model_dump(mode="json") for r in rows)
-    applicant.unit = applicant.unit or _unit_name(rows[0])
+    # The data as read (not the model's dump, which holds computed totals): what validated.
+    rows = list(data[place.rows]) if place.rows else [data]
+    applicant.items.setdefault(place.field, []).extend(rows)
 
 
-def _unit_name(item: BaseModel) -> str:
-    """The applicant's unit name, wherever its form keeps it (the first 名称 field met)."""
-    for name, value in item:
-        if name == "unit_name" and isinstance(value, str):
-            return value
-        if isinstance(value, BaseModel):
-            found = _unit_name(value)
-            if found:
-                return found
+def unit_of(item: dict[str, Any]) -> str:
+    """The applicant's unit name, wherever its form keeps it: the first ``unit_name`` met."""
+    if isinstance(item.get("unit_name"), str):
+        return str(item["unit_name"])
+    for value in item.values():
+        if isinstance(value, dict) and (found := unit_of(value)):
+            return found
     return ""
 
 
@@ -308,7 +313,8 @@ def _set(data: dict[str, Any], path: str, value: Any) -> None:
     current[last] = value
 
 
-def _get(data: Any, path: str) -> Any:
+def value_at_path(data: Any, path: str) -> Any:
+    """The value at a dotted `path` of nested mappings, or None."""
     for part in path.split("."):
         if not isinstance(data, dict):
             return None
@@ -326,11 +332,32 @@ def _side_rows(
         for key, _, _ in fields:
             form_id, path = key.split(":", 1)
             for item in applicant.read.get(form_id, []):
-                value = _get(item, path)
+                value = value_at_path(item, path)
                 if value is not None and key not in row:
                     row[key] = value
         rows[applicant.name] = row
     return rows
+
+
+def _set_aside(taken: list[Applicant], exc: api.InvalidDataError) -> bool:
+    """Mark invalid the applicants whose items the packet's rules name; whether any was."""
+    owners: dict[str, Applicant] = {}
+    for applicant in taken:
+        for name, items in applicant.items.items():
+            for _ in items:
+                owners[f"{name}[{sum(k.startswith(name + '[') for k in owners)}]"] = applicant
+    hit = False
+    for problem in exc.problems:
+        if problem.severity != "error":
+            continue
+        for key, applicant in owners.items():
+            if problem.path.startswith(key + ".") or problem.path == key:
+                applicant.status = "invalid"
+                applicant.issues.append(
+                    Issue("", problem.label, problem.path, problem.message_zh, problem.message_en)
+                )
+                hit = True
+    return hit
 
 
 def _bind(packet: Packet, own: dict[str, Any], taken: list[Applicant], out_dir: Path) -> list[Path]:

@@ -157,12 +157,12 @@ def test_an_internal_error_log_is_private_and_new_each_run(tmp_path: Path, monke
         raise RuntimeError("boom")
 
     monkeypatch.setattr(formgen.api, "render_blank", broken)
-    logs = []
+    logs: list[Path] = []
     for _ in range(2):
         result = CliRunner().invoke(app, ["blank", ANNEX3, "--out", str(tmp_path)])
         assert result.exit_code == 3
-        (log,) = [w for w in result.output.split() if w.endswith(".log.")]
-        logs.append(Path(log.rstrip(".")))
+        (word,) = [w for w in result.output.split() if w.endswith(".log.")]
+        logs.append(Path(word.rstrip(".")))
     assert logs[0] != logs[1]
     for log in logs:
         assert log.parent == tmp_path / "state" / "formgen"
