@@ -126,7 +126,9 @@ def test_macros_and_encryption_are_refused(tmp_path: Path) -> None:
     macro = _with_part(blank, "[Content_Types].xml", macro_types, extra={"word/vbaProject.bin": b"\0" * 64})
     code, output = _read(tmp_path, "macro.docx", macro)
     assert code == 1 and "含宏" in output and "macro-enabled" in output
-    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "EncryptionInfo".encode("utf-16-le") + b"\0" * 512
+    ole = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "EncryptionInfo".encode("utf-16-le") + b"\0" * 512
+    )
     code, output = _read(tmp_path, "locked.docx", ole)
     assert code == 1 and "加密" in output and "encrypted" in output
 
@@ -150,7 +152,9 @@ def test_another_notices_form_is_refused(tmp_path: Path) -> None:
     assert code == 1 and "its inputs are not this form's" in output
 
 
-def test_an_internal_error_log_is_private_and_new_each_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_internal_error_log_is_private_and_new_each_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
 
     def broken(*_: object) -> None:

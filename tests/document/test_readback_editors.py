@@ -69,7 +69,11 @@ def edited(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Pa
         word_files.append(path)
         made[form_id] = (path, folder / "lo" / path.name, data)
     (folder / "blank.docx").write_bytes(formgen.render_blank(FORMS[0]))
-    table = formgen.fill("sichuan-2023-110.annex5", {"rows": [example_data("sichuan-2023-110.enterprise")["application"]]}, folder)[0]
+    table = formgen.fill(
+        "sichuan-2023-110.annex5",
+        {"rows": [example_data("sichuan-2023-110.enterprise")["application"]]},
+        folder,
+    )[0]
     convert_cold([*word_files, folder / "blank.docx"], folder / "lo", to="docx")
     convert_cold([table], folder / "lo", to="xlsx")
     return made
@@ -112,18 +116,25 @@ def test_what_word_and_libreoffice_files_hold(edited: dict[str, tuple[Path, Path
         assert read["profile"]["region"] == data["profile"]["region"]  # from the 注册地址
 
 
-def test_a_blank_resaved_by_libreoffice_reads_as_empty(edited: dict[str, tuple[Path, Path, dict[str, Any]]]) -> None:
+def test_a_blank_resaved_by_libreoffice_reads_as_empty(
+    edited: dict[str, tuple[Path, Path, dict[str, Any]]],
+) -> None:
     resaved = edited[FORMS[0]][1].parent / "blank.docx"
     result = formgen.api.read_back(FORMS[0], resaved)
     assert result.recovered and result.data == {}
 
 
-def test_a_table_resaved_by_libreoffice_reads_back(edited: dict[str, tuple[Path, Path, dict[str, Any]]]) -> None:
+def test_a_table_resaved_by_libreoffice_reads_back(
+    edited: dict[str, tuple[Path, Path, dict[str, Any]]],
+) -> None:
     resaved = edited[FORMS[0]][1].parent / "sichuan-2023-110.annex5.xlsx"
     read = formgen.api.read_filled("sichuan-2023-110.annex5", resaved)
     checked = formgen.check("sichuan-2023-110.annex5", read)
     assert checked.ok, [str(p) for p in checked.problems]
-    assert read["rows"][0]["unit_name"] == example_data("sichuan-2023-110.enterprise")["application"]["unit_name"]
+    assert (
+        read["rows"][0]["unit_name"]
+        == example_data("sichuan-2023-110.enterprise")["application"]["unit_name"]
+    )
 
 
 def test_an_input_that_cannot_be_placed_is_reported(
