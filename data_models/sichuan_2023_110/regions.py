@@ -85,5 +85,7 @@ def region_in_address(address: str) -> tuple[SichuanCity, str] | None:
         after = rest[len(city.value) :]
         counties = [county for county in COUNTIES[city] if after.startswith(county)]
         return (city, counties[0]) if len(counties) == 1 else None
-    named = [(city, county) for city, names in COUNTIES.items() for county in names if rest.startswith(county)]
+    named = [
+        (city, county) for city, names in COUNTIES.items() for county in names if rest.startswith(county)
+    ]
     return named[0] if len(named) == 1 else None
