@@ -220,7 +220,7 @@ def read_back(form_id: str, path: Path) -> readback.ReadBack:
     says raises `RefusedFileError` (a `DataFileError`), with the reason.
     """
     try:
-        content = path.read_bytes()
+        content = untrusted.read_file(path)
     except OSError as exc:
         raise UnreadableFileError(f"{path}: 无法打开 / cannot open: {exc.strerror}") from None
     found = form(form_id)

@@ -14,8 +14,11 @@ really is by its content (never by its name) and refuses what formgen must not o
 `SafePackage` then reads members within those limits, and `parse_xml` parses their XML
 with no DTD at all: an entity, external or nested, is refused rather than expanded.
 
-The same calls serve `formgen collect`, `formgen read` and a web upload::
+Pictures are checked for their size in pixels, files for their size on disk, and a
+symbolic link is never followed (`read_file`). The same calls serve `formgen collect`,
+`formgen read`, `formgen merge` and a web upload::
 
+    content = untrusted.read_file(path)                    # or the upload's bytes
     kind = untrusted.inspect(content, "report.docx")      # "docx", or RefusedFileError
     root = untrusted.SafePackage(content).xml("word/document.xml")
 """
@@ -23,12 +26,14 @@ The same calls serve `formgen collect`, `formgen read` and a web upload::
 from __future__ import annotations
 
 import io
+import warnings
 import zipfile
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 from lxml import etree
+from PIL import Image
 
 from formgen.data.textfile import DataFileError
 
@@ -82,9 +87,31 @@ class Limits:
     ratio_floor: int = 2**20
     xml_bytes: int = 16 * 2**20
     """XML parts cost about ten times their size to parse: a filled form's is under 2 MB."""
+    file_bytes: int = 128 * 2**20
+    """A whole file: the largest scan of a 营业执照 or 财务报表 is a few tens of MB."""
+    pixels: int = 80_000_000
+    """An image's pixels: an A4 page scanned at 600 dpi has 35 million."""
 
 
 LIMITS = Limits()
+
+
+def read_file(path: Path, *, limits: Limits = LIMITS) -> bytes:
+    """The bytes of an untrusted file: never through a symbolic link, never beyond the limit.
+
+    A link could point anywhere on the machine (another user's files); a huge file would be
+    read whole into memory. OSError (missing, no permission) is left to the caller.
+    """
+    if path.is_symlink():
+        raise RefusedFileError(path.name, "符号链接，不予读取", "a symbolic link is not read")
+    size = path.stat().st_size
+    if size > limits.file_bytes:
+        raise RefusedFileError(
+            path.name,
+            f"文件过大（{size / 2**20:.0f} MB，上限 {limits.file_bytes / 2**20:.0f} MB）",
+            f"the file is too large ({size / 2**20:.0f} MB, at most {limits.file_bytes / 2**20:.0f} MB)",
+        )
+    return path.read_bytes()
 
 
 def kind_of_name(name: str) -> str | None:
@@ -129,6 +156,8 @@ def _sniff(content: bytes, name: str, limits: Limits) -> str:
         )
     for magic, kind in _MAGIC:
         if content.startswith(magic) or (kind == "pdf" and magic in content[:1024]):
+            if kind != "pdf":
+                _check_image(content, name, limits)
             return kind
     if not content.startswith(b"PK"):
         raise RefusedFileError(name, "无法识别的文件内容", "the content is of no known type")
@@ -148,6 +177,25 @@ def _sniff(content: bytes, name: str, limits: Limits) -> str:
     raise RefusedFileError(
         name, "ZIP文件，但不是Word或Excel文档", "a ZIP file, but not a Word or Excel document"
     )
+
+
+def _check_image(content: bytes, name: str, limits: Limits) -> None:
+    """Refuse a damaged image, or one whose size in pixels gives a decompression bomb away."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(content)) as image:
+                width, height = image.size
+        except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+            width, height = limits.pixels, 2
+        except (OSError, ValueError, SyntaxError) as exc:
+            raise RefusedFileError(name, f"图片已损坏（{exc}）", f"the picture is damaged ({exc})") from None
+    if width * height > limits.pixels:
+        raise RefusedFileError(
+            name,
+            f"图片像素过多（{width}×{height}），疑似解压炸弹",
+            f"too many pixels ({width}×{height}): looks like a decompression bomb",
+        )
 
 
 class SafePackage:

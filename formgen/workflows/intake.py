@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -137,7 +138,19 @@ def collect(
     side = supplement.read(out_dir)
     applicants = []
     for name, files in _applicants(folder):
-        applicant = _taken(name, files, places, side.get(name, {}), out_dir)
+        try:
+            applicant = _taken(name, files, places, side.get(name, {}), out_dir)
+        except Exception as exc:  # one applicant's file must never stop the others
+            applicant = Applicant(name, "refused", files=[p.name for p in files])
+            applicant.issues.append(
+                Issue(
+                    "",
+                    "",
+                    "",
+                    f"无法处理此申请人的文件（{type(exc).__name__}: {exc}）",
+                    f"this applicant's files could not be processed ({type(exc).__name__}: {exc})",
+                )
+            )
         applicants.append(applicant)
         if on_applicant is not None:
             on_applicant(applicant)
@@ -172,14 +185,22 @@ def _bureau_part(packet: Packet, folder: Path) -> dict[str, Any]:
 
 
 def _applicants(folder: Path) -> Iterator[tuple[str, list[Path]]]:
-    """Each applicant's name and files: a sub-folder each, or one file each, in name order."""
+    """Each applicant's name and files: a sub-folder each, or one file each, in name order.
+
+    Symbolic links are listed, never followed: a linked file is refused when it is taken.
+    """
     for entry in sorted(folder.iterdir()):
         if entry.name.startswith(".") or entry.name == BUREAU_FILE:
             continue
-        if entry.is_dir():
-            files = sorted(p for p in entry.rglob("*") if p.is_file() and not p.name.startswith("."))
-            yield entry.name, files
-        elif entry.is_file():
+        if entry.is_dir() and not entry.is_symlink():
+            files = [
+                Path(root) / name
+                for root, _, names in os.walk(entry, followlinks=False)
+                for name in names
+                if not name.startswith(".")
+            ]
+            yield entry.name, sorted(files)
+        else:
             yield entry.stem, [entry]
 
 
@@ -203,7 +224,11 @@ def side_fields(places: list[Slot]) -> list[tuple[str, str, type | None]]:
 def _digest(files: list[Path], side: dict[str, Any]) -> str:
     digest = hashlib.sha256()
     for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        try:
+            content = untrusted.read_file(path)
+        except (untrusted.RefusedFileError, OSError):
+            content = b"refused"  # refused again when taken, with its reason
+        digest.update(path.name.encode() + b"\0" + content)
     digest.update(json.dumps(side, sort_keys=True, default=str).encode())
     return digest.hexdigest()
 
@@ -236,11 +261,19 @@ def _taken(
 
 
 def _take_file(applicant: Applicant, path: Path, places: list[Slot], side: dict[str, Any]) -> None:
-    content = path.read_bytes()
     try:
-        kind = untrusted.inspect(content, path.name)
+        kind = untrusted.inspect(untrusted.read_file(path), path.name)
     except untrusted.RefusedFileError as exc:
         _refuse(applicant, path.name, exc)
+        return
+    except OSError as exc:
+        _refuse(
+            applicant,
+            path.name,
+            untrusted.RefusedFileError(
+                path.name, f"无法打开（{exc.strerror}）", f"cannot open it ({exc.strerror})"
+            ),
+        )
         return
     if kind in untrusted.SCANS:
         applicant.attachments.append((path.stem, str(path.resolve())))

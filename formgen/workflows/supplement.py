@@ -57,7 +57,7 @@ def read(folder: Path) -> dict[str, dict[str, Any]]:
     path = folder / FILE
     if not path.is_file():
         return {}
-    content = path.read_bytes()
+    content = untrusted.read_file(path)
     untrusted.inspect(content, path.name)
     sheet = load_workbook(io.BytesIO(content), data_only=True).active
     if sheet is None:

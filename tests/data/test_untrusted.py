@@ -172,3 +172,38 @@ def test_an_internal_error_log_is_private_and_new_each_run(
         assert log.parent == tmp_path / "state" / "formgen"
         assert log.stat().st_mode & 0o777 == 0o600
         assert "boom" in log.read_text(encoding="utf-8")
+
+
+def test_a_member_that_inflates_beyond_its_header_is_cut_off(tmp_path: Path) -> None:
+    """A header claiming 1 KB for 20 MB: reading stops at the claim, the file is refused."""
+    big = b"<w:document>" + b" " * (20 * 2**20) + b"</w:document>"
+    content = bytearray(_with_part(formgen.render_blank(ANNEX3), "word/document.xml", big))
+    name = b"word/document.xml"
+    for signature, offset, name_at in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
+        start = 0
+        while (start := content.find(signature, start)) >= 0:
+            if content[start + name_at : start + name_at + len(name)] == name:
+                content[start + offset : start + offset + 4] = struct.pack("<I", 1024)
+            start += 4
+    code, output = _read(tmp_path, "lying.docx", bytes(content))
+    assert code == 1, output
+    assert "damaged" in output or "malformed" in output
+
+
+def test_links_huge_files_and_picture_bombs_are_refused(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.docx"
+    secret.write_bytes(formgen.render_blank(ANNEX3))
+    link = tmp_path / "link.docx"
+    link.symlink_to(secret)
+    result = CliRunner().invoke(app, ["read", ANNEX3, str(link)])
+    assert result.exit_code == 1 and "symbolic link" in result.output
+    with pytest.raises(untrusted.RefusedFileError, match="too large"):
+        untrusted.read_file(secret, limits=untrusted.Limits(file_bytes=1000))
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("1", (10_000, 9_000)).save(picture, "PNG")
+    with pytest.raises(untrusted.RefusedFileError, match="too many pixels"):
+        untrusted.inspect(picture.getvalue(), "licence.png")
+    with pytest.raises(untrusted.RefusedFileError, match="damaged"):
+        untrusted.inspect(b"\x89PNG\r\n\x1a\n" + b"\0" * 100, "licence.png")
