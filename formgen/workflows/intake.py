@@ -205,6 +205,8 @@ def _applicants(folder: Path) -> Iterator[tuple[str, list[Path]]]:
 
 
 def side_fields(places: list[Slot]) -> list[tuple[str, str, type | None]]:
+    """The side spreadsheet's columns: each Word form's fields that no input of its blank
+    fills, keyed ``<form-id>:<path>``."""
     fields = []
     for place in places:
         if place.form.kind == "docx":
@@ -278,7 +280,7 @@ def _take_file(applicant: Applicant, path: Path, places: list[Slot], side: dict[
     if kind in untrusted.SCANS:
         applicant.attachments.append((path.stem, str(path.resolve())))
         return
-    refusals = []
+    refusals: list[untrusted.RefusedFileError] = []
     for place in (p for p in places if p.form.kind == kind):
         try:
             result = api.read_back(place.form.id, path)
@@ -291,13 +293,40 @@ def _take_file(applicant: Applicant, path: Path, places: list[Slot], side: dict[
                 Issue(path.name, label, "", "未能读取此项", "this input could not be read", "warning")
             )
         return
-    if refusals:
-        reason = (
-            refusals[0]
-            if len(refusals) == 1
-            else untrusted.RefusedFileError(path.name, "不是本批次的申请表", "not a form of this packet")
+    other = _other_form(path, kind, places)
+    if other is not None:  # e.g. an enterprise's 附件4 materials: the bureau keeps them, no table needs them
+        applicant.issues.append(
+            Issue(
+                path.name,
+                f"{other.label}{other.title}",
+                "",
+                "属于本通知，但不装订进本材料包（原件留存）",
+                f"a form of the notice ({other.id}) that this packet does not bind: kept, not bound",
+                "warning",
+            )
         )
-        _refuse(applicant, path.name, reason)
+        return
+    reason = (
+        refusals[0]
+        if len(refusals) == 1
+        else untrusted.RefusedFileError(path.name, "不是本材料包的申请表", "not a form of this packet")
+    )
+    _refuse(applicant, path.name, reason)
+
+
+def _other_form(path: Path, kind: str, places: list[Slot]) -> Form | None:
+    """The form of the same notice, not bound by this packet, that the file at `path` is."""
+    bound = {p.form.id for p in places}
+    notice = api.registry().notice_of(places[0].form.id)
+    for form in notice.forms:
+        if form.kind != kind or form.id in bound:
+            continue
+        try:
+            api.read_back(form.id, path)
+        except untrusted.RefusedFileError:
+            continue
+        return form
+    return None
 
 
 def _refuse(applicant: Applicant, name: str, exc: untrusted.RefusedFileError) -> None:

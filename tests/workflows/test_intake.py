@@ -31,6 +31,11 @@ def sent(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, dict
     """The example applicants' files, one more applicant with a wrong form, and the side values."""
     folder = tmp_path_factory.mktemp("sent") / "applicants"
     side = intake_example.write_applicants(formgen.registry().packet(CITY), folder)
+    enterprise = next(p for p in folder.iterdir() if p.name.startswith("04-"))
+    materials = example_data("sichuan-2023-110.annex4")
+    (enterprise / "附件4.docx").write_bytes(
+        word_fill(formgen.render_blank("sichuan-2023-110.annex4"), materials)
+    )
     wrong = folder / "07-wrong"
     wrong.mkdir()
     (wrong / "申报书.docx").write_bytes(formgen.render_blank("chongqing-2023-1.annex2"))
@@ -79,6 +84,8 @@ def test_collect_binds_the_valid_and_reports_the_rest(
     ]
     (problem,) = report[next(n for n in report if n.startswith("03-"))]
     assert problem[4:7] == ("error", "申报方向", "directions")
+    kept = report[next(n for n in report if n.startswith("04-"))]
+    assert any(r[4] == "warning" and str(r[5]).startswith("附件4") and "not bound" in str(r[8]) for r in kept)
     refused = report["07-wrong"]
     assert any("this is not sichuan-2023-110.annex3" in str(r[8]) for r in refused)
     assert any("not what the extension says" in str(r[8]) for r in refused)
