@@ -33,7 +33,6 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from lxml import etree
-from PIL import Image
 
 from formgen.data.textfile import DataFileError
 
@@ -181,6 +180,8 @@ def _sniff(content: bytes, name: str, limits: Limits) -> str:
 
 def _check_image(content: bytes, name: str, limits: Limits) -> None:
     """Refuse a damaged image, or one whose size in pixels gives a decompression bomb away."""
+    from PIL import Image  # only pictures need Pillow; keep `import formgen` light
+
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
