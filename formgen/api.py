@@ -346,6 +346,7 @@ def packet(
     pdfa: bool = False,
     base_dir: Path | None = None,
     extra_attachments: Sequence[tuple[str, Path]] = (),
+    pdf_cache: Path | None = None,
 ) -> Path:
     """Write the packet's print file `<packet-id>.pdf` into `out_dir` and return its path.
 
@@ -353,7 +354,8 @@ def packet(
     from the data file's folder, else from `base_dir`, else the working folder), numbered
     continuously; `copies` complete copies, each starting on an odd page; with `duplex`, each
     document starts on an odd page too; `pdfa` writes PDF/A-2b. `extra_attachments` (title,
-    file) follow the packet's own: the scans a bureau's applicants sent. Invalid data or a
+    file) follow the packet's own: the scans a bureau's applicants sent. With `pdf_cache`, a
+    folder, documents converted before are not converted again. Invalid data or a
     missing attachment raises `InvalidDataError` before anything is written.
     """
     found = registry().packet(packet_id)
@@ -392,6 +394,7 @@ def packet(
         options=Options(copies=copies, duplex=duplex),
         contents=found.contents,
         pdfa=pdfa,
+        cache=pdf_cache,
     )
 
 

@@ -11,7 +11,8 @@ tables; every applicant is reported, with each problem's form label and data pat
 One bad applicant never stops the others. Applicants' files are never changed. The packet
 and tables are made in a staging folder and moved into place when all are made. What was
 read is kept per applicant under ``.intake/`` with a digest of its files and side values,
-so a second run reads again only the applicants whose files changed.
+so a second run reads again only the applicants whose files changed; their documents'
+PDFs are kept there too, so it converts again only what changed.
 """
 
 from __future__ import annotations
@@ -434,7 +435,11 @@ def _bind(packet: Packet, own: dict[str, Any], taken: list[Applicant], out_dir: 
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".collect-", dir=out_dir))
     try:
-        made = [api.packet(packet.id, data, staging, extra_attachments=attachments)]
+        made = [
+            api.packet(
+                packet.id, data, staging, extra_attachments=attachments, pdf_cache=out_dir / CACHE / "pdf"
+            )
+        ]
         for part in packet.parts:
             if part.derive is not None and api.form(part.form_id).kind == "xlsx":
                 made += api.fill(part.form_id, data, staging)

@@ -154,12 +154,15 @@ def test_a_second_run_reads_only_the_applicant_that_changed(
         return real(form_id, path)
 
     monkeypatch.setattr(formgen.api, "read_back", counting)
+    converted_before = set((out / intake.CACHE / "pdf").iterdir())
     fixed = next(p for p in folder.iterdir() if p.name.startswith("03-"))
     provider = example_data(CITY)["providers"][2]
     (fixed / "附件3.docx").write_bytes(word_fill(formgen.render_blank("sichuan-2023-110.annex3"), provider))
     code, output = _collect(folder, out)
     assert code == 0, output
     assert read == [fixed.name]
+    converted = set((out / intake.CACHE / "pdf").iterdir()) - converted_before
+    assert len(converted) == 2  # the fixed report and 附件2, which gained its row; nothing else
     text = "".join(page.text for page in pages(out / f"{CITY}.pdf"))
     assert provider["profile"]["unit_name"] in text
 
