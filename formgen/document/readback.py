@@ -24,12 +24,12 @@ import io
 import itertools
 import re
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from typing import Any
 
 from pydantic import BaseModel
 
 from formgen.data.untrusted import RefusedFileError, SafePackage
+from formgen.document import recovery
 from formgen.document.controls import Control, W, controls
 from formgen.model.fields import KeyedBy, field_type, list_item
 from formgen.model.registry import Form
@@ -88,7 +88,15 @@ def _read_docx(form: Form, content: bytes, blank: bytes, name: str) -> ReadBack:
         pairs = _tagged(form, name, expected, found)
         recovered = False
     else:
-        pairs, unread = _recover(form, name, expected, found)
+        aligned = recovery.align(expected, found)
+        if aligned.matched < MATCH_SHARE * len(expected) or aligned.matched < MATCH_SHARE * len(found):
+            raise _not_this_form(
+                form,
+                name,
+                f"{len(found)}个控件中只有{aligned.matched}个与此表空白表相符",
+                f"only {aligned.matched} of its {len(found)} controls match the blank's",
+            )
+        pairs, unread = aligned.pairs, aligned.unread
         recovered = True
     counts = collections.Counter(c.tag for c in expected)
     once = {tag for tag, count in counts.items() if count == 1}
@@ -138,70 +146,6 @@ def _tagged(
             f"only {hits} of its {len(tags)} controls belong to it",
         )
     return [(c.tag, c) for c in found if c.tag and _normal(c.tag) in known]
-
-
-def _recover(
-    form: Form, name: str, expected: list[Control], found: list[Control]
-) -> tuple[list[tuple[str, Control]], list[str]]:
-    """Give tag-less controls their tags back: align them with the blank's by kind and alias.
-
-    A row added by hand (Word's "insert row" copies the row above) matches nothing in the
-    blank; its controls take the tags of the row above, position by position. What still
-    matches nothing is reported, never guessed.
-    """
-    matcher = SequenceMatcher(None, [c.symbol for c in expected], [c.symbol for c in found], autojunk=False)
-    tag_of: dict[int, str] = {}
-    for a, b, size in matcher.get_matching_blocks():
-        for k in range(size):
-            tag_of[b + k] = expected[a + k].tag
-    if len(tag_of) < MATCH_SHARE * len(expected) or len(tag_of) < MATCH_SHARE * len(found):
-        raise _not_this_form(
-            form,
-            name,
-            f"{len(found)}个控件中只有{len(tag_of)}个与此表空白表相符",
-            f"only {len(tag_of)} of its {len(found)} controls match the blank's",
-        )
-    by_row: dict[Any, list[int]] = {}
-    for index, control in enumerate(found):
-        if control.row is not None:
-            by_row.setdefault(control.row, []).append(index)
-    for index, control in enumerate(found):
-        if index in tag_of or control.row is None:
-            continue
-        twin_row = _row_like(control.row, by_row, found)
-        if twin_row is not None:
-            position = by_row[control.row].index(index)
-            twin = by_row[twin_row][position]
-            if twin in tag_of:
-                tag_of[index] = tag_of[twin]
-    unread = [
-        f"{expected[a].alias or expected[a].kind} ({expected[a].tag})"
-        for a in sorted(set(range(len(expected))) - _matched_blank(matcher))
-        if expected[a].kind != "checkbox"
-    ]
-    unread += [
-        f"{c.alias or c.kind}: “{c.text[:40]}”（空白表中无此项 / not an input of the blank）"
-        for i, c in enumerate(found)
-        if i not in tag_of and c.text.strip() and c.kind != "checkbox"
-    ]
-    return [(tag_of[i], c) for i, c in enumerate(found) if i in tag_of], unread
-
-
-def _row_like(row: Any, by_row: dict[Any, list[int]], found: list[Control], reach: int = 4) -> Any:
-    """The nearest table row above `row` whose controls are of the same kinds and aliases."""
-    symbols = [found[i].symbol for i in by_row[row]]
-    above = row.getprevious()
-    for _ in range(reach):
-        if above is None:
-            return None
-        if above in by_row and [found[i].symbol for i in by_row[above]] == symbols:
-            return above
-        above = above.getprevious()
-    return None
-
-
-def _matched_blank(matcher: SequenceMatcher[str]) -> set[int]:
-    return {a + k for a, _, size in matcher.get_matching_blocks() for k in range(size)}
 
 
 def _renumber_rows(pairs: list[tuple[str, Control]], once: set[str]) -> list[tuple[str, Control]]:

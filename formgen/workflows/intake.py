@@ -18,7 +18,6 @@ PDFs are kept there too, so it converts again only what changed.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import shutil
@@ -28,22 +27,18 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-
 from formgen import api
 from formgen.data import untrusted
 from formgen.data.loading import load_file
 from formgen.data.naming import safe_name
 from formgen.data.textfile import DataFileError
 from formgen.document.controls import controls
-from formgen.document.package import normalize_zip, write_atomic
+from formgen.document.package import write_atomic
 from formgen.model.fields import field_type, list_item
 from formgen.model.registry import Form, Packet
-from formgen.workflows import supplement
+from formgen.workflows import intake_report, supplement
 
 BUREAU_FILE = "bureau.yaml"
-REPORT = "intake-report"
 CACHE = ".intake"
 Status = Literal["ok", "invalid", "refused"]
 
@@ -166,7 +161,7 @@ def collect(
                 continue
             problems = [str(p) for p in exc.problems]  # e.g. no valid applicant of a kind it needs
         break
-    written += _report(applicants, out_dir)
+    written += intake_report.write(applicants, out_dir)
     return Intake(applicants, written, problems)
 
 
@@ -451,66 +446,3 @@ def _bind(packet: Packet, own: dict[str, Any], taken: list[Applicant], out_dir: 
         return written
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-
-
-def _report(applicants: list[Applicant], out_dir: Path) -> list[Path]:
-    """``intake-report.xlsx`` (for the bureau) and ``.json`` (for scripts): every applicant, every problem."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "受理情况"
-    sheet.append(
-        [
-            "申请人 applicant",
-            "单位 unit",
-            "状态 status",
-            "文件 file",
-            "级别 severity",
-            "表单项 label",
-            "数据路径 path",
-            "说明",
-            "message",
-        ]
-    )
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for applicant in applicants:
-        status = {"ok": "受理 ok", "invalid": "退回修改 invalid", "refused": "拒收 refused"}[applicant.status]
-        if not applicant.issues:
-            sheet.append([applicant.name, applicant.unit, status, ", ".join(applicant.files)])
-        for issue in applicant.issues:
-            sheet.append(
-                [
-                    applicant.name,
-                    applicant.unit,
-                    status,
-                    issue.file,
-                    issue.severity,
-                    issue.label,
-                    issue.path,
-                    issue.zh,
-                    issue.en,
-                ]
-            )
-    for letter, width in zip("ABCDEFGHI", (24, 30, 16, 30, 9, 36, 30, 40, 40), strict=True):
-        sheet.column_dimensions[letter].width = width
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    buffer = io.BytesIO()
-    book.save(buffer)
-    xlsx = out_dir / f"{REPORT}.xlsx"
-    write_atomic(xlsx, normalize_zip(buffer.getvalue()))
-    summary = [
-        {
-            "applicant": a.name,
-            "unit": a.unit,
-            "status": a.status,
-            "files": a.files,
-            "issues": [asdict(i) for i in a.issues],
-        }
-        for a in applicants
-    ]
-    as_json = out_dir / f"{REPORT}.json"
-    write_atomic(as_json, (json.dumps(summary, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-    return [xlsx, as_json]
