@@ -12,11 +12,13 @@ One bad applicant never stops the others. Applicants' files are never changed. T
 and tables are made in a staging folder and moved into place when all are made. What was
 read is kept per applicant under ``.intake/`` with a digest of its files and side values,
 so a second run reads again only the applicants whose files changed; their documents'
-PDFs are kept there too, so it converts again only what changed.
+PDFs are kept there too, so it converts again only what changed, and binds nothing when
+nothing changed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -160,6 +162,7 @@ def collect(
             if _set_aside(taken, exc):  # an applicant the packet's rules refuse (a code twice)
                 continue
             problems = [str(p) for p in exc.problems]  # e.g. no valid applicant of a kind it needs
+            _unbind(out_dir)  # an earlier run's packet would no longer say what this run took
         break
     written += intake_report.write(applicants, out_dir)
     return Intake(applicants, written, problems)
@@ -418,6 +421,15 @@ def _set_aside(taken: list[Applicant], exc: api.InvalidDataError) -> bool:
     return hit
 
 
+def _unbind(out_dir: Path) -> None:
+    """Remove the packet and tables an earlier run bound, with their record."""
+    bound = out_dir / CACHE / "bound.json"
+    with contextlib.suppress(OSError, ValueError):
+        for name in json.loads(bound.read_text(encoding="utf-8"))["files"]:
+            (out_dir / Path(name).name).unlink(missing_ok=True)
+        bound.unlink()
+
+
 def _bind(packet: Packet, own: dict[str, Any], taken: list[Applicant], out_dir: Path) -> list[Path]:
     """The bureau packet and its summary tables, made aside and moved into place together."""
     data: dict[str, Any] = dict(own)
@@ -428,6 +440,17 @@ def _bind(packet: Packet, own: dict[str, Any], taken: list[Applicant], out_dir: 
         (f"{a.unit or a.name} {title}", Path(file)) for a in taken for title, file in a.attachments
     ]
     out_dir.mkdir(parents=True, exist_ok=True)
+    # The same data and the same scans make the same bytes: an unchanged intake binds nothing.
+    inputs = json.dumps(
+        [data, [(t, str(f), a.digest) for a in taken for t, f in a.attachments]], sort_keys=True
+    )
+    bound = out_dir / CACHE / "bound.json"
+    digest = hashlib.sha256(inputs.encode("utf-8")).hexdigest()
+    with contextlib.suppress(OSError, ValueError):
+        before = json.loads(bound.read_text(encoding="utf-8"))
+        kept = [out_dir / name for name in before["files"]]
+        if before["digest"] == digest and all(p.is_file() for p in kept):
+            return kept
     staging = Path(tempfile.mkdtemp(prefix=".collect-", dir=out_dir))
     try:
         made = [
@@ -443,6 +466,8 @@ def _bind(packet: Packet, own: dict[str, Any], taken: list[Applicant], out_dir: 
             target = out_dir / path.name
             path.replace(target)
             written.append(target)
+        record = {"digest": digest, "files": [p.name for p in written]}
+        write_atomic(bound, json.dumps(record, ensure_ascii=False).encode("utf-8"))
         return written
     finally:
         shutil.rmtree(staging, ignore_errors=True)

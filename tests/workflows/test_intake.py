@@ -165,6 +165,26 @@ def test_a_second_run_reads_only_the_applicant_that_changed(
     assert len(converted) == 2  # the fixed report and 附件2, which gained its row; nothing else
     text = "".join(page.text for page in pages(out / f"{CITY}.pdf"))
     assert provider["profile"]["unit_name"] in text
+    made = (out / f"{CITY}.pdf").stat().st_mtime_ns
+    assert _collect(folder, out)[0] == 0  # nothing changed: nothing read, nothing bound again
+    assert read == [fixed.name] and (out / f"{CITY}.pdf").stat().st_mtime_ns == made
+
+
+def test_a_run_that_cannot_bind_leaves_no_earlier_packet(
+    sent: tuple[Path, dict[str, dict[str, Any]]], tmp_path: Path
+) -> None:
+    original, side = sent
+    folder = tmp_path / "applicants"
+    shutil.copytree(original, folder, symlinks=True)
+    out = tmp_path / "out"
+    supplement.write(out, intake.side_fields(intake.slots(formgen.registry().packet(CITY))), side)
+    _collect(folder, out)
+    assert (out / f"{CITY}.pdf").is_file()
+    for enterprise in [p for p in folder.iterdir() if p.name[:2] in ("04", "05", "06")]:
+        shutil.rmtree(enterprise)  # no enterprise left: 附件5 cannot be made
+    code, output = _collect(folder, out)
+    assert code == 1 and "the packet was not made" in output
+    assert not (out / f"{CITY}.pdf").exists() and not (out / "sichuan-2023-110.annex2.xlsx").exists()
 
 
 def test_without_the_bureaus_part_nothing_is_made(tmp_path: Path) -> None:
