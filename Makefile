@@ -34,6 +34,7 @@ bench: setup
 	$(BIN)/python bench/bench_fill.py
 	$(BIN)/python bench/bench_convert.py
 	$(BIN)/python bench/bench_batch.py
+	$(BIN)/python bench/bench_collect.py
 
 templates: setup
 	$(BIN)/python -m formgen.workflows.templates

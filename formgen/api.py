@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import as_file
@@ -17,9 +16,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from formgen.data import untrusted
 from formgen.data.loading import load_file, parse
 from formgen.data.naming import safe_name
-from formgen.data.textfile import DataFileError, UnreadableFileError
+from formgen.data.textfile import UnreadableFileError
 from formgen.document import context, docx_render, readback, xlsx_render
 from formgen.document.package import write_atomic
 from formgen.model import common_rules
@@ -203,18 +203,42 @@ def _render(found: Form, instance: BaseModel | None, *, prompts: bool = True) ->
 
 
 def read_filled(form_id: str, path: Path) -> dict[str, Any]:
-    """Return the data of a form filled in by hand (Word, WPS, Excel), read by its inputs' tags.
+    """Return the data of a form filled in by hand (Word, WPS, LibreOffice, Excel).
 
     The data is not validated here: pass it to `check`, or write it out and `validate` it.
+    Inputs that could not be read are logged as warnings; `read_back` returns them.
+    """
+    result = read_back(form_id, path)
+    for label in result.unread:
+        LOG.warning("%s: 未能读取 / could not read: %s", path.name, label)
+    return result.data
+
+
+def read_back(form_id: str, path: Path) -> readback.ReadBack:
+    """Read an untrusted filled form: its data, and the inputs that could not be read.
+
+    A hostile file, one of another form or notice, or one that is not what its extension
+    says raises `RefusedFileError` (a `DataFileError`), with the reason.
     """
     try:
-        content = path.read_bytes()
+        content = untrusted.read_file(path)
     except OSError as exc:
         raise UnreadableFileError(f"{path}: 无法打开 / cannot open: {exc.strerror}") from None
-    try:
-        return readback.read(form(form_id), content)
-    except (KeyError, ValueError, zipfile.BadZipFile) as exc:
-        raise DataFileError(f"{path}: 不是{form_id}的表单文件 / not a filled {form_id}: {exc}") from None
+    found = form(form_id)
+    kind = untrusted.inspect(content, path.name)
+    if kind != found.kind:
+        raise untrusted.RefusedFileError(
+            path.name, f"{form_id}应为{found.kind.upper()}文件", f"{form_id} is a {found.kind.upper()} file"
+        )
+    result = readback.read(found, content, _blank_bytes(form_id), path.name)
+    if found.complete is not None:
+        result.data = found.complete(result.data)
+    return result
+
+
+@functools.cache
+def _blank_bytes(form_id: str) -> bytes:
+    return render_blank(form_id)
 
 
 def render_blank(form_id: str, *, prompts: bool = True) -> bytes:
@@ -322,14 +346,18 @@ def packet(
     duplex: bool = False,
     pdfa: bool = False,
     base_dir: Path | None = None,
+    extra_attachments: Sequence[tuple[str, Path]] = (),
+    pdf_cache: Path | None = None,
 ) -> Path:
     """Write the packet's print file `<packet-id>.pdf` into `out_dir` and return its path.
 
     The packet's documents in order, then the submitter's attachments (relative paths are read
     from the data file's folder, else from `base_dir`, else the working folder), numbered
     continuously; `copies` complete copies, each starting on an odd page; with `duplex`, each
-    document starts on an odd page too; `pdfa` writes PDF/A-2b. Invalid data or a missing
-    attachment raises `InvalidDataError` before anything is written.
+    document starts on an odd page too; `pdfa` writes PDF/A-2b. `extra_attachments` (title,
+    file) follow the packet's own: the scans a bureau's applicants sent. With `pdf_cache`, a
+    folder, documents converted before are not converted again. Invalid data or a
+    missing attachment raises `InvalidDataError` before anything is written.
     """
     found = registry().packet(packet_id)
     if isinstance(data, Path):
@@ -355,6 +383,7 @@ def packet(
                 title += f"（{part.name_of(document)}）"
             documents.append(packet_build.Document(title, item.kind, render_filled(part.form_id, document)))
     attachments, missing = _attachments(found, instance, base_dir)
+    attachments += [packet_build.Attachment(title, path) for title, path in extra_attachments]
     if missing:
         raise InvalidDataError(packet_id, missing)
     metadata = Metadata(title=found.title, author=found.name_of(instance), subject=notice.doc_number)
@@ -366,6 +395,7 @@ def packet(
         options=Options(copies=copies, duplex=duplex),
         contents=found.contents,
         pdfa=pdfa,
+        cache=pdf_cache,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import tempfile
 import traceback
@@ -25,7 +26,8 @@ from formgen.model.registry import UnknownIdError
 from formgen.pdf.convert import ConversionError
 from formgen.pdf.packet_pdf import PacketError
 from formgen.workflows import batch as batch_module
-from formgen.workflows import rulebook
+from formgen.workflows import intake, intake_example, rulebook
+from formgen.workflows import merge as merge_module
 
 app = typer.Typer(
     help="formgen: official application annexes as fillable DOCX/XLSX and print-ready PDF.",
@@ -72,13 +74,27 @@ def _run(action: Callable[[], T]) -> T:
     except (typer.Exit, typer.Abort):
         raise
     except Exception:
-        log = Path(tempfile.gettempdir()) / "formgen-error.log"
+        log = _private_log()
         log.write_text(traceback.format_exc(), encoding="utf-8")
         err.print(
             "[red]formgen内部错误 / internal error.[/red] "
             f"Details: {log}. Please report it with that file to the formgen maintainers."
         )
         raise typer.Exit(EXIT_FAILED) from None
+
+
+def _private_log() -> Path:
+    """A new log file only this user can read: under $XDG_STATE_HOME/formgen, never a fixed
+    name in a shared /tmp, which another user could plant as a link."""
+    state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "formgen"
+    try:
+        state.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder = str(state)
+    except OSError:
+        folder = tempfile.gettempdir()
+    fd, name = tempfile.mkstemp(prefix="formgen-error-", suffix=".log", dir=folder)  # mode 0600
+    os.close(fd)
+    return Path(name)
 
 
 def _print_problems(problems: Sequence[Problem]) -> None:
@@ -268,12 +284,91 @@ def batch(
 
 
 @app.command()
+def collect(
+    packet_id: Annotated[str, typer.Argument(help="A bureau's packet id, e.g. sichuan-2023-110.city.")],
+    folder: Annotated[
+        Path, typer.Argument(help="What applicants sent: one sub-folder (or file) each, and bureau.yaml.")
+    ],
+    out_dir: OutOption = api.DEFAULT_OUT,
+) -> None:
+    """Take in applicants' filled files: read back, check, and bind the valid ones into the packet.
+
+    Writes <packet-id>.pdf, the summary tables, intake-report.xlsx/.json and supplement.xlsx
+    (what the paper does not print: fill it in and run again). Exit status 1 when any
+    applicant was not taken.
+    """
+    if not folder.is_dir():
+        err.print(f"[red]{folder}: 无法打开文件夹 / cannot open the folder[/red]")
+        raise typer.Exit(EXIT_USAGE)
+
+    def show(applicant: intake.Applicant) -> None:
+        colour = {"ok": "green", "invalid": "red", "refused": "red"}[applicant.status]
+        out.print(
+            f"[{colour}]{applicant.status:<8}[/{colour}] {applicant.name}  {applicant.unit}", highlight=False
+        )
+
+    with out.status("formgen collect: reading applicants' files…"):
+        result = _run(lambda: intake.collect(packet_id, folder, out_dir, on_applicant=show))
+    table = Table(
+        "申请人 applicant", "状态 status", "文件 file", "表单项 label", "数据路径 path", "说明 message"
+    )
+    for applicant in result.applicants:
+        for issue in applicant.issues:
+            table.add_row(
+                applicant.name,
+                applicant.status,
+                issue.file,
+                issue.label,
+                issue.path,
+                f"{issue.zh}\n{issue.en}",
+            )
+    if table.row_count:
+        out.print(table)
+    for problem in result.problems:
+        err.print(f"[red]未能生成材料包 / the packet was not made: {problem}[/red]", highlight=False)
+    for path in result.written:
+        out.print(str(path))
+    taken = sum(a.status == "ok" for a in result.applicants)
+    out.print(f"{taken}/{len(result.applicants)} 个申请人已受理 / applicants taken")
+    if not result.all_taken:
+        raise typer.Exit(EXIT_INVALID)
+
+
+@app.command()
+def merge(
+    form_id: Annotated[str, typer.Argument(help="A summary table's form id, e.g. sichuan-2023-110.annex2.")],
+    tables: Annotated[list[Path], typer.Argument(help="The bureaus' summary tables (.xlsx).")],
+    out_dir: OutOption = api.DEFAULT_OUT,
+) -> None:
+    """Join the summary tables bureaus sent up into the province's table, rows renumbered.
+
+    The same 统一社会信用代码 in two tables is reported as a conflict, with both sources;
+    exit status 1 when any table was refused or any conflict was found.
+    """
+    result = _run(lambda: merge_module.merge(form_id, tables, out_dir))
+    for line in result.problems:
+        err.print(f"[red]{line}[/red]", highlight=False)
+    out.print(f"{result.rows} 行 / rows → {result.written}")
+    if result.problems:
+        raise typer.Exit(EXIT_INVALID)
+
+
+@app.command()
 def demo(out_dir: OutOption = api.DEFAULT_OUT) -> None:
-    """Write blank forms and filled examples, with PDFs, for every notice."""
+    """Write blank forms and filled examples, with PDFs, for every notice, and an example intake."""
     with out.status("formgen demo: rendering and converting…"):
         paths = _run(lambda: api.demo(out_dir))
     for path in paths:
         out.print(str(path))
+    with out.status("formgen demo: an example intake for each bureau…"):
+        intakes = _run(lambda: intake_example.demo(out_dir))
+    for result in intakes:
+        for applicant in result.applicants:
+            first = applicant.issues[0] if applicant.issues else None
+            why = f"  {first.label} {first.zh} / {first.en}" if first else ""
+            out.print(f"  {applicant.status:<8} {applicant.name}{why}", highlight=False)
+        for path in result.written:
+            out.print(str(path))
 
 
 class _WarningsToConsole(logging.Handler):

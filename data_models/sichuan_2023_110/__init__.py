@@ -37,7 +37,15 @@ FORMS = (
     _form(
         "annex2", "附件2", annex2_layout.TITLE, "xlsx", annex2.ProviderSummary, annex2_layout.build, "city"
     ),
-    _form("annex3", "附件3", annex3_layout.TITLE, "docx", annex3.ProviderReport, annex3_layout.build),
+    _form(
+        "annex3",
+        "附件3",
+        annex3_layout.TITLE,
+        "docx",
+        annex3.ProviderReport,
+        annex3_layout.build,
+        complete=annex3.from_paper,
+    ),
     _form("annex4", "附件4", annex4_layout.TITLE, "docx", annex4.DiagnosisMaterials, annex4_layout.build),
     _form(
         "annex5", "附件5", annex5_layout.TITLE, "xlsx", annex5.EnterpriseTable, annex5_layout.build, "city"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
@@ -28,7 +28,7 @@ from formgen.authoring import (
     Text,
 )
 
-from .regions import COUNTIES, SichuanCity
+from .regions import COUNTIES, SichuanCity, region_in_address
 
 
 class Direction(enum.StrEnum):
@@ -288,3 +288,14 @@ class ProviderReport(FormModel):
         if len(self.directions) != len(set(self.directions)):
             raise ValueError("申报方向有重复 / a 申报方向 is listed twice")
         return self
+
+
+def from_paper(data: dict[str, Any]) -> dict[str, Any]:
+    """Complete a report read back from paper: 所在地 is not printed, the 注册地址 says it."""
+    profile = data.get("profile")
+    if not isinstance(profile, dict) or profile.get("region") or not profile.get("address"):
+        return data
+    found = region_in_address(str(profile["address"]))
+    if found is not None:
+        profile["region"] = {"city": found[0].value, "county": found[1]}
+    return data

@@ -70,3 +70,22 @@ def split_region(region: str) -> tuple[SichuanCity, str] | None:
         if region.startswith(city.value):
             return city, region[len(city.value) :]
     return None
+
+
+def region_in_address(address: str) -> tuple[SichuanCity, str] | None:
+    """The 市（州） and 区（县、市） an address names ("四川省成都市武侯区天府大道…"), or None.
+
+    Only an address that names one city and one of its counties says where it is; an address
+    that names the county alone counts when no other city has a county of that name.
+    """
+    rest = address.replace(" ", "").removeprefix("四川省")
+    cities = [city for city in SichuanCity if rest.startswith(city.value)]
+    if cities:
+        city = cities[0]
+        after = rest[len(city.value) :]
+        counties = [county for county in COUNTIES[city] if after.startswith(county)]
+        return (city, counties[0]) if len(counties) == 1 else None
+    named = [
+        (city, county) for city, names in COUNTIES.items() for county in names if rest.startswith(county)
+    ]
+    return named[0] if len(named) == 1 else None

@@ -24,6 +24,7 @@ from typing import Any
 
 from pydantic import model_validator
 
+from formgen.data import untrusted
 from formgen.data.textfile import DataFileError, UnreadableFileError, decode
 from formgen.model.fields import FormModel
 
@@ -32,14 +33,19 @@ TOTAL_LABELS = frozenset({"合计", "总计"})
 
 
 def read_table(path: Path) -> list[dict[str, Any]]:
-    """Return the rows of the CSV or XLSX file at `path`, keyed by its header row."""
+    """Return the rows of the CSV or XLSX file at `path`, keyed by its header row.
+
+    The file is untrusted (`formgen.data.untrusted`): a hostile one raises `RefusedFileError`.
+    """
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise DataFileError(f"{path}: 只支持CSV和XLSX表格 / only .csv and .xlsx tables are read")
     try:
-        raw = path.read_bytes()
+        raw = untrusted.read_file(path)
     except OSError as exc:
         raise UnreadableFileError(f"{path}: 无法打开 / cannot open: {exc.strerror}") from None
+    if suffix == ".xlsx":
+        untrusted.inspect(raw, path.name)  # a bomb, a macro or a disguised file never reaches openpyxl
     grid = _csv_grid(raw, str(path)) if suffix == ".csv" else _xlsx_grid(raw, str(path))
     return _records(grid, str(path))
 

@@ -1,4 +1,4 @@
-"""Read a form filled in by hand (Word, WPS, Excel) back into data.
+"""Read a form filled in by hand (Word, WPS, LibreOffice, Excel) back into data.
 
 Every input of a blank form carries its data path: a DOCX content control's tag, an XLSX
 input range in the hidden ``_formgen`` sheet. This module walks those and rebuilds the data,
@@ -11,81 +11,169 @@ which then goes through the same validation as a data file. Tags read:
 
 Controls still showing their grey prompt are unfilled and left out, and so are list rows
 left empty; a path printed twice (the cover and the table) is read where it was filled.
+Rows added with Word's "insert row" are read as rows of their list. A file whose editor
+dropped the tags (LibreOffice) is read by aligning its controls with the blank's; a file
+that is not the form, or is hostile, is refused (`formgen.data.untrusted`).
 """
 
 from __future__ import annotations
 
+import collections
 import enum
 import io
+import itertools
 import re
-import zipfile
+from dataclasses import dataclass, field
 from typing import Any
 
-from lxml import etree
 from pydantic import BaseModel
 
+from formgen.data.untrusted import RefusedFileError, SafePackage
+from formgen.document import recovery
+from formgen.document.controls import Control, W, controls
 from formgen.model.fields import KeyedBy, field_type, list_item
 from formgen.model.registry import Form
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 _STEP = re.compile(r"([^.\[\]]+)(?:\[([^\]]*)\])?")
+_ROW_INDEX = re.compile(r"\[(\d+)\]")
+MATCH_SHARE = 0.6
+"""How much of a file must match the blank's controls for the file to be that form."""
 
 
-def read(form: Form, content: bytes) -> dict[str, Any]:
-    """The data a filled-in copy of `form` holds (not yet validated)."""
+@dataclass
+class ReadBack:
+    """What a filled form holds, and what of it could not be read."""
+
+    data: dict[str, Any]
+    unread: list[str] = field(default_factory=list)
+    """The form's labels (with data paths) of inputs that could not be read, and text found
+    outside any input of the blank: the applicant must be told, nothing is guessed."""
+    recovered: bool = False
+    """The editor dropped the controls' tags (LibreOffice): inputs were recovered by their
+    place in the blank's sequence and their alias."""
+
+
+def read(form: Form, content: bytes, blank: bytes, name: str = "file") -> ReadBack:
+    """Read a filled-in copy of `form` (bytes of an untrusted file) against its `blank`.
+
+    Raises `RefusedFileError` when the file is hostile or is not this form.
+    """
     if form.kind == "xlsx":
-        return _read_xlsx(form, content)
-    return _read_docx(form.model, content)
+        return ReadBack(_read_xlsx(form, content, blank, name))
+    return _read_docx(form, content, blank, name)
+
+
+def _not_this_form(form: Form, name: str, why_zh: str, why_en: str) -> RefusedFileError:
+    title = f"{form.label}{form.title}"
+    return RefusedFileError(
+        name, f"不是{title}（{form.id}）：{why_zh}", f"this is not {form.id} ({title}): {why_en}"
+    )
 
 
 # -- Word -------------------------------------------------------------------------------------
 
 
-def _read_docx(model: type[BaseModel], content: bytes) -> dict[str, Any]:
-    with zipfile.ZipFile(io.BytesIO(content)) as package:
-        root = etree.fromstring(package.read("word/document.xml"))
+def _read_docx(form: Form, content: bytes, blank: bytes, name: str) -> ReadBack:
+    root = SafePackage(content, name).xml("word/document.xml")
+    blank_root = SafePackage(blank, "blank").xml("word/document.xml")
+    expected = controls(blank_root)
+    found = controls(root)
+    if not found:
+        raise _not_this_form(form, name, "文件中没有表单控件", "the file holds no form controls")
+    prompts = {_normal(c.tag): c.text for c in expected}
+    blocks = {_normal(c.tag) for c in expected if c.block}
+    printed = _printed_paragraphs(blank_root)
+    unread: list[str] = []
+    if any(c.tag for c in found):
+        pairs = _tagged(form, name, expected, found)
+        recovered = False
+    else:
+        aligned = recovery.align(expected, found)
+        if aligned.matched < MATCH_SHARE * len(expected) or aligned.matched < MATCH_SHARE * len(found):
+            raise _not_this_form(
+                form,
+                name,
+                f"{len(found)}个控件中只有{aligned.matched}个与此表空白表相符",
+                f"only {aligned.matched} of its {len(found)} controls match the blank's",
+            )
+        pairs, unread = aligned.pairs, aligned.unread
+        recovered = True
+    counts = collections.Counter(c.tag for c in expected)
+    once = {tag for tag, count in counts.items() if count == 1}
+    model = form.model
     data: dict[str, Any] = {}
-    for sdt in root.iter(W + "sdt"):
-        properties = sdt.find(W + "sdtPr")
-        tag_element = properties.find(W + "tag") if properties is not None else None
-        if properties is None or tag_element is None:
-            continue
-        tag = tag_element.get(W + "val") or ""
-        checkbox = properties.find(W14 + "checkbox")
-        if checkbox is not None:
-            checked = checkbox.find(W14 + "checked")
-            if checked is not None and checked.get(W14 + "val") in ("1", "true"):
+    for tag, control in _renumber_rows(pairs, once):
+        if control.kind == "checkbox":
+            if control.checked:
                 _tick(model, data, tag)
             continue
-        if properties.find(W + "showingPlcHdr") is not None:
+        value = control.text.strip()
+        if recovered and _normal(tag) in blocks and control.after:
+            own = itertools.takewhile(lambda text: text.strip() not in printed, control.after)
+            value = "\n".join([control.text, *own]).strip()
+        if control.placeholder or not value or value == prompts.get(_normal(tag), "").strip():
             continue
-        date = properties.find(W + "date")
-        full_date = date.get(W + "fullDate") if date is not None else None
-        value = full_date[:10] if full_date else _control_text(sdt)
-        if value.strip():
-            _put(model, data, tag, value.strip())
+        _put(model, data, tag, value)
     pruned: dict[str, Any] = _prune(data)
-    return pruned
+    return ReadBack(pruned, unread, recovered)
 
 
-def _control_text(sdt: Any) -> str:
-    """The text of a control's content: paragraphs on lines, breaks as newlines."""
-    content = sdt.find(W + "sdtContent")
-    if content is None:
-        return ""
-    paragraphs = content.findall(W + "p")
-    blocks = paragraphs or [content]
-    lines = []
-    for block in blocks:
-        parts = []
-        for node in block.iter(W + "t", W + "br", W + "tab"):
-            if node.tag == W + "t":
-                parts.append(node.text or "")
-            else:
-                parts.append("\n" if node.tag == W + "br" else "\t")
-        lines.append("".join(parts))
-    return "\n".join(lines)
+def _printed_paragraphs(root: Any) -> set[str]:
+    """The texts of the blank's paragraphs that hold no input: the form's own words."""
+    return {
+        "".join(t.text or "" for t in p.iter(W + "t")).strip()
+        for p in root.iter(W + "p")
+        if next(p.iter(W + "sdt"), None) is None
+    } - {""}
+
+
+def _normal(tag: str) -> str:
+    return _ROW_INDEX.sub("[]", tag)
+
+
+def _tagged(
+    form: Form, name: str, expected: list[Control], found: list[Control]
+) -> list[tuple[str, Control]]:
+    """The controls of a file that kept its tags (Word, WPS), once it is known to be `form`."""
+    known = {_normal(c.tag) for c in expected}
+    tags = [_normal(c.tag) for c in found if c.tag]
+    hits = sum(t in known for t in tags)
+    if hits < MATCH_SHARE * len(tags) or len(set(tags) & known) < MATCH_SHARE * len(known) / 2:
+        raise _not_this_form(
+            form,
+            name,
+            f"{len(tags)}个控件中只有{hits}个属于此表",
+            f"only {hits} of its {len(tags)} controls belong to it",
+        )
+    return [(c.tag, c) for c in found if c.tag and _normal(c.tag) in known]
+
+
+def _renumber_rows(pairs: list[tuple[str, Control]], once: set[str]) -> list[tuple[str, Control]]:
+    """Number a list's rows as they stand in the file, rows added by hand included.
+
+    Word's "insert row" copies the row above with its tags: a tag that the blank holds once,
+    met again in another table row, belongs to a new item (its k-th copy to the k-th new
+    one, so an item of two table rows stays one item). Items are numbered in document order.
+    """
+    seen: dict[str, list[Any]] = {}
+    keys: dict[str, dict[tuple[int, int], int]] = {}
+    result = []
+    for tag, control in pairs:
+        match = _ROW_INDEX.search(tag)
+        if match is None:
+            result.append((tag, control))
+            continue
+        prefix, index = tag[: match.start()], int(match.group(1))
+        rows = seen.setdefault(tag, [])
+        copy = 0
+        if tag in once and control.row is not None and rows and control.row not in rows:
+            copy = len(rows)
+        if control.row not in rows:
+            rows.append(control.row)
+        numbers = keys.setdefault(prefix, {})
+        numbers.setdefault((index, copy), len(numbers))
+        result.append((f"{prefix}[{numbers[(index, copy)]}]{tag[match.end() :]}", control))
+    return result
 
 
 # -- paths ------------------------------------------------------------------------------------
@@ -190,26 +278,39 @@ def _prune(value: Any) -> Any:
 # -- Excel ------------------------------------------------------------------------------------
 
 
-def _read_xlsx(form: Form, content: bytes) -> dict[str, Any]:
+def _read_xlsx(form: Form, content: bytes, blank: bytes, name: str) -> dict[str, Any]:
     from openpyxl import load_workbook
 
     from formgen.document.xlsx_render import JOIN
 
-    book = load_workbook(io.BytesIO(content), data_only=True)
+    SafePackage(content, name)  # limits first: openpyxl inflates whatever it is given
+    try:
+        book = load_workbook(io.BytesIO(content), data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or hostile workbook
+        raise RefusedFileError(
+            name, f"无法读取此Excel文件（{exc}）", f"cannot read this workbook ({exc})"
+        ) from None
+    if "_formgen" not in book.sheetnames:
+        raise _not_this_form(
+            form, name, "不是由formgen空白表填写的", "it was not filled from formgen's blank"
+        )
     meta = book["_formgen"]
+    mapped = [(str(p), str(c)) for p, c in meta.iter_rows(min_row=3, max_col=2, values_only=True) if p and c]
+    blank_meta = load_workbook(io.BytesIO(blank))["_formgen"]
+    known = {str(p) for (p,) in blank_meta.iter_rows(min_row=3, max_col=1, values_only=True) if p}
+    if {p for p, _ in mapped} != known:
+        raise _not_this_form(form, name, "表中的数据项与此表不符", "its inputs are not this form's")
     data: dict[str, Any] = {}
     rows: dict[str, list[dict[str, Any]]] = {}
-    for path, cells in meta.iter_rows(min_row=3, max_col=2, values_only=True):
-        if not path or not cells:
-            continue
-        sheet_name, reference = str(cells).rsplit("!", 1)
+    for path, cells in mapped:
+        sheet_name, reference = cells.rsplit("!", 1)
         sheet = book[sheet_name.strip("'")]
-        if "[]." not in str(path):
+        if "[]." not in path:
             value = sheet[reference.replace("$", "")].value
             if value not in (None, ""):
-                data[str(path)] = value
+                data[path] = value
             continue
-        list_name, field_name = str(path).split("[].", 1)
+        list_name, field_name = path.split("[].", 1)
         annotation, _ = _field(list_item(form.model.model_fields[list_name].annotation), field_name)
         several = list_item(annotation) is not None
         column = rows.setdefault(list_name, [])

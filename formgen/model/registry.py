@@ -45,6 +45,9 @@ class Form:
     example: Traversable
     layout: Callable[[Path], None] | None = None
     """Writes `template` from code; templates are built, reviewed and committed."""
+    complete: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    """Completes data read back from a filled copy with what the paper does not print but
+    says elsewhere (所在地 from the 注册地址); what stays unknown is left out, never guessed."""
 
     @property
     def file_name(self) -> str:
@@ -147,6 +150,7 @@ class NoticeFiles:
         model: type[BaseModel],
         layout: Callable[[Path], None],
         example: str | None = None,
+        complete: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     ) -> Form:
         """A form of this notice, id `<notice>.<name>`."""
         return Form(
@@ -158,6 +162,7 @@ class NoticeFiles:
             template=files("form_templates") / self.notice_id / f"{name}.{kind}",
             example=self.example(example or name),
             layout=layout,
+            complete=complete,
         )
 
 

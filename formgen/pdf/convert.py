@@ -99,8 +99,14 @@ def _place(made: Path, target: Path) -> Path:
     return target
 
 
-def convert_cold(sources: Sequence[Path], out_dir: Path, *, timeout: float = DEFAULT_TIMEOUT_S) -> list[Path]:
-    """Convert `sources` with one cold ``soffice --convert-to pdf`` process and its own profile."""
+def convert_cold(
+    sources: Sequence[Path], out_dir: Path, *, timeout: float = DEFAULT_TIMEOUT_S, to: str = "pdf"
+) -> list[Path]:
+    """Convert `sources` with one cold ``soffice --convert-to pdf`` process and its own profile.
+
+    With `to` ("docx", "xlsx") the files are opened and saved again in that format, as a
+    person using LibreOffice would (the intake demo, the read-back tests); all must be of it.
+    """
     if not sources:
         return []
     soffice = find_soffice()
@@ -115,7 +121,7 @@ def convert_cold(sources: Sequence[Path], out_dir: Path, *, timeout: float = DEF
             "--norestore",
             "--nolockcheck",
             "--convert-to",
-            "pdf",
+            to,
             "--outdir",
             str(staging),
             *(str(s.resolve()) for s in sources),
@@ -129,7 +135,7 @@ def convert_cold(sources: Sequence[Path], out_dir: Path, *, timeout: float = DEF
             ) from None
         made: list[Path] = []
         for source in sources:
-            pdf = staging / f"{source.stem}.pdf"
+            pdf = staging / f"{source.stem}.{to}"
             if not pdf.is_file() or pdf.stat().st_size == 0:
                 detail = (result.stderr or result.stdout).strip()[-500:]
                 raise ConversionError(

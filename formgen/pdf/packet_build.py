@@ -7,6 +7,8 @@ continuous page numbers, adds bookmarks and, for a bureau, a contents page.
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,6 +37,30 @@ class Attachment:
     path: Path
 
 
+def _converted(
+    converter: convert.Converter | convert.ColdConverter, sources: list[Path], cache: Path | None
+) -> list[Path]:
+    """The PDF of each source: from `cache` when its bytes were converted before."""
+    keys = [hashlib.sha256(source.read_bytes()).hexdigest() for source in sources]
+    todo = [
+        (source, source.with_suffix(".pdf"))
+        for source, key in zip(sources, keys, strict=True)
+        if cache is None or not (cache / f"{key}.pdf").is_file()
+    ]
+    converter.convert_many(todo, bookmarks=True)
+    pdfs = []
+    for source, key in zip(sources, keys, strict=True):
+        pdf = source.with_suffix(".pdf")
+        if cache is not None:
+            kept = cache / f"{key}.pdf"
+            if pdf.is_file():
+                write_atomic(kept, pdf.read_bytes())
+            else:
+                shutil.copyfile(kept, pdf)
+        pdfs.append(pdf)
+    return pdfs
+
+
 def build(
     documents: Sequence[Document],
     attachments: Sequence[Attachment],
@@ -44,8 +70,15 @@ def build(
     options: Options = DEFAULT_OPTIONS,
     contents: bool = False,
     pdfa: bool = False,
+    cache: Path | None = None,
 ) -> Path:
-    """Write the packet to `target` (written whole or not at all) and return it."""
+    """Write the packet to `target` (written whole or not at all) and return it.
+
+    With `cache`, a folder, each document's PDF is kept there under the digest of the bytes
+    converted, and taken from there when the same bytes come again: a bureau's second intake
+    converts only the documents that changed (rendering is byte-stable, so unchanged data
+    gives unchanged bytes).
+    """
     with tempfile.TemporaryDirectory(prefix="formgen-packet-") as work, convert.service() as converter:
         folder = Path(work)
         sources: list[Path] = []
@@ -60,7 +93,7 @@ def build(
                 write_atomic(source, packet_docx.xlsx_for_packet(document.data))
                 covers.append(False)
             sources.append(source)
-        pdfs = converter.convert_many([(s, s.with_suffix(".pdf")) for s in sources], bookmarks=True)
+        pdfs = _converted(converter, sources, cache)
         parts = [
             Part(document.title, pdf, cover=cover)
             for document, pdf, cover in zip(documents, pdfs, covers, strict=True)

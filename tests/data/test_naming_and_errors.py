@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -38,10 +37,11 @@ def test_internal_error_is_logged_not_shown(monkeypatch: pytest.MonkeyPatch, tmp
         raise RuntimeError("boom in the engine")
 
     monkeypatch.setattr(api, "blank", broken)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     result = CliRunner().invoke(app, ["blank", "--all", "--out", str(tmp_path / "o")])
     assert result.exit_code == 3
     assert "Traceback" not in result.output and "internal error" in result.output
-    log = Path(tempfile.gettempdir()) / "formgen-error.log"
+    (log,) = (tmp_path / "state" / "formgen").glob("formgen-error-*.log")
     assert str(log) in result.output.replace("\n", "")
     assert "boom in the engine" in log.read_text(encoding="utf-8")
 

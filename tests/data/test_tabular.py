@@ -64,7 +64,7 @@ def test_an_unknown_column_is_named_in_the_error() -> None:
     [
         ("items.txt", b"a,b", "only .csv and .xlsx"),
         ("items.csv", b"", "no header row"),
-        ("items.xlsx", b"not a workbook", "not a readable .xlsx"),
+        ("items.xlsx", b"not a workbook", "the content is of no known type"),
     ],
 )
 def test_unreadable_tables_say_why(tmp_path: Path, name: str, content: bytes, message: str) -> None:

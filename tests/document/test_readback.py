@@ -1,18 +1,15 @@
 """A blank form filled in by hand reads back into the data that fills it.
 
-Word is played here: each content control of a blank form gets what a person would type or
+Word is played here (`formgen.document.controls.word_fill`): each content control of a blank form gets what a person would type or
 tick, found in the example data by the control's tag; reading the document back must give
 data that validates to the same model as the example.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import re
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import pytest
 from lxml import etree
@@ -20,64 +17,12 @@ from typer.testing import CliRunner
 
 import formgen
 from formgen.cli import app
+from formgen.document.controls import value_at, word_fill
 from tests.conftest import example_data
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
-_STEP = re.compile(r"([^.\[\]]+)(?:\[([^\]]*)\])?")
-
-
-def _value(data: Any, tag: str) -> Any:
-    """What a person fills into the control tagged `tag`: text, a date, or True for a tick."""
-    path, _, option = tag.partition("=")
-    current = data
-    for name, index in _STEP.findall(path):
-        if not isinstance(current, dict) or name not in current:
-            return None
-        current = current[name]
-        if index:
-            if index.isdigit():
-                current = current[int(index)] if int(index) < len(current) else None
-            else:  # a printed list's item, by its key: the item whose first field is the key
-                current = next((item for item in current if index in item.values()), None)
-                if current is None:
-                    return None
-                if tag.endswith(f"[{index}]"):
-                    return True
-    if option:
-        return option == current or (isinstance(current, list) and option in current)
-    return current
-
-
-def _word_fill(blank: bytes, data: dict[str, Any]) -> bytes:
-    """The blank document with every control filled from `data` as Word would store it."""
-    source = zipfile.ZipFile(io.BytesIO(blank))
-    root = etree.fromstring(source.read("word/document.xml"))
-    for sdt in root.iter(W + "sdt"):
-        pr = sdt.find(W + "sdtPr")
-        value = _value(data, pr.find(W + "tag").get(W + "val"))
-        box = pr.find(W14 + "checkbox")
-        if box is not None:
-            box.find(W14 + "checked").set(W14 + "val", "1" if value is True else "0")
-            continue
-        if value in (None, ""):
-            continue
-        plc = pr.find(W + "showingPlcHdr")
-        pr.remove(plc)
-        date = pr.find(W + "date")
-        if isinstance(value, dt.date) and date is not None:
-            date.set(W + "fullDate", f"{value.isoformat()}T00:00:00Z")
-            value = f"{value.year}年{value.month}月{value.day}日"
-        texts = list(sdt.find(W + "sdtContent").iter(W + "t"))
-        texts[0].text = str(value)
-        for extra in texts[1:]:
-            extra.text = ""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for name in source.namelist():
-            content = etree.tostring(root) if name == "word/document.xml" else source.read(name)
-            target.writestr(name, content)
-    return out.getvalue()
+_value = value_at
+_word_fill = word_fill
 
 
 FORMS = ["sichuan-2023-110.annex3", "sichuan-2023-110.annex4", "chongqing-2023-1.annex2"]
