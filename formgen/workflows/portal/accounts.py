@@ -19,7 +19,7 @@ from formgen.workflows.portal.security import (
     record_failure,
     too_many_attempts,
 )
-from formgen.workflows.portal.web import portal, render, require_csrf, require_user, user_of
+from formgen.workflows.portal.web import form_values, portal, render, require_csrf, require_user, user_of
 
 router = APIRouter(include_in_schema=False)
 HOME = {"applicant": "/applications", "bureau": "/bureau", "admin": "/admin/users"}
@@ -102,9 +102,8 @@ def login_page(request: Request) -> Response:
 @router.post("/login")
 async def login_post(request: Request) -> Response:
     """Sign in from the form; CSRF-checked like every form."""
-    form = await request.form()
-    sent = form.get("csrf")
-    require_csrf(request, sent if isinstance(sent, str) else None)
+    form = await form_values(request)
+    require_csrf(request, form.get("csrf"))
     name, password = form.get("name"), form.get("password")
     if not isinstance(name, str) or not isinstance(password, str):
         raise HTTPException(422, "请填写用户名和密码 / give a name and a password")
@@ -126,9 +125,8 @@ async def login_post(request: Request) -> Response:
 @router.post("/logout")
 async def logout(request: Request) -> Response:
     """Sign out."""
-    form = await request.form()
-    sent = form.get("csrf")
-    require_csrf(request, sent if isinstance(sent, str) else None)
+    form = await form_values(request)
+    require_csrf(request, form.get("csrf"))
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 
@@ -145,21 +143,14 @@ def users_page(request: Request, message: str = "") -> Response:
 @router.post("/admin/users")
 async def add_user_page(request: Request) -> Response:
     """Add an account from the administrator's form."""
-    form = await request.form()
-    values = {k: v if isinstance(v, str) else "" for k, v in form.items()}
-    require_csrf(request, values.get("csrf"))
+    form = await form_values(request)
+    require_csrf(request, form.get("csrf"))
 
     def work() -> Response:
         with portal(request).db() as session:
             admin = require_user(request, session, "admin")
             try:
-                add_user(
-                    session,
-                    values.get("name", ""),
-                    values.get("password", ""),
-                    values.get("role", ""),
-                    values.get("region", ""),
-                )
+                add_user(session, *(form.get(k) or "" for k in ("name", "password", "role", "region")))
             except ValueError as exc:
                 users = list(session.scalars(select(User).order_by(User.id)))
                 return render(

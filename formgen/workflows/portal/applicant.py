@@ -7,11 +7,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request, UploadFile
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
 
 from formgen import api
 from formgen.model.problems import Problem
@@ -24,6 +25,7 @@ from formgen.workflows.portal.web import (
     checked,
     download,
     dumps,
+    form_values,
     own_application,
     portal,
     render,
@@ -71,7 +73,7 @@ def create(session: Session, user: User, packet_id: str) -> Application:
 @router.post("/applications")
 async def create_page(request: Request) -> Response:
     """Start an application (form post from the list page)."""
-    form = await request.form()
+    form = await form_values(request)
     require_csrf(request, _text(form.get("csrf")))
 
     def work() -> int:
@@ -173,7 +175,7 @@ def _row_action(data: dict[str, Any], action: str) -> None:
 @router.post("/applications/{application_id}/sections/{index}")
 async def save_page(request: Request, application_id: int, index: int) -> Response:
     """Save a section posted by the form itself (without JavaScript), then show it again."""
-    values = forms.FormValues((k, _text(v)) for k, v in (await request.form()).multi_items())
+    values = await form_values(request)
     require_csrf(request, values.get("csrf"))
 
     def work() -> Response:
@@ -263,7 +265,7 @@ def submit(session: Session, user: User, application_id: int) -> Application:
 @router.post("/applications/{application_id}/submit")
 async def submit_page(request: Request, application_id: int) -> Response:
     """Submit from the summary page."""
-    form = await request.form()
+    form = await form_values(request)
     require_csrf(request, _text(form.get("csrf")))
 
     def work() -> None:
@@ -282,6 +284,7 @@ async def upload_page(request: Request, application_id: int) -> Response:
     upload = form.get("file")
     title = _text(form.get("title")).strip()
     content = await upload.read(uploads.MAX_UPLOAD + 1) if isinstance(upload, UploadFile) else b""
+    await form.close()
 
     def work() -> Response:
         with portal(request).db() as session:
@@ -325,7 +328,7 @@ def _model(application: Application) -> Any:
 @router.post("/applications/{application_id}/attachments/{attachment_id}/delete")
 async def delete_upload_page(request: Request, application_id: int, attachment_id: int) -> Response:
     """Take a scan out of the application."""
-    form = await request.form()
+    form = await form_values(request)
     require_csrf(request, _text(form.get("csrf")))
 
     def work() -> Response:

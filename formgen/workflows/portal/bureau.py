@@ -22,6 +22,7 @@ from formgen.workflows.portal.web import (
     checked,
     download,
     dumps,
+    form_values,
     portal,
     render,
     require_csrf,
@@ -148,9 +149,8 @@ def decide(session: Session, user: User, application_id: int, verdict: str, comm
 @router.post("/bureau/applications/{application_id}/{verdict}")
 async def decide_page(request: Request, application_id: int, verdict: str) -> Response:
     """The review form's buttons: 退回 with a comment, or 受理."""
-    form = await request.form()
-    sent = form.get("csrf")
-    require_csrf(request, sent if isinstance(sent, str) else None)
+    form = await form_values(request)
+    require_csrf(request, form.get("csrf"))
     comment = form.get("comment")
 
     def work() -> None:
@@ -180,9 +180,7 @@ def profile_page(request: Request, packet_id: str) -> Response:
 async def save_profile_page(request: Request, packet_id: str) -> Response:
     """Save the bureau's own fields."""
     packet = bureau_packet_of(packet_id)
-    values = forms.FormValues(
-        (k, v if isinstance(v, str) else "") for k, v in (await request.form()).multi_items()
-    )
+    values = await form_values(request)
     require_csrf(request, values.get("csrf"))
 
     def work() -> None:

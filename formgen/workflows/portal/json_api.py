@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from formgen.workflows.portal import applicant, forms
+from formgen.workflows.portal import applicant
 from formgen.workflows.portal.accounts import LoginRefused, sign_in, start_session
 from formgen.workflows.portal.bureau import decide
 from formgen.workflows.portal.db import Application
@@ -22,6 +22,7 @@ from formgen.workflows.portal.web import (
     application_for,
     checked,
     dumps,
+    form_values,
     own_application,
     portal,
     problems_json,
@@ -197,9 +198,7 @@ def save(request: Request, application_id: int, body: DataIn) -> Any:
 )
 async def save_section(request: Request, application_id: int, index: int) -> Any:
     """Save one section as its page's form sends it (the page's autosave); 409 when stale."""
-    values = forms.FormValues(
-        (k, v if isinstance(v, str) else "") for k, v in (await request.form()).multi_items()
-    )
+    values = await form_values(request)
     require_csrf(request, values.get("csrf"))
 
     def work() -> Any:

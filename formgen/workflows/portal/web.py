@@ -133,6 +133,15 @@ def checked(session: Session, application: Application) -> Checked:
     return api.check(application.packet_id, full_data(session, application))
 
 
+async def form_values(request: Request) -> forms.FormValues:
+    """The posted form's text fields; a file sent where text was expected counts as empty."""
+    form = await request.form()
+    try:
+        return forms.FormValues((k, v if isinstance(v, str) else "") for k, v in form.multi_items())
+    finally:
+        await form.close()
+
+
 def render(request: Request, name: str, code: int = 200, **values: Any) -> HTMLResponse:
     """A page from its template, with the user, the CSRF token and the path."""
     env = portal(request).templates
