@@ -36,7 +36,7 @@ def postgres_url() -> str:
     url = os.environ.get("FORMGEN_TEST_DATABASE_URL")
     if not url:
         pytest.fail(
-            "FORMGEN_TEST_DATABASE_URL is not set: run `eval \"$(scripts/setup-postgres.sh)\"` "
+            'FORMGEN_TEST_DATABASE_URL is not set: run `eval "$(scripts/setup-postgres.sh)"` '
             "(make test and .ci/run do it)"
         )
     return url
@@ -103,6 +103,8 @@ def start(client: TestClient, packet_id: str, data: dict[str, Any] | None = None
     assert created.status_code == 201, created.text
     body = created.json()
     if data is not None:
-        saved = client.put(f"/api/applications/{body['id']}/data", json={"data": data, "version": body["version"]})
+        saved = client.put(
+            f"/api/applications/{body['id']}/data", json={"data": data, "version": body["version"]}
+        )
         assert saved.status_code == 200, saved.text
     return int(body["id"])

@@ -33,7 +33,10 @@ def test_submit_return_resubmit_accept_and_the_summary_tables(site: Site) -> Non
     data = read["data"]
     data["report"]["profile"]["unit_name"] = "成都蜀安智造技术服务股份有限公司"
     version = applicant.get(f"/api/applications/{report}").json()["version"]
-    assert applicant.put(f"/api/applications/{report}/data", json={"data": data, "version": version}).status_code == 200
+    assert (
+        applicant.put(f"/api/applications/{report}/data", json={"data": data, "version": version}).status_code
+        == 200
+    )
     assert applicant.post(f"/api/applications/{report}/submit").json()["status"] == "submitted"
     assert bureau.post(f"/api/applications/{report}/accept", json={}).json()["status"] == "accepted"
 
@@ -61,7 +64,12 @@ def test_submit_return_resubmit_accept_and_the_summary_tables(site: Site) -> Non
     assert names == ["sichuan-2023-110.annex2.xlsx", "sichuan-2023-110.annex5.xlsx"]
     table = bureau.get(f"/bureau/packets/{CITY}/tables/{names[0]}")
     assert table.status_code == 200
-    cells = [str(c.value) for ws in openpyxl.load_workbook(io.BytesIO(table.content)) for r in ws.iter_rows() for c in r]
+    cells = [
+        str(c.value)
+        for ws in openpyxl.load_workbook(io.BytesIO(table.content))
+        for r in ws.iter_rows()
+        for c in r
+    ]
     assert "成都蜀安智造技术服务股份有限公司" in cells
 
 

@@ -28,7 +28,10 @@ def test_an_applicant_cannot_read_or_change_anothers_application(site: Site) -> 
     assert b.get("/api/applications").json() == []
     page = b.get(f"/applications/{mine}/sections/3").text
     assert "成都蜀安智造" not in page  # nothing leaked on the error page
-    assert a.get(f"/api/applications/{mine}").json()["data"]["report"]["profile"]["unit_name"] == "成都蜀安智造技术服务有限公司"
+    assert (
+        a.get(f"/api/applications/{mine}").json()["data"]["report"]["profile"]["unit_name"]
+        == "成都蜀安智造技术服务有限公司"
+    )
 
 
 def test_a_bureau_sees_its_own_region_only_and_cannot_edit(site: Site) -> None:
@@ -45,9 +48,14 @@ def test_a_bureau_sees_its_own_region_only_and_cannot_edit(site: Site) -> None:
     assert f"/bureau/applications/{in_mianyang}" not in bureau.get("/bureau").text
     # Reading its own region's application is allowed; changing its data is not.
     assert bureau.get(f"/api/applications/{in_chengdu}").status_code == 200
-    assert bureau.put(f"/api/applications/{in_chengdu}/data", json={"data": {}, "version": 2}).status_code == 403
+    assert (
+        bureau.put(f"/api/applications/{in_chengdu}/data", json={"data": {}, "version": 2}).status_code == 403
+    )
     # An applicant is no bureau.
-    assert site.client("chengdu-applicant").post(f"/api/applications/{in_chengdu}/accept", json={}).status_code == 403
+    assert (
+        site.client("chengdu-applicant").post(f"/api/applications/{in_chengdu}/accept", json={}).status_code
+        == 403
+    )
 
 
 def test_changes_without_the_csrf_token_are_refused(site: Site) -> None:
@@ -60,7 +68,8 @@ def test_changes_without_the_csrf_token_are_refused(site: Site) -> None:
     form = client.post(f"/applications/{report}/sections/1", data={"version": "1", "report.recommender": "x"})
     assert form.status_code == 403
     wrong = client.post(
-        f"/applications/{report}/sections/1", data={"csrf": token + "x", "version": "1", "report.recommender": "x"}
+        f"/applications/{report}/sections/1",
+        data={"csrf": token + "x", "version": "1", "report.recommender": "x"},
     )
     assert wrong.status_code == 403
     assert site.client().post("/login", data={"name": "a", "password": PASSWORD}).status_code == 403
@@ -87,7 +96,9 @@ def test_oversize_requests_and_uploads_get_413(site: Site) -> None:
     big = PNG + b"\x00" * (20 * 1024 * 1024)
     token = client.headers["X-CSRF-Token"]
     upload = client.post(
-        f"/applications/{report}/attachments", data={"csrf": token, "title": "营业执照"}, files={"file": ("a.png", big)}
+        f"/applications/{report}/attachments",
+        data={"csrf": token, "title": "营业执照"},
+        files={"file": ("a.png", big)},
     )
     assert upload.status_code == 413
     huge = client.put(
@@ -137,7 +148,11 @@ def test_every_response_carries_the_security_headers_and_cookie_flags(site: Site
     assert page.headers["x-frame-options"] == "DENY"
     assert "<script>" not in page.text and 'src="/static/portal.js"' in page.text
     cookie = page.headers["set-cookie"]
-    assert "httponly" in cookie.lower() and "samesite=strict" in cookie.lower() and "secure" not in cookie.lower()
+    assert (
+        "httponly" in cookie.lower()
+        and "samesite=strict" in cookie.lower()
+        and "secure" not in cookie.lower()
+    )
     secure = create_app(site.data_dir, None, secure_cookies=True)
     from fastapi.testclient import TestClient
 
