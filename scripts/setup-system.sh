@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what formgen needs from the system, when it is missing: LibreOffice Writer and Calc
 # (DOCX/XLSX to PDF), the free CJK fonts its fontconfig maps the 公文 fonts to, poppler-utils
-# (PDF text and pictures for the tests), and Python's venv module.
+# (PDF text and pictures for the tests), Chromium (the portal's browser tests), and Python's venv module.
 # Uses apt-get as root (or through password-less sudo); otherwise says what to install.
 set -euo pipefail
 
@@ -21,6 +21,8 @@ have_font "Noto Sans CJK SC" || missing+=(fonts-noto-cjk)
 have_font "AR PL UKai CN" || missing+=(fonts-arphic-ukai)
 have_font "DejaVu Sans" || missing+=(fonts-dejavu-core)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+# The portal's end-to-end tests drive Debian's Chromium (never a downloaded browser).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 "${PYTHON:-python3}" -c "import ensurepip, venv" >/dev/null 2>&1 || missing+=(python3-venv)
 

@@ -79,7 +79,9 @@ def bureau_page(request: Request) -> Response:
         user = require_user(request, session, "bureau")
         applications = region_applications(session, user)
         owners = {u.id: u.name for u in session.scalars(select(User))}
-        packets = [p for n in api.registry().notices.values() for p in bureau_packets(n)]
+        # Only the notices the region's applicants apply under: a 市（州） sees no 区县 packet.
+        notices = {api.registry().notice_of(a.packet_id).id for a in applications}
+        packets = [p for n in api.registry().notices.values() if n.id in notices for p in bureau_packets(n)]
         states = {p.id: bureau_checked(session, user, p) for p in packets}
         tables = {
             p.id: [

@@ -60,6 +60,7 @@ def test_submit_return_resubmit_accept_and_the_summary_tables(site: Site) -> Non
         },
     )
     home = bureau.get("/bureau").text
+    assert "区县推荐材料" not in home  # a 市（州） bureau sees no 区县 packet of the other notice
     names = re.findall(rf"/bureau/packets/{CITY}/tables/([\w.-]+\.xlsx)", home)
     assert names == ["sichuan-2023-110.annex2.xlsx", "sichuan-2023-110.annex5.xlsx"]
     table = bureau.get(f"/bureau/packets/{CITY}/tables/{names[0]}")
