@@ -45,7 +45,7 @@ def postgres_url() -> str:
 def fresh_postgres() -> str:
     """The test database with an empty public schema."""
     url = postgres_url()
-    engine = sqlalchemy.create_engine(database_url(url, Path(".")))
+    engine = sqlalchemy.create_engine(database_url(url, Path()))
     with engine.begin() as connection:
         connection.execute(sqlalchemy.text("DROP SCHEMA public CASCADE"))
         connection.execute(sqlalchemy.text("CREATE SCHEMA public"))

@@ -156,7 +156,9 @@ def _type(page: Page, name: str, value: Any) -> None:
     text = str(value)
     field = page.locator(f'[name="{name}"]').first
     if field.get_attribute("type") in ("radio", "checkbox"):
-        page.locator(f"input[name={json.dumps(name, ensure_ascii=False)}][value={json.dumps(text, ensure_ascii=False)}]").check()
+        page.locator(
+            f"input[name={json.dumps(name, ensure_ascii=False)}][value={json.dumps(text, ensure_ascii=False)}]"
+        ).check()
     elif field.evaluate("e => e.tagName") == "SELECT":
         field.select_option(text)
     else:
