@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
@@ -40,6 +41,14 @@ EDITABLE = ("draft", "returned")
 def choices() -> list[tuple[Any, list[Any]]]:
     """Every notice with the packets a submitter may apply with."""
     return [(n, applicant_packets(n)) for n in api.registry().notices.values() if applicant_packets(n)]
+
+
+def editable_application(session: Session, user: User, application_id: int) -> Application:
+    """The applicant's own application while it may change (a draft, or returned); 409 after."""
+    application = own_application(session, user, application_id)
+    if application.status not in EDITABLE:
+        raise HTTPException(409, "申请已提交，不能修改 / the application is submitted and cannot change")
+    return application
 
 
 @router.get("/applications")
@@ -139,9 +148,7 @@ def save_section(
     Refuses (`Stale`) a save made from an older version, so two tabs never overwrite each
     other silently.
     """
-    application = own_application(session, user, application_id)
-    if application.status not in EDITABLE:
-        raise HTTPException(409, "申请已提交，不能修改 / the application is submitted and cannot change")
+    application = editable_application(session, user, application_id)
     if str(application.version) != (form.get("version") or ""):
         raise Stale
     model = api.registry().packet(application.packet_id).model
@@ -192,10 +199,11 @@ async def save_page(request: Request, application_id: int, index: int) -> Respon
                 return RedirectResponse(f"/applications/{application_id}/sections/{goto}", status_code=303)
             if goto == "summary":
                 return RedirectResponse(f"/applications/{application_id}/summary", status_code=303)
-            anchor = "#" + forms.Widget("text", _anchor(values.get("_action") or ""), "").dom_id
+            # After adding or removing a row, come back to that list rather than the page's top.
+            action = values.get("_action") or ""
+            anchor = "#f-" + quote(action.partition(":")[2].split("[")[0]) if action else ""
             return RedirectResponse(
-                f"/applications/{view.application.id}/sections/{index}{anchor if values.get('_action') else ''}",
-                status_code=303,
+                f"/applications/{view.application.id}/sections/{index}{anchor}", status_code=303
             )
 
     return await run_in_threadpool(work)
@@ -205,10 +213,6 @@ STALE_MESSAGE = (
     "此申请已在另一个窗口中修改，本页未保存。请核对后重新填写。"
     " / This application was changed in another tab; this page was not saved."
 )
-
-
-def _anchor(action: str) -> str:
-    return action.partition(":")[2]
 
 
 def _title(application: Application) -> str:
@@ -251,9 +255,7 @@ def _document_names(application: Application) -> list[str]:
 
 def submit(session: Session, user: User, application_id: int) -> Application:
     """Hand the application in: refused (422) while the rulebook finds an error."""
-    application = own_application(session, user, application_id)
-    if application.status not in EDITABLE:
-        raise HTTPException(409, "申请已提交 / already submitted")
+    application = editable_application(session, user, application_id)
     if not checked(session, application).ok:
         raise HTTPException(422, "仍有错误，不能提交 / errors remain; it cannot be submitted")
     application.status = "submitted"
@@ -289,11 +291,7 @@ async def upload_page(request: Request, application_id: int) -> Response:
     def work() -> Response:
         with portal(request).db() as session:
             user = require_user(request, session)
-            application = own_application(session, user, application_id)
-            if application.status not in EDITABLE:
-                raise HTTPException(
-                    409, "申请已提交，不能修改 / the application is submitted and cannot change"
-                )
+            application = editable_application(session, user, application_id)
             if not title:
                 raise HTTPException(422, "请填写材料名称 / give the attachment a title")
             if len(content) > uploads.MAX_UPLOAD:
@@ -334,11 +332,7 @@ async def delete_upload_page(request: Request, application_id: int, attachment_i
     def work() -> Response:
         with portal(request).db() as session:
             user = require_user(request, session)
-            application = own_application(session, user, application_id)
-            if application.status not in EDITABLE:
-                raise HTTPException(
-                    409, "申请已提交，不能修改 / the application is submitted and cannot change"
-                )
+            application = editable_application(session, user, application_id)
             found = session.get(Attachment, attachment_id)
             if found is None or found.application_id != application.id:
                 raise HTTPException(404, "找不到该附件 / no such attachment")

@@ -6,7 +6,7 @@ as the `X-CSRF-Token` header on every change.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
@@ -23,7 +23,6 @@ from formgen.workflows.portal.web import (
     checked,
     dumps,
     form_values,
-    own_application,
     portal,
     problems_json,
     require_csrf,
@@ -174,9 +173,7 @@ def save(request: Request, application_id: int, body: DataIn) -> Any:
     require_csrf(request, None)
     with portal(request).db() as session:
         user = require_user(request, session)
-        application = own_application(session, user, application_id)
-        if application.status not in applicant.EDITABLE:
-            raise HTTPException(409, "申请已提交，不能修改 / the application is submitted and cannot change")
+        application = applicant.editable_application(session, user, application_id)
         if application.version != body.version:
             raise HTTPException(409, applicant.STALE_MESSAGE)
         application.data_json = dumps(body.data)
@@ -230,19 +227,12 @@ class Decision(BaseModel):
     comment: str = ""
 
 
-@router.post("/applications/{application_id}/accept", response_model=ApplicationOut)
-def accept(request: Request, application_id: int, body: Decision) -> Any:
-    """The bureau accepts a submitted application of its region."""
+@router.post("/applications/{application_id}/{verdict}", response_model=ApplicationOut)
+def decide_route(
+    request: Request, application_id: int, verdict: Literal["accept", "return"], body: Decision
+) -> Any:
+    """The bureau accepts a submitted application of its region, or returns it with a comment."""
     require_csrf(request, None)
     with portal(request).db() as session:
         user = require_user(request, session, "bureau")
-        return _out(session, decide(session, user, application_id, "accept", body.comment))
-
-
-@router.post("/applications/{application_id}/return", response_model=ApplicationOut)
-def return_(request: Request, application_id: int, body: Decision) -> Any:
-    """The bureau returns an application with a comment saying why."""
-    require_csrf(request, None)
-    with portal(request).db() as session:
-        user = require_user(request, session, "bureau")
-        return _out(session, decide(session, user, application_id, "return", body.comment))
+        return _out(session, decide(session, user, application_id, verdict, body.comment))
