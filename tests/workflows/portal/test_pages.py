@@ -5,12 +5,19 @@ drafts that two tabs cannot overwrite silently, the PDF queue's 503, the documen
 from __future__ import annotations
 
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from formgen.cli import app as cli_app
+from formgen.workflows.portal.app import create_app
 from formgen.workflows.portal.documents import Busy
 from tests.reading import missing_in_order
 from tests.workflows.portal.conftest import PROVIDER, Site, example, start
@@ -241,12 +248,34 @@ def test_users_add_makes_an_account_that_signs_in(tmp_path: Path) -> None:
         cli_app, ["users", "add", "x", "--role", "applicant", "--password", "short", "--data", str(data)]
     )
     assert short.exit_code == 2 and "密码至少8个字符" in short.output
-    from fastapi.testclient import TestClient
-
-    from formgen.workflows.portal.app import create_app
-
     client = TestClient(create_app(data, None, secure_cookies=False))
     assert (
         client.post("/api/login", json={"name": "成都局", "password": "s3cret-pass"}).json()["role"]
         == "bureau"
     )
+
+
+def test_formgen_serve_starts_the_portal_in_one_command(tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    formgen_command = Path(sys.executable).with_name("formgen")
+    data = tmp_path / "portal"
+    server = subprocess.Popen(
+        [str(formgen_command), "serve", "--port", str(port), "--data", str(data)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline, page = time.monotonic() + 60, ""
+        while time.monotonic() < deadline and not page:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5) as response:
+                    page = response.read().decode()
+            except OSError:
+                time.sleep(0.3)
+        assert "登录" in page
+        assert (data / "portal.sqlite3").is_file()
+    finally:
+        server.terminate()
+        server.wait(timeout=60)

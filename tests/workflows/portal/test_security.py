@@ -7,6 +7,7 @@ import io
 import re
 
 from docx import Document
+from fastapi.testclient import TestClient
 
 from formgen.workflows.portal import security
 from formgen.workflows.portal.app import create_app
@@ -154,8 +155,6 @@ def test_every_response_carries_the_security_headers_and_cookie_flags(site: Site
         and "secure" not in cookie.lower()
     )
     secure = create_app(site.data_dir, None, secure_cookies=True)
-    from fastapi.testclient import TestClient
-
     behind_tls = TestClient(secure, base_url="https://portal.example").get("/login")
     assert "; secure" in behind_tls.headers["set-cookie"].lower()
     assert behind_tls.headers["strict-transport-security"].startswith("max-age=")
