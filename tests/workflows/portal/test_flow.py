@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import openpyxl
+import pytest
 from docx import Document
+from fastapi.testclient import TestClient
 
-from tests.workflows.portal.conftest import CITY, ENTERPRISE, PROVIDER, Site, example, start
+import formgen
+from formgen.workflows.portal.accounts import add_user
+from formgen.workflows.portal.app import create_app
+from tests.pdf_reading import bookmarks
+from tests.reading import pdf_text
+from tests.workflows.portal.conftest import CITY, ENTERPRISE, PASSWORD, PROVIDER, Site, example, start
 
 
 def test_submit_return_resubmit_accept_and_the_summary_tables(site: Site) -> None:
@@ -96,3 +104,33 @@ def _all_text(content: bytes) -> str:
     for table in document.tables:
         parts += [cell.text for row in table.rows for cell in row.cells]
     return "\n".join(parts)
+
+
+@pytest.mark.pdf
+def test_the_preview_pdf_holds_the_report_then_the_uploaded_scan(tmp_path: Path) -> None:
+    app = create_app(tmp_path / "data", None, workers=1, secure_cookies=False)
+    with TestClient(app) as client:  # the lifespan starts the warm LibreOffice worker
+        with app.state.portal.db() as session:
+            add_user(session, "a", PASSWORD, "applicant", "成都市")
+        client.headers["X-CSRF-Token"] = client.post(
+            "/api/login", json={"name": "a", "password": PASSWORD}
+        ).json()["csrf"]
+        report = start(client, PROVIDER, example(PROVIDER))
+        scan = (
+            Path(formgen.__file__).parents[1]
+            / "data_models/sichuan_2023_110/examples/attachments/business-licence.png"
+        )
+        uploaded = client.post(
+            f"/applications/{report}/attachments",
+            data={"csrf": client.headers["X-CSRF-Token"], "title": "营业执照（副本）"},
+            files={"file": ("licence.png", scan.read_bytes())},
+        )
+        assert uploaded.status_code == 200
+        made = client.get(f"/applications/{report}/packet.pdf")
+        assert made.status_code == 200
+        assert "preview-sichuan-2023-110.provider.pdf" in made.headers["content-disposition"]
+        pdf = tmp_path / "preview.pdf"
+        pdf.write_bytes(made.content)
+        marks = [m.title for m in bookmarks(pdf)]
+        assert marks[-1] == "营业执照（副本）"
+        assert "成都蜀安智造技术服务有限公司" in pdf_text(pdf)
