@@ -97,14 +97,16 @@ def packet_pdf(gate: PdfGate, packet_id: str, instance: BaseModel, base_dir: Pat
 
 def bureau_data(bureau: Packet, own: dict[str, Any], accepted: Sequence[BaseModel]) -> dict[str, Any]:
     """A bureau packet's data: the bureau's own fields, and each list of submitters' documents
-    filled from the accepted applications whose packet holds a document of that list's type."""
+    filled from the accepted applications whose packet holds a document of that list's type.
+
+    Computed fields (totals) are left out: the bureau packet's model derives them again."""
     data = dict(own)
     for name, info in bureau.model.model_fields.items():
         item = list_item(info.annotation)
         if not (isinstance(item, type) and issubclass(item, BaseModel)):
             continue
         data[name] = [
-            getattr(instance, field).model_dump(mode="json")
+            getattr(instance, field).model_dump(mode="json", exclude_computed_fields=True)
             for instance in accepted
             for field, field_info in type(instance).model_fields.items()
             if field_type(field_info)[0] is item

@@ -134,3 +134,38 @@ def test_the_preview_pdf_holds_the_report_then_the_uploaded_scan(tmp_path: Path)
         marks = [m.title for m in bookmarks(pdf)]
         assert marks[-1] == "营业执照（副本）"
         assert "成都蜀安智造技术服务有限公司" in pdf_text(pdf)
+
+
+def test_a_chongqing_district_builds_its_summary_table_from_its_accepted_platform(site: Site) -> None:
+    site.user("platform", "applicant", "璧山区")
+    site.user("bishan", "bureau", "璧山区")
+    applicant, bureau = site.client("platform"), site.client("bishan")
+    application = start(applicant, "chongqing-2023-1.platform", example("chongqing-2023-1.platform"))
+    assert applicant.post(f"/api/applications/{application}/submit").json()["status"] == "submitted"
+    assert bureau.post(f"/api/applications/{application}/accept", json={}).json()["status"] == "accepted"
+    home = bureau.get("/bureau").text
+    assert "市（州）推荐材料" not in home
+    profile = bureau.get("/bureau/packets/chongqing-2023-1.district/profile").text
+    fields = {
+        "district.name": "重庆市璧山区经济和信息化委员会",
+        "district.contact": "张敏",
+        "district.phone": "023-41421234",
+    }
+    bureau.post(
+        "/bureau/packets/chongqing-2023-1.district/profile", data={"csrf": csrf_of(profile), **fields}
+    )
+    table = bureau.get("/bureau/packets/chongqing-2023-1.district/tables/chongqing-2023-1.annex1.xlsx")
+    assert table.status_code == 200, table.text
+    cells = [
+        str(c.value)
+        for ws in openpyxl.load_workbook(io.BytesIO(table.content))
+        for r in ws.iter_rows()
+        for c in r
+    ]
+    assert "重庆璧能绿色科技有限公司" in cells
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found is not None
+    return found.group(1)
