@@ -195,8 +195,13 @@ def test_an_applicant_and_a_bureau_in_a_real_browser(
     expect(page.get_by_role("heading", level=1)).to_contain_text("技术改造综合服务商申请材料")
     application = page.url.split("/applications/")[1].split("/")[0]
 
-    # 申报方向: ☐ choices.
-    fill_section(page, "report.directions", report["directions"])
+    # 申报方向: ☐ choices, ticked with the keyboard only (Tab and Space).
+    boxes = page.locator('input[name="report.directions"]')
+    boxes.first.focus()
+    for key in ("Space", "Tab", "Tab", "Space", "Tab", "Space"):
+        page.keyboard.press(key)
+    assert [boxes.nth(n).is_checked() for n in range(5)] == [True, False, True, True, False]
+    fill_section(page, "report.directions", report["directions"])  # the example's ticks: all there
     saved(page)
     steps.shot(page, "directions-ticked")
     page.get_by_role("button", name="保存并继续 / save and go on").click()
@@ -221,6 +226,9 @@ def test_an_applicant_and_a_bureau_in_a_real_browser(
     page.goto(f"{base}/applications/{application}/sections/2")
     expect(page.get_by_label("服务能力自评（不超过200字）")).to_have_value(report["self_assessment"])
     steps.shot(page, "draft-found-after-closing")
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    steps.shot(page, "phone-view")
+    page.set_viewport_size({"width": 1100, "height": 900})
 
     page.get_by_role("button", name="保存并继续 / save and go on").click()
     fill_section(page, "report.profile", report["profile"])
