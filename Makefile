@@ -27,14 +27,17 @@ lint: setup
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# The portal's tests run on SQLite and on a real PostgreSQL: set up and started here when
+# FORMGEN_TEST_DATABASE_URL is not given (scripts/setup-postgres.sh).
 test: lint
-	$(BIN)/pytest
+	@if [ -z "$$FORMGEN_TEST_DATABASE_URL" ]; then eval "$$(scripts/setup-postgres.sh)"; fi; $(BIN)/pytest
 
 bench: setup
 	$(BIN)/python bench/bench_fill.py
 	$(BIN)/python bench/bench_convert.py
 	$(BIN)/python bench/bench_batch.py
 	$(BIN)/python bench/bench_collect.py
+	$(BIN)/python bench/bench_portal.py
 
 templates: setup
 	$(BIN)/python -m formgen.workflows.templates

@@ -371,6 +371,60 @@ def demo(out_dir: OutOption = api.DEFAULT_OUT) -> None:
             out.print(str(path))
 
 
+DataOption = Annotated[
+    Path, typer.Option("--data", help="The portal's data folder: SQLite database and uploads.")
+]
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option("--database", help="A database URL (postgresql://…); SQLite in --data by default."),
+]
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    data_dir: DataOption = Path("portal-data"),
+    database: DatabaseOption = None,
+) -> None:
+    """Run the web portal for applicants and bureaus (SQLite in --data by default)."""
+    from formgen.workflows.portal import app as portal_app
+
+    out.print(f"formgen portal: http://{host}:{port}/  (data: {data_dir})")
+    _run(lambda: portal_app.serve(host, port, data_dir, database))
+
+
+users_app = typer.Typer(help="Manage the portal's accounts.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="The user name to sign in with.")],
+    role: Annotated[str, typer.Option("--role", help="applicant, bureau or admin.")],
+    region: Annotated[
+        str, typer.Option("--region", help="The region: 成都市, 万州区… (applicants, bureaus).")
+    ] = "",
+    password: Annotated[
+        str,
+        typer.Option(
+            "--password", prompt=True, hide_input=True, confirmation_prompt=True, help="Asked when left out."
+        ),
+    ] = "",
+    data_dir: DataOption = Path("portal-data"),
+    database: DatabaseOption = None,
+) -> None:
+    """Add an account to the portal."""
+    from formgen.workflows.portal import accounts
+
+    try:
+        user = accounts.add_account(data_dir, database, name, password, role, region)
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(EXIT_USAGE) from None
+    out.print(f"用户已添加 / added: {user.name} ({user.role}{', ' + user.region if user.region else ''})")
+
+
 class _WarningsToConsole(logging.Handler):
     """Prints the library's warnings (rules of severity warning) in yellow on stderr."""
 

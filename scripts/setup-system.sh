@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what formgen needs from the system, when it is missing: LibreOffice Writer and Calc
 # (DOCX/XLSX to PDF), the free CJK fonts its fontconfig maps the 公文 fonts to, poppler-utils
-# (PDF text and pictures for the tests), and Python's venv module.
+# (PDF text and pictures for the tests), Chromium (the portal's browser tests), and Python's venv module.
 # The 仿宋 and 楷体 faces (FandolFang, FandolKai) come from Debian's texlive-lang-chinese: its
 # .deb is downloaded (apt checks it against the signed archive) and only these two font files
 # and their licence are taken out of it into /usr/local/share/fonts/formgen, instead of
@@ -29,6 +29,8 @@ FANDOL=(FandolFang-Regular.otf FandolKai-Regular.otf)
 need_fandol=0
 for face in "${FANDOL[@]}"; do [ -s "$FONT_DIR/$face" ] || need_fandol=1; done
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+# The portal's end-to-end tests drive Debian's Chromium (never a downloaded browser).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 "${PYTHON:-python3}" -c "import ensurepip, venv" >/dev/null 2>&1 || missing+=(python3-venv)
 

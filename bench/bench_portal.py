@@ -1,0 +1,262 @@
+"""Benchmark: the portal under load, on loopback only, bounded in time and in count.
+
+50 applicants save drafts (PUT /api/applications/{id}/data, each save checked by the
+rulebook) while 20 others download their packet PDF, made by 2 warm LibreOffice workers
+behind a queue of 4: requests past it get 503 with Retry-After, counted apart, and are tried
+again after the wait. Prints, from one run: requests per second, p50/p95/p99 latency and
+errors per kind of request, the 503s, the portal's peak memory (its process and the
+LibreOffice workers under it), and the ratio of a packet's latency to a draft save's.
+
+Run: ``make bench`` (or ``.venv/bin/python bench/bench_portal.py [--seconds S]``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx2
+
+import formgen
+from formgen.workflows.portal.accounts import add_account
+
+HOST = "127.0.0.1"  # loopback only
+PACKET = "sichuan-2023-110.provider"
+PASSWORD = "bench-password"
+
+
+@dataclass
+class Kind:
+    """The outcomes of one kind of request."""
+
+    name: str
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    busy: int = 0
+
+    def line(self, elapsed: float) -> str:
+        if not self.latencies:
+            return f"{self.name:<14} no request done; errors {self.errors}, 503 {self.busy}"
+        ms = sorted(x * 1000 for x in self.latencies)
+        q = statistics.quantiles(ms, n=100, method="inclusive") if len(ms) > 1 else [ms[0]] * 99
+        return (
+            f"{self.name:<14} {len(ms):>6} ok  {len(ms) / elapsed:>7.1f} req/s  "
+            f"p50 {q[49]:>8.1f} ms  p95 {q[94]:>8.1f} ms  p99 {q[98]:>8.1f} ms  "
+            f"errors {self.errors}  503 {self.busy}"
+        )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident memory of `pid` and every process below it, in bytes (from /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        parent = int(fields.get("PPid", "0").strip())
+        children.setdefault(parent, []).append(int(entry.name))
+        rss[int(entry.name)] = int(fields.get("VmRSS", "0 kB").split()[0]) * 1024
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        total += rss.get(current, 0)
+        todo += children.get(current, [])
+    return total
+
+
+async def _login(client: httpx2.AsyncClient, name: str) -> None:
+    response = await client.post("/api/login", json={"name": name, "password": PASSWORD})
+    response.raise_for_status()
+    client.headers["X-CSRF-Token"] = response.json()["csrf"]
+
+
+async def _new_application(client: httpx2.AsyncClient, data: dict[str, Any]) -> tuple[int, int]:
+    made = (await client.post("/api/applications", json={"packet_id": PACKET})).json()
+    saved = await client.put(
+        f"/api/applications/{made['id']}/data", json={"data": data, "version": made["version"]}
+    )
+    saved.raise_for_status()
+    return int(made["id"]), int(saved.json()["version"])
+
+
+@dataclass
+class User:
+    """One simulated person: a signed-in client and an application filled with the example."""
+
+    client: httpx2.AsyncClient
+    data: dict[str, Any]
+    application: int = 0
+    version: int = 0
+
+
+async def _ready(base: str, name: str, data: dict[str, Any]) -> User:
+    """Sign in (argon2 verification, paid before the clock starts) and start an application."""
+    user = User(httpx2.AsyncClient(base_url=base, timeout=300), data)
+    await _login(user.client, name)
+    user.application, user.version = await _new_application(user.client, data)
+    return user
+
+
+async def _applicant(user: User, until: float, saves: int, kind: Kind) -> None:
+    for n in range(saves):
+        if time.monotonic() > until:
+            return
+        user.data["report"]["self_assessment"] = (
+            f"第{n}次保存。" + user.data["report"]["self_assessment"][:150]
+        )
+        start = time.monotonic()
+        response = await user.client.put(
+            f"/api/applications/{user.application}/data", json={"data": user.data, "version": user.version}
+        )
+        if response.status_code == 200:
+            kind.latencies.append(time.monotonic() - start)
+            user.version = response.json()["version"]
+        else:
+            kind.errors += 1
+
+
+async def _downloader(user: User, until: float, packets: int, kind: Kind) -> None:
+    done = 0
+    while done < packets and time.monotonic() < until:
+        start = time.monotonic()
+        response = await user.client.get(f"/applications/{user.application}/packet.pdf")
+        if response.status_code == 503:
+            kind.busy += 1
+            await asyncio.sleep(min(float(response.headers.get("retry-after", "1")), 5))
+            continue
+        if response.status_code == 200 and response.content.startswith(b"%PDF"):
+            kind.latencies.append(time.monotonic() - start)
+        else:
+            kind.errors += 1
+        done += 1
+
+
+async def _run(base: str, args: argparse.Namespace, kinds: dict[str, Kind]) -> float:
+    example = json.loads(json.dumps(formgen.example_data(PACKET), default=str))
+    example.pop("attachments", None)
+    applicants = await asyncio.gather(
+        *(_ready(base, f"applicant{n}", json.loads(json.dumps(example))) for n in range(args.applicants))
+    )
+    downloaders = await asyncio.gather(
+        *(_ready(base, f"downloader{n}", json.loads(json.dumps(example))) for n in range(args.downloaders))
+    )
+    start = time.monotonic()
+    until = start + args.seconds
+    tasks = [_applicant(u, until, args.saves, kinds["draft save"]) for u in applicants]
+    tasks += [_downloader(u, until, args.packets, kinds["packet PDF"]) for u in downloaders]
+    try:
+        await asyncio.wait_for(asyncio.gather(*tasks), timeout=args.seconds + 300)
+    finally:
+        for user in [*applicants, *downloaders]:
+            await user.client.aclose()
+    return time.monotonic() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--applicants", type=int, default=50)
+    parser.add_argument("--downloaders", type=int, default=20)
+    parser.add_argument("--saves", type=int, default=40, help="draft saves per applicant, at most")
+    parser.add_argument("--packets", type=int, default=2, help="packet PDFs per downloader, at most")
+    parser.add_argument("--seconds", type=float, default=60, help="no new request after this")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="formgen-bench-portal-") as folder:
+        data = Path(folder)
+        names = [f"applicant{n}" for n in range(args.applicants)] + [
+            f"downloader{n}" for n in range(args.downloaders)
+        ]
+        for name in names:
+            add_account(data, None, name, PASSWORD, "applicant", "成都市")
+        port = _free_port()
+        env = {**os.environ, "FORMGEN_DATA": str(data), "FORMGEN_INSECURE_COOKIES": "1"}
+        command = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "formgen.workflows.portal.app:app_from_environment",
+            "--host",
+            HOST,
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ]
+        server = subprocess.Popen(command, env=env)
+        peak = 0
+        stop = threading.Event()
+
+        def sample() -> None:
+            nonlocal peak
+            while not stop.is_set():
+                peak = max(peak, _tree_rss(server.pid))
+                stop.wait(0.25)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        try:
+            base = f"http://{HOST}:{port}"
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                try:
+                    if httpx2.get(base + "/login", timeout=2).status_code == 200:
+                        break
+                except httpx2.TransportError:
+                    time.sleep(0.2)
+            sampler.start()
+            kinds = {k: Kind(k) for k in ("draft save", "packet PDF")}
+            elapsed = asyncio.run(_run(base, args, kinds))
+        finally:
+            stop.set()
+            server.terminate()
+            server.wait(timeout=60)
+
+    print(
+        f"formgen portal on {HOST}: {args.applicants} applicants saving drafts, {args.downloaders} downloading "
+        f"packets, 2 LibreOffice workers, queue 4; {elapsed:.1f} s"
+    )
+    for kind in kinds.values():
+        print("  " + kind.line(elapsed))
+    total = sum(len(k.latencies) for k in kinds.values())
+    errors = sum(k.errors for k in kinds.values())
+    print(
+        f"  all            {total:>6} ok  {total / elapsed:>7.1f} req/s  errors {errors}  "
+        f"503 (deliberate) {sum(k.busy for k in kinds.values())}"
+    )
+    print(f"  peak memory    {peak / 1024 / 1024:.0f} MB (portal process and its LibreOffice workers)")
+    drafts, pdfs = kinds["draft save"].latencies, kinds["packet PDF"].latencies
+    if drafts and pdfs:
+        print(
+            f"  ratio          a packet PDF takes {statistics.median(pdfs) / statistics.median(drafts):.0f}x "
+            "a draft save (medians)"
+        )
+    if errors:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""The portal as an ASGI application: `create_app` for tests and process managers, `serve` for
+`formgen serve`."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.orm import sessionmaker
+from starlette.middleware.sessions import SessionMiddleware
+
+from formgen.pdf import convert
+from formgen.workflows.portal import accounts, applicant, bureau, json_api
+from formgen.workflows.portal.db import database_url, make_engine, migrate
+from formgen.workflows.portal.documents import Busy, PdfGate
+from formgen.workflows.portal.security import BodyLimit, SecurityHeaders, secret_key
+from formgen.workflows.portal.uploads import MAX_UPLOAD
+from formgen.workflows.portal.web import HERE, Portal, render, templates
+
+REQUEST_LIMIT = MAX_UPLOAD + 1024 * 1024
+"""The largest request body: one upload and its form fields."""
+RETRY_AFTER_S = 5
+
+
+def create_app(
+    data_dir: Path | None = None,
+    database: str | None = None,
+    *,
+    workers: int = 2,
+    pdf_queue: int = 4,
+    secure_cookies: bool | None = None,
+) -> FastAPI:
+    """The portal over the database at `database` (SQLite in `data_dir` when None).
+
+    Migrations run here, so a new database is ready at once. PDFs go through `workers` warm
+    LibreOffice workers; more than `workers + pdf_queue` PDF requests at once get 503 with
+    Retry-After. `secure_cookies` (default: on unless FORMGEN_INSECURE_COOKIES=1) marks the
+    session cookie Secure and sends HSTS, for a portal behind TLS.
+    """
+    data_dir = (data_dir or Path(os.environ.get("FORMGEN_DATA", "portal-data"))).resolve()
+    database = database or os.environ.get("FORMGEN_DATABASE_URL")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(database_url(database, data_dir))
+    migrate(engine)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    with sessions() as session:
+        secret = secret_key(session)
+    if secure_cookies is None:
+        secure_cookies = os.environ.get("FORMGEN_INSECURE_COOKIES") != "1"
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        with convert.service(workers):
+            yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="formgen portal",
+        description="申报门户 / the portal for applicants and bureaus. "
+        "Sign in with POST /api/login and send its csrf value as X-CSRF-Token on every change.",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.portal = Portal(data_dir, sessions, PdfGate(workers + pdf_queue), templates())
+    app.include_router(accounts.router)
+    app.include_router(applicant.router)
+    app.include_router(bureau.router)
+    app.include_router(json_api.router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secret,
+        session_cookie="formgen_session",
+        same_site="strict",
+        https_only=secure_cookies,
+        max_age=12 * 3600,
+    )
+    app.add_middleware(BodyLimit, limit=REQUEST_LIMIT)
+    app.add_middleware(SecurityHeaders, hsts=secure_cookies)
+
+    @app.exception_handler(Busy)
+    async def busy(request: Request, _exc: Busy) -> Response:
+        message = "生成PDF的队列已满，请稍后再试 / the PDF queue is full, please try again shortly"
+        return _error(request, 503, message, {"retry-after": str(RETRY_AFTER_S)})
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        return _error(request, exc.status_code, str(exc.detail), dict(exc.headers or {}))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        return JSONResponse({"detail": exc.errors()}, status_code=422)
+
+    return app
+
+
+def _error(request: Request, status: int, message: str, headers: dict[str, str]) -> Response:
+    """An error as JSON for the API and the page's scripts, as a page for a browser."""
+    wants_json = request.url.path.startswith("/api/") or "application/json" in request.headers.get(
+        "accept", ""
+    )
+    if wants_json:
+        return JSONResponse({"detail": message}, status_code=status, headers=headers)
+    if status == 401:
+        return Response(status_code=303, headers={"location": "/login"})
+    response = render(request, "error.html", status, user=None, status=status, message=message)
+    response.headers.update(headers)
+    return response
+
+
+def app_from_environment() -> FastAPI:
+    """The portal configured by FORMGEN_DATA and FORMGEN_DATABASE_URL, for
+    ``uvicorn --factory formgen.workflows.portal.app:app_from_environment``."""
+    return create_app()
+
+
+def serve(host: str, port: int, data_dir: Path, database: str | None, *, workers: int = 2) -> None:
+    """Run the portal in this process until stopped (`formgen serve`)."""
+    import uvicorn
+
+    secure = (
+        host not in ("127.0.0.1", "localhost", "::1") and os.environ.get("FORMGEN_INSECURE_COOKIES") != "1"
+    )
+    app = create_app(data_dir, database, workers=workers, secure_cookies=secure)
+    uvicorn.run(app, host=host, port=port, proxy_headers=True, server_header=False)

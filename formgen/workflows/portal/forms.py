@@ -1,0 +1,316 @@
+"""Web forms made from a notice's pydantic models: the paper's labels, in the paper's order.
+
+The engine names no notice: every input comes from a model field's title (the form's label),
+its type (text, paragraphs, ☐ choices, a single choice, rows, dates, amounts in 万元) and its
+markers (`MaxChars`, `Unit`, `KeyedBy`). Input names are the data paths the rulebook's
+problems name (`report.profile.products[2].name`), so each problem lands beside its input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from formgen.model.fields import AttachmentFile, KeyedBy, MaxChars, Paragraphs, Unit, field_type, list_item
+from formgen.model.problems import Problem
+
+ROWS_MARK = "_rows:"
+"""A hidden input `_rows:<path>` = how many rows a list shows, so empty rows survive a save."""
+PRESENT_MARK = "_present:"
+"""A hidden input `_present:<path>` for ☐ lists and yes/no boxes: an unticked box sends nothing."""
+
+
+@dataclass
+class Widget:
+    """One input or group of inputs of a web form."""
+
+    kind: str
+    """group, rows, keyed, text, textarea, number, date, select, radio, checks, bool."""
+    path: str
+    label: str
+    required: bool = False
+    description: str = ""
+    options: list[str] = field(default_factory=list)
+    unit: str = ""
+    max_chars: int | None = None
+    step: str = ""
+    value: Any = None
+    children: list[Widget] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    key: str = ""
+    """For an item of a keyed list: the printed item it ticks (工程设计资质)."""
+
+    @property
+    def dom_id(self) -> str:
+        """An id for the input, made of the path (HTML ids may hold any character but space)."""
+        return "f-" + self.path.replace(" ", "_")
+
+
+@dataclass(frozen=True)
+class Section:
+    """One step of the filling: a field of the packet, or of its main document."""
+
+    path: str
+    label: str
+    info: FieldInfo | None
+    attachments: bool = False
+    """The submitter's scans, filled by uploading files rather than by typing."""
+
+
+def sections(model: type[BaseModel]) -> list[Section]:
+    """The steps of a packet's form: the fields of each document, then the attachments."""
+    found: list[Section] = []
+    for name, info in model.model_fields.items():
+        inner, _ = field_type(info)
+        if list_item(info.annotation) is AttachmentFile:
+            found.append(Section(name, info.title or name, info, attachments=True))
+        elif isinstance(inner, type) and issubclass(inner, BaseModel):
+            for sub, sub_info in inner.model_fields.items():
+                found.append(Section(f"{name}.{sub}", sub_info.title or sub, sub_info))
+        else:
+            found.append(Section(name, info.title or name, info))
+    return found
+
+
+def attachments_path(model: type[BaseModel]) -> str | None:
+    """The packet field that lists the submitter's scans (`attachments`), if it has one."""
+    return next((s.path for s in sections(model) if s.attachments), None)
+
+
+def get_path(data: Any, path: str) -> Any:
+    """The value at a dotted data path (`a.b[2].c`), or None."""
+    for part in _split(path):
+        if isinstance(part, int):
+            data = data[part] if isinstance(data, list) and 0 <= part < len(data) else None
+        else:
+            data = data.get(part) if isinstance(data, dict) else None
+    return data
+
+
+def set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set the value at a dotted data path, making the mappings on the way."""
+    parts = _split(path)
+    current: Any = data
+    for part in parts[:-1]:
+        current = current[part] if isinstance(part, int) else current.setdefault(part, {})
+    last = parts[-1]
+    if value is None and isinstance(last, str):
+        current.pop(last, None)
+    else:
+        current[last] = value
+
+
+def _split(path: str) -> list[str | int]:
+    parts: list[str | int] = []
+    for dotted in path.split("."):
+        name, _, rest = dotted.partition("[")
+        if name:
+            parts.append(name)
+        while rest:
+            index, _, rest = rest.partition("]")
+            parts.append(int(index) if index.isdigit() else index)
+            rest = rest.removeprefix("[")
+    return parts
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """What a model field is on a web form: the input and the type it holds."""
+
+    kind: str
+    inner: Any
+    metadata: list[Any]
+    key: str = ""
+
+
+def _kind_of(info: FieldInfo) -> _Kind:
+    inner, metadata = field_type(info)
+    item = list_item(info.annotation)
+    if isinstance(item, type) and issubclass(item, BaseModel):
+        keyed = next((m for m in metadata if isinstance(m, KeyedBy)), None)
+        return _Kind("keyed", item, metadata, keyed.field) if keyed else _Kind("rows", item, metadata)
+    if isinstance(item, type) and issubclass(item, enum.Enum):
+        return _Kind("checks", item, metadata)
+    if isinstance(inner, type) and issubclass(inner, BaseModel):
+        return _Kind("group", inner, metadata)
+    if isinstance(inner, type) and issubclass(inner, enum.Enum):
+        return _Kind("radio" if len(inner) <= 6 else "select", inner, metadata)
+    if inner is bool:
+        return _Kind("bool", inner, metadata)
+    if inner is dt.date:
+        return _Kind("date", inner, metadata)
+    if inner is Decimal or inner is int:
+        return _Kind("number", inner, metadata)
+    limit = next((m.limit for m in metadata if isinstance(m, MaxChars)), 0)
+    if any(isinstance(m, Paragraphs) for m in metadata) or limit > 60:
+        return _Kind("textarea", inner, metadata)
+    return _Kind("text", inner, metadata)
+
+
+def widget(info: FieldInfo, path: str, data: Any) -> Widget:
+    """The input of one model field at `path`, showing its value in `data`."""
+    found = _kind_of(info)
+    label = info.title or path.rsplit(".", 1)[-1]
+    base = Widget(found.kind, path, label, info.is_required(), info.description or "")
+    base.value = get_path(data, path)
+    if found.kind == "group":
+        base.children = _fields(found.inner, path, data)
+    elif found.kind == "rows":
+        count = len(base.value) if isinstance(base.value, list) else 0
+        base.children = [
+            Widget(
+                "group", f"{path}[{n}]", f"第{n + 1}行", children=_fields(found.inner, f"{path}[{n}]", data)
+            )
+            for n in range(count)
+        ]
+    elif found.kind == "keyed":
+        _keyed(base, found.inner, found.key)
+    elif found.kind in ("checks", "radio", "select"):
+        base.options = [str(o.value) for o in found.inner]
+    base.unit = next((m.text for m in found.metadata if isinstance(m, Unit)), "")
+    base.max_chars = next((m.limit for m in found.metadata if isinstance(m, MaxChars)), None)
+    if found.kind == "number":
+        base.step = "1" if found.inner is int else ("0.01" if base.unit else "any")
+    return base
+
+
+def _fields(model: type[BaseModel], path: str, data: Any) -> list[Widget]:
+    return [widget(info, f"{path}.{name}", data) for name, info in model.model_fields.items()]
+
+
+def _keyed(base: Widget, item: type[BaseModel], key: str) -> None:
+    """A printed list of ☐ items (已获资质认证情况): one box per option, with its details."""
+    ticked = {str(v.get(key)): v for v in (base.value or []) if isinstance(v, dict)}
+    for option in field_type(item.model_fields[key])[0]:
+        name = str(option.value)
+        row = Widget("group", f"{base.path}[{name}]", name, key=name, value=name in ticked)
+        for field_name, info in item.model_fields.items():
+            if field_name != key:
+                child = widget(info, f"{base.path}[{name}].{field_name}", {})
+                child.value = ticked.get(name, {}).get(field_name)
+                row.children.append(child)
+        base.children.append(row)
+
+
+def section_widget(section: Section, data: Any) -> Widget:
+    """The inputs of one section of the packet's form."""
+    assert section.info is not None
+    return widget(section.info, section.path, data)
+
+
+class FormValues:
+    """The submitted fields of an HTML form: names and, for repeated names, every value."""
+
+    def __init__(self, items: Iterable[tuple[str, str]]) -> None:
+        self._values: dict[str, list[str]] = {}
+        for name, value in items:
+            self._values.setdefault(name, []).append(value)
+
+    def get(self, name: str) -> str | None:
+        """The first value sent under `name`."""
+        values = self._values.get(name)
+        return values[0] if values else None
+
+    def getlist(self, name: str) -> list[str]:
+        """Every value sent under `name`, in order."""
+        return list(self._values.get(name, []))
+
+    def has(self, name: str) -> bool:
+        """Whether the form sent `name` at all."""
+        return name in self._values
+
+
+def read(info: FieldInfo, path: str, form: FormValues) -> Any:
+    """The data of one model field from the submitted form; None where nothing was typed.
+
+    Text is kept as typed (the model trims and checks it); numbers and dates stay text for
+    the model to parse, so a wrong one ends in the rulebook's message, never a crash here.
+    """
+    found = _kind_of(info)
+    if found.kind == "group":
+        return _read_model(found.inner, path, form, keep_empty=info.is_required())
+    if found.kind == "rows":
+        count = _count(form.get(ROWS_MARK + path))
+        return [_read_model(found.inner, f"{path}[{n}]", form, keep_empty=True) for n in range(count)]
+    if found.kind == "keyed":
+        items = []
+        for option in field_type(found.inner.model_fields[found.key])[0]:
+            item_path = f"{path}[{option.value}]"
+            if form.get(item_path) is not None:
+                item = {found.key: str(option.value)}
+                item.update(_read_model(found.inner, item_path, form, keep_empty=True, skip=found.key) or {})
+                items.append(item)
+        return items
+    if found.kind == "checks":
+        return form.getlist(path) if form.has(PRESENT_MARK + path) or form.has(path) else None
+    if found.kind == "bool":
+        return form.get(path) is not None if form.has(PRESENT_MARK + path) else None
+    value = form.get(path)
+    if value is None or not value.strip():
+        return None
+    return value.replace("\r\n", "\n")
+
+
+def _read_model(
+    model: type[BaseModel], path: str, form: FormValues, *, keep_empty: bool, skip: str = ""
+) -> dict[str, Any] | None:
+    found = {
+        name: read(info, f"{path}.{name}", form) for name, info in model.model_fields.items() if name != skip
+    }
+    kept = {k: v for k, v in found.items() if v is not None}
+    return kept if kept or keep_empty else None
+
+
+def _count(text: str | None) -> int:
+    """How many rows a list shows; at most 200, which no paper form comes near."""
+    try:
+        return max(0, min(int(text or "0"), 200))
+    except ValueError:
+        return 0
+
+
+def read_section(section: Section, form: FormValues) -> Any:
+    """The data of one section from the submitted form."""
+    assert section.info is not None
+    return read(section.info, section.path, form)
+
+
+def place_problems(root: Widget, problems: Sequence[Problem]) -> list[tuple[str, Problem]]:
+    """Attach each problem of `root`'s section to the input of its path, else to the nearest
+    group that holds it; return (input path, problem) for each one placed."""
+    by_path: dict[str, Widget] = {}
+
+    def index(w: Widget) -> None:
+        by_path[w.path] = w
+        for child in w.children:
+            index(child)
+
+    index(root)
+    placed: list[tuple[str, Problem]] = []
+    for problem in problems:
+        path = problem.path
+        while path and path not in by_path:
+            path = _parent(path)
+        if path:
+            by_path[path].problems.append(problem)
+            placed.append((path, problem))
+    return placed
+
+
+def _parent(path: str) -> str:
+    """`a.b[2]` for `a.b[2].c`, `a.b` for `a.b[2]`, '' at the top."""
+    if path.endswith("]"):
+        return path[: path.rindex("[")]
+    return path.rpartition(".")[0]
+
+
+def in_section(section: Section, problem: Problem) -> bool:
+    """Whether `problem` concerns a field of `section`."""
+    return problem.path == section.path or problem.path.startswith((section.path + ".", section.path + "["))

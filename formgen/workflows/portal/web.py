@@ -1,0 +1,170 @@
+"""What every page of the portal shares: its state, the signed-in user, access checks, rendering."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+from fastapi import HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from formgen import api
+from formgen.api import Checked
+from formgen.workflows.portal import forms
+from formgen.workflows.portal.db import STATUS_LABELS, Application, Attachment, User
+from formgen.workflows.portal.documents import PdfGate
+from formgen.workflows.portal.security import csrf_ok, csrf_token
+
+HERE = Path(__file__).parent
+
+
+@dataclass
+class Portal:
+    """The running portal: where its files are, its database, its PDF gate."""
+
+    data_dir: Path
+    sessions: sessionmaker[Session]
+    gate: PdfGate
+    templates: jinja2.Environment
+
+    @property
+    def uploads(self) -> Path:
+        """Where uploaded scans are kept, under server-made names."""
+        return self.data_dir / "uploads"
+
+    @contextmanager
+    def db(self) -> Iterator[Session]:
+        """A database session for one piece of work."""
+        with self.sessions() as session:
+            yield session
+
+
+def templates() -> jinja2.Environment:
+    """The page templates; every value is escaped, so user text prints literally."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.globals["status_labels"] = STATUS_LABELS
+    return env
+
+
+def portal(request: Request) -> Portal:
+    """The portal serving `request`."""
+    found: Portal = request.app.state.portal
+    return found
+
+
+def user_of(request: Request, session: Session) -> User | None:
+    """The signed-in user, if any."""
+    uid = request.session.get("uid")
+    return session.get(User, uid) if isinstance(uid, int) else None
+
+
+def require_user(request: Request, session: Session, *roles: str) -> User:
+    """The signed-in user of one of `roles`: 401 when signed out, 403 for another role."""
+    user = user_of(request, session)
+    if user is None:
+        raise HTTPException(401, "请先登录 / please sign in")
+    if roles and user.role not in roles:
+        raise HTTPException(403, "无权访问 / not allowed")
+    return user
+
+
+def require_csrf(request: Request, sent: str | None) -> None:
+    """403 unless `sent` (form field or X-CSRF-Token header) is the session's token."""
+    if not csrf_ok(request.session, sent or request.headers.get("x-csrf-token")):
+        raise HTTPException(403, "表单已过期或来源不明，请刷新页面 / missing or wrong CSRF token")
+
+
+def application_for(session: Session, user: User, application_id: int) -> Application:
+    """An application `user` may see: an applicant's own, a bureau's region's, any for admin.
+
+    Someone else's answers 404, as one that does not exist: nothing says it is there.
+    """
+    found = session.get(Application, application_id)
+    if found is None:
+        raise HTTPException(404, "找不到该申请 / no such application")
+    if user.role == "applicant" and found.owner_id != user.id:
+        raise HTTPException(404, "找不到该申请 / no such application")
+    if user.role == "bureau" and found.region != user.region:
+        raise HTTPException(404, "找不到该申请 / no such application")
+    return found
+
+
+def own_application(session: Session, user: User, application_id: int) -> Application:
+    """An application only its applicant may change: 403 for a bureau or admin, 404 for others'."""
+    if user.role != "applicant":
+        raise HTTPException(403, "只有申请人可以修改 / only the applicant may change it")
+    return application_for(session, user, application_id)
+
+
+def attachments_of(session: Session, application: Application) -> list[Attachment]:
+    """The application's uploaded scans, in upload order."""
+    return list(
+        session.scalars(
+            select(Attachment).where(Attachment.application_id == application.id).order_by(Attachment.id)
+        )
+    )
+
+
+def full_data(session: Session, application: Application) -> dict[str, Any]:
+    """The application's data with its uploads listed as the packet's attachments."""
+    data = application.data
+    field = forms.attachments_path(api.registry().packet(application.packet_id).model)
+    if field is not None:
+        data[field] = [
+            {"title": a.title, "file": a.stored_name} for a in attachments_of(session, application)
+        ]
+    return data
+
+
+def checked(session: Session, application: Application) -> Checked:
+    """The application's data checked by the rulebook."""
+    return api.check(application.packet_id, full_data(session, application))
+
+
+async def form_values(request: Request) -> forms.FormValues:
+    """The posted form's text fields; a file sent where text was expected counts as empty."""
+    form = await request.form()
+    try:
+        return forms.FormValues((k, v if isinstance(v, str) else "") for k, v in form.multi_items())
+    finally:
+        await form.close()
+
+
+def render(request: Request, name: str, code: int = 200, **values: Any) -> HTMLResponse:
+    """A page from its template, with the user, the CSRF token and the path."""
+    env = portal(request).templates
+    html = env.get_template(name).render(
+        csrf=csrf_token(request.session), request_path=request.url.path, **values
+    )
+    return HTMLResponse(html, status_code=code)
+
+
+def download(content: bytes, name: str, media_type: str) -> Response:
+    """A file to save, never to show inline (uploads are not to run in the portal's origin)."""
+    return Response(
+        content,
+        media_type=media_type,
+        headers={"content-disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}"},
+    )
+
+
+def problems_json(placed: list[tuple[str, Any]]) -> list[dict[str, str]]:
+    """Problems with the input path each is shown beside, for the page's live checks."""
+    return [{"target": target, **problem.as_dict()} for target, problem in placed]
+
+
+def dumps(data: Any) -> str:
+    """Data as JSON text for the database (dates as ISO text, as the form sends them)."""
+    return json.dumps(data, ensure_ascii=False, default=str)
