@@ -286,6 +286,7 @@ async def upload_page(request: Request, application_id: int) -> Response:
     upload = form.get("file")
     title = _text(form.get("title")).strip()
     content = await upload.read(uploads.MAX_UPLOAD + 1) if isinstance(upload, UploadFile) else b""
+    filename = (upload.filename or "") if isinstance(upload, UploadFile) else ""
     await form.close()
 
     def work() -> Response:
@@ -297,7 +298,7 @@ async def upload_page(request: Request, application_id: int) -> Response:
             if len(content) > uploads.MAX_UPLOAD:
                 raise HTTPException(413, "文件超过20MB / the file is larger than 20 MB")
             try:
-                name, kind = uploads.store(portal(request).uploads, content)
+                name, kind = uploads.store(portal(request).uploads, content, filename)
             except uploads.UploadRefused as exc:
                 raise HTTPException(422, str(exc)) from None
             session.add(

@@ -1,8 +1,8 @@
-"""Uploaded scans: the kind read from the first bytes, never from the name; stored under a
-name the server makes.
+"""Uploaded scans: checked as every file from outside is (`formgen.data.untrusted`), stored
+under a name the server makes.
 
-This is the portal's own small check, until the untrusted-file opening of `formgen.data`
-serves bureau intake and uploads alike.
+The kind comes from the bytes and must agree with the name's extension; pictures are checked
+for damage and pixel bombs. The name the browser sent is never used as a path.
 """
 
 from __future__ import annotations
@@ -11,17 +11,13 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from formgen.data import untrusted
+
 MAX_UPLOAD = 20 * 1024 * 1024
 """The largest scan accepted, in bytes (a multi-page licence scanned at 300 dpi fits)."""
 
-# (first bytes, suffix, media type): what a PDF, JPEG, PNG or TIFF file starts with.
-_MAGIC = (
-    (b"%PDF-", ".pdf", "application/pdf"),
-    (b"\xff\xd8\xff", ".jpg", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", ".png", "image/png"),
-    (b"II*\x00", ".tif", "image/tiff"),
-    (b"MM\x00*", ".tif", "image/tiff"),
-)
+_MEDIA_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png", "tiff": "image/tiff"}
+_SUFFIXES = {"pdf": ".pdf", "jpg": ".jpg", "png": ".png", "tiff": ".tif"}
 
 
 class UploadRefused(ValueError):
@@ -36,15 +32,18 @@ class Kind:
     media_type: str
 
 
-def kind_of(head: bytes) -> Kind:
-    """The kind of a file from its first bytes; `UploadRefused` for anything else."""
-    for magic, suffix, media_type in _MAGIC:
-        if head.startswith(magic):
-            return Kind(suffix, media_type)
-    raise UploadRefused("只接受PDF、JPG、PNG或TIFF文件 / only PDF, JPG, PNG or TIFF files are accepted")
+def kind_of(content: bytes, filename: str) -> Kind:
+    """The kind of a scan from its bytes and its name's extension; `UploadRefused` otherwise."""
+    try:
+        found = untrusted.inspect(content, filename)
+    except untrusted.RefusedFileError as exc:
+        raise UploadRefused(f"{exc} / only PDF, JPG, PNG or TIFF scans are accepted") from None
+    if found not in untrusted.SCANS:
+        raise UploadRefused("只接受PDF、JPG、PNG或TIFF文件 / only PDF, JPG, PNG or TIFF files are accepted")
+    return Kind(_SUFFIXES[found], _MEDIA_TYPES[found])
 
 
-def store(folder: Path, content: bytes) -> tuple[str, Kind]:
+def store(folder: Path, content: bytes, filename: str) -> tuple[str, Kind]:
     """Check `content` and write it into `folder` under a new random name; return name and kind."""
     if not content:
         raise UploadRefused("文件为空 / the file is empty")
@@ -52,7 +51,7 @@ def store(folder: Path, content: bytes) -> tuple[str, Kind]:
         raise UploadRefused(
             f"文件超过{MAX_UPLOAD // 1024 // 1024}MB / the file is larger than {MAX_UPLOAD // 1024 // 1024} MB"
         )
-    kind = kind_of(content[:16])
+    kind = kind_of(content, Path(filename).name or "upload")
     folder.mkdir(parents=True, exist_ok=True)
     name = secrets.token_hex(16) + kind.suffix
     partial = folder / (name + ".part")

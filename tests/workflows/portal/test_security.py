@@ -8,12 +8,21 @@ import re
 
 from docx import Document
 from fastapi.testclient import TestClient
+from PIL import Image
 
 from formgen.workflows.portal import security
 from formgen.workflows.portal.app import create_app
 from tests.workflows.portal.conftest import PASSWORD, PROVIDER, Site, example, start
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+def _png() -> bytes:
+    """A real one-pixel PNG: uploads are opened as pictures, not only sniffed."""
+    out = io.BytesIO()
+    Image.new("L", (1, 1), 255).save(out, format="PNG")
+    return out.getvalue()
+
+
+PNG = _png()
 
 
 def test_an_applicant_cannot_read_or_change_anothers_application(site: Site) -> None:
@@ -124,6 +133,13 @@ def test_uploads_are_checked_by_content_and_stored_under_server_names(site: Site
     )
     assert fake.status_code == 422
     assert "PDF" in fake.text
+    renamed = client.post(
+        f"/applications/{report}/attachments",
+        data={"csrf": token, "title": "营业执照"},
+        files={"file": ("licence.pdf", PNG)},
+    )
+    assert renamed.status_code == 422
+    assert "not what the extension says" in renamed.text
     good = client.post(
         f"/applications/{report}/attachments",
         data={"csrf": token, "title": "营业执照"},
