@@ -10,8 +10,8 @@ Two ways, chosen from measurements (``bench/bench_convert.py``):
   the time of one cold batch process per document, on two cores.
 
 Every conversion has a timeout. A worker that hangs or crashes is killed by its process id and
-started again, and the conversion is tried once more before it fails with a `ConversionError`
-naming the file. Jobs wait in a bounded queue, and a worker is restarted after a set number of
+started again, and the conversion is tried again on a fresh LibreOffice, up to `MAX_TRIES`
+times, before it fails with a `ConversionError` naming the file and each try's reason. Jobs wait in a bounded queue, and a worker is restarted after a set number of
 conversions, which caps LibreOffice's memory (as Gotenberg does).
 
 Every LibreOffice gets formgen's fontconfig file, which maps the 公文 font names to the free
@@ -49,6 +49,10 @@ START_TIMEOUT_S = 60.0
 GRACE_S = 1.0
 """How long a failed conversion waits to see whether its LibreOffice is dying."""
 MAX_JOBS_PER_WORKER = 200
+MAX_TRIES = 3
+"""Tries of one document, each on a fresh LibreOffice after a failure: a LibreOffice killed
+while saving answers with an error that looks like the document's own ("illegal object
+given"), so a second failure in a row is still no proof; a third one is."""
 QUEUE_SIZE = 64
 SYSTEM_PYTHON = "/usr/bin/python3"
 _RESTART_REQUESTED = 81
@@ -439,9 +443,10 @@ class Converter:
                 job.future.set_exception(exc)
 
     def _run(self, worker: Worker, job: _Job) -> Path:
-        """Convert with one retry on a fresh worker; restart workers that reached `max_jobs`."""
+        """Convert, trying again on a fresh worker after any failure, up to `MAX_TRIES` times;
+        restart workers that reached `max_jobs`."""
         failures: list[str] = []
-        for _attempt in range(2):
+        for _attempt in range(MAX_TRIES):
             try:
                 if not worker.alive or worker.jobs_done >= self.max_jobs:
                     worker.start()
@@ -449,16 +454,12 @@ class Converter:
                     self.on_job_start(worker, job.source)
                 worker.convert(job.source, job.target, bookmarks=job.bookmarks, timeout=self.timeout)
                 return job.target
-            except _WorkerFailed as exc:
+            except (_WorkerFailed, ConversionError) as exc:
                 failures.append(str(exc))
-                if exc.fatal:
-                    worker.stop()
-            except ConversionError as exc:
-                failures.append(str(exc))
-                worker.stop()
+                worker.stop()  # whatever failed, the next try gets a fresh LibreOffice
         raise ConversionError(
             f"LibreOffice未能转换 / LibreOffice did not convert {job.source.name} "
-            f"(tried twice, timeout {self.timeout:g} s): " + "; ".join(failures)
+            f"(tried {MAX_TRIES} times, timeout {self.timeout:g} s): " + "; ".join(failures)
         )
 
 
@@ -516,6 +517,12 @@ def service(workers: int | None = None, **options: Any) -> Iterator[Converter | 
     finally:
         _active.remove(converter)
         converter.close()
+
+
+def forget_inherited() -> None:
+    """In a process forked from one inside a `service` block: forget the parent's converter,
+    whose worker threads do not exist here, so this process starts its own."""
+    _active.clear()
 
 
 def active() -> Converter | ColdConverter | None:
