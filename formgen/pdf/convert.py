@@ -21,6 +21,7 @@ fonts installed by setup; without it CJK text falls back to the wrong faces.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import functools
 import json
 import os
@@ -88,6 +89,20 @@ def _office_binary() -> str:
 def _fonts_conf() -> Iterator[Path]:
     with as_file(files("formgen.pdf") / "fontconfig" / "fonts.conf") as path:
         yield path
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """Have the kernel kill the calling process when its parent dies (Linux; elsewhere nothing).
+
+    A LibreOffice or a batch worker process whose formgen was killed (``kill -9``, an
+    out-of-memory kill, a scheduler's pre-emption) would otherwise run on, orphaned."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 def _office_env(home: Path, fonts_conf: Path) -> dict[str, str]:
@@ -229,6 +244,7 @@ class Worker:
                     stderr=log,
                     bufsize=0,
                     start_new_session=True,
+                    preexec_fn=die_with_parent,
                 )
         self._buffer = b""
         try:
@@ -250,6 +266,7 @@ class Worker:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
+            preexec_fn=die_with_parent,
         )
 
     def stop(self) -> None:
@@ -369,6 +386,7 @@ class Converter:
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
         self._closed = False
+        self._warm = False
         self.on_job_start: Callable[[Worker, Path], None] | None = None
         """Called as a worker takes a job (tests use it to kill a worker mid-packet)."""
 
@@ -392,6 +410,12 @@ class Converter:
                     thread = threading.Thread(target=self._serve, args=(worker,), daemon=True)
                     thread.start()
                     self._threads.append(thread)
+
+    def warm(self) -> None:
+        """Start every worker's LibreOffice now, in the background, rather than on its first job:
+        a batch renders its first documents meanwhile."""
+        self._warm = True
+        self._ensure_threads()
 
     def submit(self, source: Path, target: Path, *, bookmarks: bool = False) -> Future[Path]:
         """Queue one conversion; blocks while the queue is full."""
@@ -433,6 +457,9 @@ class Converter:
             worker.stop()
 
     def _serve(self, worker: Worker) -> None:
+        if self._warm:
+            with contextlib.suppress(ConversionError):  # the first job starts it again, and says why
+                worker.start()
         while True:
             job = self._queue.get()
             if job is None:

@@ -43,9 +43,12 @@ def start_process() -> None:
     """Set up a worker process: Ctrl-C is the parent's to handle (it lets the packets under
     way finish, so none is left half made), and one warm LibreOffice of its own."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    convert.die_with_parent()  # a killed formgen takes its workers (and their LibreOffice) along
     convert.forget_inherited()
     stack = ExitStack()
-    stack.enter_context(convert.service(1))
+    converter = stack.enter_context(convert.service(1))
+    if isinstance(converter, convert.Converter):
+        converter.warm()
     multiprocessing.util.Finalize(None, stack.close, exitpriority=100)
 
 
