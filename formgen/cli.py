@@ -62,6 +62,8 @@ _EXIT_CODES: tuple[tuple[type[Exception], int], ...] = (
     (UnknownIdError, EXIT_USAGE),
     (PacketError, EXIT_USAGE),  # an attachment that cannot be read
     (ConversionError, EXIT_FAILED),  # LibreOffice could not make the PDF
+    (batch_module.ShardError, EXIT_USAGE),  # a --shard value that cannot be used
+    (batch_module.MergeError, EXIT_USAGE),  # shards that are not one batch
 )
 _FAILURES = tuple(kind for kind, _ in _EXIT_CODES)
 
@@ -268,11 +270,7 @@ def batch(
     if not source.exists():
         err.print(f"[red]{source}: 无法打开 / cannot open[/red]")
         raise typer.Exit(EXIT_USAGE)
-    try:
-        share = batch_module.parse_shard(shard) if shard else None
-    except batch_module.ShardError as exc:
-        err.print(f"[red]{exc}[/red]", highlight=False)
-        raise typer.Exit(EXIT_USAGE) from None
+    share = _run(lambda: batch_module.parse_shard(shard)) if shard else None
     with _BatchProgress() as progress:
         outcomes = _run(
             lambda: batch_module.run(
@@ -363,11 +361,7 @@ def batch_merge(
 
     Shards of different inputs or formgen versions, unfinished, twice or missing are refused.
     """
-    try:
-        outcomes = _run(lambda: batch_module.merge(shards, out_dir))
-    except batch_module.MergeError as exc:
-        err.print(f"[red]{exc}[/red]", highlight=False)
-        raise typer.Exit(EXIT_USAGE) from None
+    outcomes = _run(lambda: batch_module.merge(shards, out_dir))
     made = sum(o.status in ("ok", "skipped") for o in outcomes)
     out.print(
         f"{len(shards)} 个分片已合并 / shards joined: {made}/{len(outcomes)} packets made; "
