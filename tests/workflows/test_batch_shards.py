@@ -105,7 +105,7 @@ def test_batch_merge_joins_reports_and_tables(shards: tuple[Path, list[Path]], t
 def test_batch_merge_refuses_shards_that_are_not_one_batch(
     shards: tuple[Path, list[Path]], tmp_path: Path
 ) -> None:
-    source, outs = shards
+    _source, outs = shards
     other_source = write_folder(tmp_path / "other", ENTERPRISE, _submitters()[3:])
     other = tmp_path / "other-out"
     batch.run(ENTERPRISE, other_source, other, shard=batch.Shard(0, SHARDS))
