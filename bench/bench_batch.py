@@ -44,8 +44,10 @@ CODE_FIELDS = {
 }
 
 
-def write_inputs(packet_id: str, folder: Path, count: int) -> None:
-    """`count` submitters of `packet_id`: its example (and its attachment files), renamed."""
+def write_inputs(packet_id: str, folder: Path, count: int) -> Path:
+    """Write into `folder` `count` submitters of `packet_id`: its example (and its attachment
+    files), renamed; return `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
     api.write_example(packet_id, folder)
     (folder / f"{packet_id}.yaml").unlink()
     example = formgen.example_data(packet_id)
@@ -59,6 +61,7 @@ def write_inputs(packet_id: str, folder: Path, count: int) -> None:
         target[name_field] = f"第{n + 1}号测试单位"
         target[code_field] = body + uscc_check_character(body)
         (folder / f"{n:05d}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return folder
 
 
 class TreeMemory:
@@ -224,9 +227,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
         work = Path(tmp)
-        source = work / "in"
-        source.mkdir()
-        write_inputs(args.packet, source, args.n)
+        source = write_inputs(args.packet, work / "in", args.n)
         seconds, made, peak = run_batch(args.packet, source, work / "out")
         (work / "floor").mkdir()
         parts = floor(args.packet, source, work / "floor")

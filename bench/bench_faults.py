@@ -70,9 +70,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-faults-") as tmp:
         work = Path(tmp)
-        source = work / "in"
-        source.mkdir()
-        write_inputs(args.packet, source, args.n)
+        source = write_inputs(args.packet, work / "in", args.n)
         calm_s, _ = batch(args.packet, source, work / "calm")
         stormy_s, kills = batch(args.packet, source, work / "stormy", kills=args.kills)
         calm = {p.relative_to(work / "calm"): p.read_bytes() for p in (work / "calm").glob("*/*.pdf")}
