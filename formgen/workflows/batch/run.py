@@ -58,6 +58,14 @@ def run(
     the packets, the batch's summary tables are written (`tables`).
     """
     packet = api.registry().packet(packet_id)
+    processes = workers or default_workers()
+    pool = ProcessPoolExecutor(
+        processes, mp_context=multiprocessing.get_context("fork"), initializer=work.start_process
+    )
+    if inputs.count(source) != 0:
+        # Start every worker (and its LibreOffice) now, while the input is hashed and read.
+        for _ in range(processes):
+            pool.submit(int)
     store = resume.Store(out_dir)
     store.remove_partial()
     fingerprint = resume.fingerprint(packet_id, strict=strict)
@@ -76,7 +84,6 @@ def run(
     folders: set[str] = set()
     outcomes: list[Outcome] = []
     window: deque[tuple[Future[Outcome], str]] = deque()
-    processes = workers or default_workers()
 
     def finish(future: Future[Outcome], key: str) -> None:
         outcome = future.result()
@@ -87,9 +94,6 @@ def run(
         if on_outcome is not None:
             on_outcome(outcome)
 
-    pool = ProcessPoolExecutor(
-        processes, mp_context=multiprocessing.get_context("fork"), initializer=work.start_process
-    )
     try:
         index = -1
         for submission in inputs.submissions(source):
