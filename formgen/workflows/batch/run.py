@@ -15,6 +15,7 @@ import os
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -83,10 +84,14 @@ def run(
     tables = Tables(packet.batch_tables)
     folders: set[str] = set()
     outcomes: list[Outcome] = []
-    window: deque[tuple[Future[Outcome], str]] = deque()
+    window: deque[tuple[Future[Outcome], str, str]] = deque()
 
-    def finish(future: Future[Outcome], key: str) -> None:
-        outcome = future.result()
+    def finish(future: Future[Outcome], key: str, submission: str) -> None:
+        try:
+            outcome = future.result()
+        except BrokenProcessPool as exc:  # a worker process died (killed, out of memory)
+            problems = [f"{type(exc).__name__}: {exc}"]
+            outcome = Outcome(submission, "failed", problems=problems, index=len(outcomes))
         if outcome.status == "ok":
             store.record(outcome.source, key, outcome.output)
         report.add(outcome)
@@ -104,7 +109,7 @@ def run(
                 index, submission, packet_id, out_dir, folders, tables, report, store, pool, fingerprint,
                 strict=strict, force=force,
             )  # fmt: skip
-            window.append((future, key))
+            window.append((future, key, submission.source))
             while window and (window[0][0].done() or len(window) > processes * IN_FLIGHT_PER_WORKER):
                 finish(*window.popleft())
         while window:
@@ -113,9 +118,9 @@ def run(
         # Ctrl-C or an error of the parent: let the packets under way finish (each is written
         # whole), record them, and start no more.
         pool.shutdown(wait=True, cancel_futures=True)
-        for future, key in window:
+        for future, key, name in window:
             if future.done() and not future.cancelled() and future.exception() is None:
-                finish(future, key)
+                finish(future, key, name)
         report.close()
         raise
     pool.shutdown(wait=True)
