@@ -54,13 +54,14 @@ from formgen.model.fields import (
     Quantity,
     Text,
 )
-from formgen.model.registry import Form, Notice, NoticeFiles, Packet, PacketPart
+from formgen.model.registry import BatchTable, Form, Notice, NoticeFiles, Packet, PacketPart
 from formgen.model.rules import Finding, Rule
 from formgen.model.textcount import reader_length
 from formgen.pdf.convert import convert_cold
 
 __all__ = [
     "AttachmentFile",
+    "BatchTable",
     "BlankRows",
     "Cell",
     "Column",

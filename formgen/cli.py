@@ -15,6 +15,14 @@ from typing import Annotated, TypeVar
 import typer
 import yaml
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from formgen import api
@@ -56,6 +64,8 @@ _EXIT_CODES: tuple[tuple[type[Exception], int], ...] = (
     (UnknownIdError, EXIT_USAGE),
     (PacketError, EXIT_USAGE),  # an attachment that cannot be read
     (ConversionError, EXIT_FAILED),  # LibreOffice could not make the PDF
+    (batch_module.ShardError, EXIT_USAGE),  # a --shard value that cannot be used
+    (batch_module.MergeError, EXIT_USAGE),  # shards that are not one batch
 )
 _FAILURES = tuple(kind for kind, _ in _EXIT_CODES)
 
@@ -252,35 +262,127 @@ def batch(
         Path, typer.Argument(help="A folder of YAML/JSON files, a .jsonl file, or a .csv/.xlsx table.")
     ],
     out_dir: OutOption = api.DEFAULT_OUT,
-    workers: Annotated[int | None, typer.Option("--workers", min=1, help="LibreOffice workers.")] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help="Worker processes, each with a LibreOffice.")
+    ] = None,
     strict: StrictOption = False,
+    shard: Annotated[
+        str | None,
+        typer.Option(
+            "--shard",
+            help="K/N: make shard K (from 0) of N; auto/N reads K from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID.",
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Make every packet again, even those already made.")
+    ] = False,
 ) -> None:
-    """Make the packets of many submitters, one folder each, and a report of all.
+    """Make the packets of many submitters, one folder each, a report of all, and the summary tables.
 
-    A submitter with invalid data is recorded in batch-report.json/.csv and the batch goes
-    on; the exit status is 1 when any submitter was not made.
+    A submitter with invalid data is recorded in batch-report.jsonl/.csv/.json and the batch
+    goes on; the exit status is 1 when any submitter was not made. Running it again skips the
+    submitters already made from the same data.
     """
     if not source.exists():
         err.print(f"[red]{source}: 无法打开 / cannot open[/red]")
         raise typer.Exit(EXIT_USAGE)
-
-    def show(outcome: batch_module.Outcome) -> None:
-        colour = {"ok": "green", "invalid": "red", "failed": "red"}[outcome.status]
-        out.print(
-            f"[{colour}]{outcome.status:<8}[/{colour}] {outcome.source}  {outcome.submitter}  {outcome.output}"
+    share = _run(lambda: batch_module.parse_shard(shard)) if shard else None
+    with _BatchProgress() as progress:
+        outcomes = _run(
+            lambda: batch_module.run(
+                packet_id,
+                source,
+                out_dir,
+                workers=workers,
+                strict=strict,
+                force=force,
+                shard=share,
+                on_outcome=progress.outcome,
+                on_start=progress.start,
+            )
         )
-        for problem in outcome.problems[:5]:
-            out.print(f"          {problem}", highlight=False)
-
-    outcomes = _run(
-        lambda: batch_module.run(packet_id, source, out_dir, workers=workers, strict=strict, on_outcome=show)
-    )
-    made = sum(o.status == "ok" for o in outcomes)
+    made = sum(o.status in ("ok", "skipped") for o in outcomes)
+    skipped = sum(o.status == "skipped" for o in outcomes)
     out.print(
-        f"{made}/{len(outcomes)} 份材料已生成 / packets made; report: {out_dir / batch_module.REPORT}.json"
+        f"{made}/{len(outcomes)} 份材料已生成 / packets made ({skipped} skipped); "
+        f"report: {out_dir / batch_module.REPORT}.json"
     )
     if made < len(outcomes):
         raise typer.Exit(EXIT_INVALID)
+
+
+class _BatchProgress:
+    """A batch's progress: a bar with done and failed counts, rate and time left on a terminal;
+    one plain line per submitter otherwise (logs, CI)."""
+
+    def __init__(self) -> None:
+        self.live = out.is_terminal
+        self.done = self.failed = 0
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
+
+    def __enter__(self) -> _BatchProgress:
+        if self.live:
+            self.bar = Progress(
+                TextColumn("[bold]formgen batch"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("[green]{task.fields[done]} done[/green] [red]{task.fields[failed]} failed[/red]"),
+                TextColumn("{task.fields[rate]}"),
+                TimeRemainingColumn(),
+                console=out,
+            )
+            self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+    def start(self, total: int | None) -> None:
+        if self.bar is not None:
+            self.task = self.bar.add_task("batch", total=total, done=0, failed=0, rate="")
+
+    def outcome(self, outcome: batch_module.Outcome) -> None:
+        if outcome.status in ("ok", "skipped"):
+            self.done += 1
+        else:
+            self.failed += 1
+        if self.bar is not None and self.task is not None:
+            self.bar.advance(self.task)
+            speed = self.bar.tasks[0].speed
+            rate = f"{speed * 60:.0f}/min" if speed else ""
+            self.bar.update(self.task, done=self.done, failed=self.failed, rate=rate)
+            if outcome.status in ("invalid", "failed"):
+                self.bar.console.print(_outcome_line(outcome), highlight=False)
+            return
+        out.print(_outcome_line(outcome), highlight=False)
+
+
+def _outcome_line(outcome: batch_module.Outcome) -> str:
+    colour = {"ok": "green", "skipped": "cyan", "invalid": "red", "failed": "red"}[outcome.status]
+    lines = [
+        f"[{colour}]{outcome.status:<8}[/{colour}] {outcome.source}  {outcome.submitter}  {outcome.output}"
+    ]
+    lines += [f"          {problem}" for problem in outcome.problems[:5]]
+    return "\n".join(lines)
+
+
+@app.command("batch-merge")
+def batch_merge(
+    shards: Annotated[list[Path], typer.Argument(help="The output folders of a batch's shards.")],
+    out_dir: OutOption = api.DEFAULT_OUT,
+) -> None:
+    """Join the shards of one batch: one report and one set of summary tables.
+
+    Shards of different inputs or formgen versions, unfinished, twice or missing are refused.
+    """
+    outcomes = _run(lambda: batch_module.merge(shards, out_dir))
+    made = sum(o.status in ("ok", "skipped") for o in outcomes)
+    out.print(
+        f"{len(shards)} 个分片已合并 / shards joined: {made}/{len(outcomes)} packets made; "
+        f"report: {out_dir / batch_module.REPORT}.json"
+    )
 
 
 @app.command()

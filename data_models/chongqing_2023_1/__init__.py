@@ -41,6 +41,8 @@ PACKETS = (
         parts=(PacketPart(f"{NOTICE_ID}.annex2", lambda p: p.application),),
         name_of=lambda p: p.application.unit.unit_name,
         attachments_of=lambda p: p.attachments,
+        code_path="application.unit.code",
+        batch_tables=packets.PLATFORM_TABLES,
     ),
     Packet(
         id=f"{NOTICE_ID}.district",

@@ -7,11 +7,13 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from collections.abc import Sequence
 
-from formgen.authoring import AttachmentFile, FormModel, Phone, Text
+from pydantic import BaseModel, Field
 
-from .annex1 import RecommendationSummary
+from formgen.authoring import AttachmentFile, BatchTable, FormModel, Phone, Text
+
+from .annex1 import RecommendationRow, RecommendationSummary
 from .annex2 import PlatformApplication
 
 
@@ -44,3 +46,22 @@ class DistrictPacket(FormModel):
         """附件1, one row per applicant."""
         d = self.district
         return RecommendationSummary.of(d.name, d.contact, d.phone, self.applicants)
+
+
+def _district_table(recommender: str, rows: Sequence[BaseModel]) -> RecommendationSummary:
+    """A 区县's 附件1 from its applicants' rows. Its 联系人 and 联系电话 are the 区县's own,
+    which no applicant's data holds: they are left for the 区县 to write in."""
+    own = [RecommendationRow.model_validate(row, from_attributes=True) for row in rows]
+    return RecommendationSummary.model_construct(recommender=recommender, contact="", phone="", rows=own)
+
+
+PLATFORM_TABLES = (
+    BatchTable(
+        "chongqing-2023-1.annex1",
+        RecommendationRow,
+        group_of=lambda p: p.application.recommender,
+        row_of=lambda p: RecommendationRow.from_application(p.application),
+        table_of=_district_table,
+    ),
+)
+"""A batch of applicants: each 区县 (推荐单位)'s 附件1."""

@@ -63,6 +63,8 @@ PACKETS = (
         parts=(PacketPart(f"{NOTICE_ID}.annex3", lambda p: p.report),),
         name_of=lambda p: p.report.profile.unit_name,
         attachments_of=lambda p: p.attachments,
+        code_path="report.profile.credit_code",
+        batch_tables=packets.PROVIDER_TABLES,
     ),
     Packet(
         id=f"{NOTICE_ID}.enterprise",
@@ -75,6 +77,8 @@ PACKETS = (
             PacketPart(f"{NOTICE_ID}.annex5", lambda p: p.enterprise_table()),
         ),
         name_of=lambda p: p.application.unit_name,
+        code_path="application.credit_code",
+        batch_tables=packets.ENTERPRISE_TABLES,
     ),
     Packet(
         id=f"{NOTICE_ID}.city",

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from formgen.authoring import AttachmentFile, FormModel, Mobile, Phone, Text
+from formgen.authoring import AttachmentFile, BatchTable, FormModel, Mobile, Phone, Text
 
-from .annex2 import ProviderSummary
+from .annex2 import ProviderRow, ProviderSummary
 from .annex3 import ProviderReport
 from .annex4 import DiagnosisMaterials, Enterprise, Materials
 from .annex5 import EnterpriseApplication, EnterpriseTable
-from .regions import SichuanCity
+from .regions import SichuanCity, split_region
+
+PROVINCE = "四川省"
+UNKNOWN_CITY = "未注明市（州）"
 
 
 class ProviderPacket(FormModel):
@@ -70,3 +73,34 @@ class CityPacket(FormModel):
     def enterprise_table(self) -> EnterpriseTable:
         """附件5, one row per enterprise."""
         return EnterpriseTable.of(self.enterprises)
+
+
+def _enterprise_city(packet: EnterprisePacket) -> str:
+    """The 市（州） at the start of the enterprise's 所在地区."""
+    split = split_region(packet.application.region)
+    return split[0].value if split else UNKNOWN_CITY
+
+
+PROVIDER_TABLES = (
+    BatchTable(
+        "sichuan-2023-110.annex2",
+        ProviderRow,
+        group_of=lambda p: p.report.profile.region.city.value,
+        row_of=lambda p: ProviderRow.from_report(p.report),
+        table_of=lambda _city, rows: ProviderSummary(rows=list(rows)),
+        overall=PROVINCE,
+    ),
+)
+"""A batch of providers: each 市（州）'s 附件2 and the province's."""
+
+ENTERPRISE_TABLES = (
+    BatchTable(
+        "sichuan-2023-110.annex5",
+        EnterpriseApplication,
+        group_of=_enterprise_city,
+        row_of=lambda p: p.application,
+        table_of=lambda _city, rows: EnterpriseTable(rows=list(rows)),
+        overall=PROVINCE,
+    ),
+)
+"""A batch of enterprises: each 市（州）'s 附件5 and the province's."""

@@ -73,6 +73,24 @@ class PacketPart:
 
 
 @dataclass(frozen=True)
+class BatchTable:
+    """A summary table that a batch of a packet's submitters yields, as a bureau's packet does.
+
+    Each valid submitter gives one row (`row_of`) to the table of its group (`group_of`: its
+    市（州）, its 区县); `table_of` makes a group's table from its rows, in input order. With
+    `overall`, the rows of every group also make one table of that name (the province's).
+    """
+
+    form_id: str
+    row_model: type[BaseModel]
+    """The row's model, to read rows back from a batch's files (``batch-merge``)."""
+    group_of: Callable[[Any], str]
+    row_of: Callable[[Any], BaseModel]
+    table_of: Callable[[str, Sequence[BaseModel]], BaseModel]
+    overall: str | None = None
+
+
+@dataclass(frozen=True)
 class Packet:
     """What one kind of submitter hands in: its data model and its documents, in order."""
 
@@ -88,6 +106,11 @@ class Packet:
     """The documents the submitter supplies (scans, certificates), placed after the forms."""
     contents: bool = False
     """A bureau's packet opens with a contents page: each document and its pages."""
+    code_path: str | None = None
+    """The data path of the submitter's 统一社会信用代码 (``application.credit_code``), which
+    shards a batch: the same code always lands on the same shard."""
+    batch_tables: tuple[BatchTable, ...] = ()
+    """The summary tables a batch of these submitters yields."""
 
     @property
     def form_ids(self) -> tuple[str, ...]:

@@ -10,8 +10,8 @@ Two ways, chosen from measurements (``bench/bench_convert.py``):
   the time of one cold batch process per document, on two cores.
 
 Every conversion has a timeout. A worker that hangs or crashes is killed by its process id and
-started again, and the conversion is tried once more before it fails with a `ConversionError`
-naming the file. Jobs wait in a bounded queue, and a worker is restarted after a set number of
+started again, and the conversion is tried again on a fresh LibreOffice, up to `MAX_TRIES`
+times, before it fails with a `ConversionError` naming the file and each try's reason. Jobs wait in a bounded queue, and a worker is restarted after a set number of
 conversions, which caps LibreOffice's memory (as Gotenberg does).
 
 Every LibreOffice gets formgen's fontconfig file, which maps the 公文 font names to the free
@@ -21,6 +21,7 @@ fonts installed by setup; without it CJK text falls back to the wrong faces.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import functools
 import json
 import os
@@ -49,6 +50,10 @@ START_TIMEOUT_S = 60.0
 GRACE_S = 1.0
 """How long a failed conversion waits to see whether its LibreOffice is dying."""
 MAX_JOBS_PER_WORKER = 200
+MAX_TRIES = 3
+"""Tries of one document, each on a fresh LibreOffice after a failure: a LibreOffice killed
+while saving answers with an error that looks like the document's own ("illegal object
+given"), so a second failure in a row is still no proof; a third one is."""
 QUEUE_SIZE = 64
 SYSTEM_PYTHON = "/usr/bin/python3"
 _RESTART_REQUESTED = 81
@@ -84,6 +89,20 @@ def _office_binary() -> str:
 def _fonts_conf() -> Iterator[Path]:
     with as_file(files("formgen.pdf") / "fontconfig" / "fonts.conf") as path:
         yield path
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """Have the kernel kill the calling process when its parent dies (Linux; elsewhere nothing).
+
+    A LibreOffice or a batch worker process whose formgen was killed (``kill -9``, an
+    out-of-memory kill, a scheduler's pre-emption) would otherwise run on, orphaned."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 def _office_env(home: Path, fonts_conf: Path) -> dict[str, str]:
@@ -231,6 +250,7 @@ class Worker:
                     stderr=log,
                     bufsize=0,
                     start_new_session=True,
+                    preexec_fn=die_with_parent,
                 )
         self._buffer = b""
         try:
@@ -252,6 +272,7 @@ class Worker:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
+            preexec_fn=die_with_parent,
         )
 
     def stop(self) -> None:
@@ -371,6 +392,7 @@ class Converter:
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
         self._closed = False
+        self._warm = False
         self.on_job_start: Callable[[Worker, Path], None] | None = None
         """Called as a worker takes a job (tests use it to kill a worker mid-packet)."""
 
@@ -394,6 +416,12 @@ class Converter:
                     thread = threading.Thread(target=self._serve, args=(worker,), daemon=True)
                     thread.start()
                     self._threads.append(thread)
+
+    def warm(self) -> None:
+        """Start every worker's LibreOffice now, in the background, rather than on its first job:
+        a batch renders its first documents meanwhile."""
+        self._warm = True
+        self._ensure_threads()
 
     def submit(self, source: Path, target: Path, *, bookmarks: bool = False) -> Future[Path]:
         """Queue one conversion; blocks while the queue is full."""
@@ -435,6 +463,9 @@ class Converter:
             worker.stop()
 
     def _serve(self, worker: Worker) -> None:
+        if self._warm:
+            with contextlib.suppress(ConversionError):  # the first job starts it again, and says why
+                worker.start()
         while True:
             job = self._queue.get()
             if job is None:
@@ -445,9 +476,10 @@ class Converter:
                 job.future.set_exception(exc)
 
     def _run(self, worker: Worker, job: _Job) -> Path:
-        """Convert with one retry on a fresh worker; restart workers that reached `max_jobs`."""
+        """Convert, trying again on a fresh worker after any failure, up to `MAX_TRIES` times;
+        restart workers that reached `max_jobs`."""
         failures: list[str] = []
-        for _attempt in range(2):
+        for _attempt in range(MAX_TRIES):
             try:
                 if not worker.alive or worker.jobs_done >= self.max_jobs:
                     worker.start()
@@ -455,16 +487,12 @@ class Converter:
                     self.on_job_start(worker, job.source)
                 worker.convert(job.source, job.target, bookmarks=job.bookmarks, timeout=self.timeout)
                 return job.target
-            except _WorkerFailed as exc:
+            except (_WorkerFailed, ConversionError) as exc:
                 failures.append(str(exc))
-                if exc.fatal:
-                    worker.stop()
-            except ConversionError as exc:
-                failures.append(str(exc))
-                worker.stop()
+                worker.stop()  # whatever failed, the next try gets a fresh LibreOffice
         raise ConversionError(
             f"LibreOffice未能转换 / LibreOffice did not convert {job.source.name} "
-            f"(tried twice, timeout {self.timeout:g} s): " + "; ".join(failures)
+            f"(tried {MAX_TRIES} times, timeout {self.timeout:g} s): " + "; ".join(failures)
         )
 
 
@@ -522,6 +550,12 @@ def service(workers: int | None = None, **options: Any) -> Iterator[Converter | 
     finally:
         _active.remove(converter)
         converter.close()
+
+
+def forget_inherited() -> None:
+    """In a process forked from one inside a `service` block: forget the parent's converter,
+    whose worker threads do not exist here, so this process starts its own."""
+    _active.clear()
 
 
 def active() -> Converter | ColdConverter | None:

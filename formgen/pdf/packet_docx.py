@@ -23,7 +23,6 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from formgen.document import docx_layout
-from formgen.document.package import normalize_zip
 
 HEADING_LEVELS = {"SectionTitle": 0, "FormHeading1": 0, "FormHeading2": 1, "FormHeading3": 2}
 """formgen's heading styles and the bookmark level each gets (0 is the top level)."""
@@ -48,9 +47,10 @@ def for_packet(data: bytes) -> PacketDocx:
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     has_cover = False
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as target:
         for info in source.infolist():
             content = source.read(info.filename)
+            info.compress_type = zipfile.ZIP_STORED
             if re.fullmatch(r"word/footer\d*\.xml", info.filename):
                 content = _INSTR.sub(rb"\1\2", _TEXT.sub(rb"\1\2", _FIELD.sub(b"", content)))
             elif info.filename == "word/styles.xml":
@@ -62,7 +62,9 @@ def for_packet(data: bytes) -> PacketDocx:
                     and re.search(rb"<w:titlePg(?:\s*/>|\s+w:val=\"(?:1|true)\")", first.group()) is not None
                 )
             target.writestr(info, content)
-    return PacketDocx(normalize_zip(out.getvalue()), has_cover)
+    # Stored, not compressed: only LibreOffice reads this copy, at once (compressing it again
+    # cost a batch more than a tenth of its Python time).
+    return PacketDocx(out.getvalue(), has_cover)
 
 
 _SHEET_FOOTER = re.compile(rb"(<(odd|even|first)Footer>)[^<]*(</\2Footer>)")
@@ -72,13 +74,14 @@ def xlsx_for_packet(data: bytes) -> bytes:
     """Return the XLSX `data` with its sheets' footer page numbers emptied."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as target:
         for info in source.infolist():
             content = source.read(info.filename)
+            info.compress_type = zipfile.ZIP_STORED
             if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", info.filename):
                 content = _SHEET_FOOTER.sub(rb"\1\3", content)
             target.writestr(info, content)
-    return normalize_zip(out.getvalue())
+    return out.getvalue()
 
 
 def _outline_styles(styles_xml: bytes) -> bytes:

@@ -14,6 +14,7 @@ file's own content.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 import re
@@ -327,18 +328,30 @@ def _drop_font_counters(writer: PdfWriter) -> None:
     for obj in writer._objects:
         if not isinstance(obj, StreamObject) or "/Length2" not in obj:
             continue
-        data = obj.get_data()
-        clear_end = int(cast(int, obj["/Length1"]))
-        secret_end = clear_end + int(cast(int, obj["/Length2"]))
-        clear = _UNIQUE_ID.sub(b"", data[:clear_end], count=1)
-        private = _eexec_decrypt(data[clear_end:secret_end])
-        private_clean = _UNIQUE_ID.sub(b"", private, count=1)
-        if clear == data[:clear_end] and private_clean == private:
+        cleaned = _without_unique_id(
+            obj.get_data(), int(cast(int, obj["/Length1"])), int(cast(int, obj["/Length2"]))
+        )
+        if cleaned is None:
             continue
-        secret = _eexec_encrypt(private_clean)
-        obj.set_data(clear + secret + data[secret_end:])
-        obj[NameObject("/Length1")] = NumberObject(len(clear))
-        obj[NameObject("/Length2")] = NumberObject(len(secret))
+        data, clear_length, secret_length = cleaned
+        obj.set_data(data)
+        obj[NameObject("/Length1")] = NumberObject(clear_length)
+        obj[NameObject("/Length2")] = NumberObject(secret_length)
+
+
+@functools.lru_cache(maxsize=256)
+def _without_unique_id(data: bytes, clear_end: int, secret_length: int) -> tuple[bytes, int, int] | None:
+    """One Type 1 font program without its /UniqueID, with its new /Length1 and /Length2; None
+    when it has none. Cached: the eexec cipher is a byte-by-byte loop, and the fonts of the
+    shared number sheet recur in every packet of a batch."""
+    secret_end = clear_end + secret_length
+    clear = _UNIQUE_ID.sub(b"", data[:clear_end], count=1)
+    private = _eexec_decrypt(data[clear_end:secret_end])
+    private_clean = _UNIQUE_ID.sub(b"", private, count=1)
+    if clear == data[:clear_end] and private_clean == private:
+        return None
+    secret = _eexec_encrypt(private_clean)
+    return clear + secret + data[secret_end:], len(clear), len(secret)
 
 
 _EEXEC_KEY, _C1, _C2 = 55665, 52845, 22719

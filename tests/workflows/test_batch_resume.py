@@ -1,0 +1,99 @@
+"""A batch run again goes on from where it stopped, and a stopped batch leaves no part of a packet."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from formgen.workflows import batch
+from tests.workflows.submitters import ENTERPRISE, enterprise, write_folder
+
+pytestmark = pytest.mark.pdf
+FORMGEN = str(Path(sys.executable).with_name("formgen"))
+
+
+def _packets(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.glob(f"*/{ENTERPRISE}.pdf"))}
+
+
+def test_a_second_run_skips_what_is_made_and_redoes_what_changed(tmp_path: Path) -> None:
+    source = write_folder(tmp_path / "in", ENTERPRISE, [enterprise(n) for n in range(3)])
+    out = tmp_path / "out"
+    first = batch.run(ENTERPRISE, source, out, workers=1)
+    assert [o.status for o in first] == ["ok"] * 3
+    made = _packets(out)
+
+    again = batch.run(ENTERPRISE, source, out, workers=1)
+    assert [o.status for o in again] == ["skipped"] * 3
+    assert [o.output for o in again] == [o.output for o in first]
+    report = [
+        json.loads(line) for line in (out / "batch-report.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    assert [r["status"] for r in report] == ["skipped"] * 3
+    assert _packets(out) == made
+
+    changed = enterprise(1)
+    changed["application"]["key_process"] = "焊接与涂装"
+    write_folder(source, ENTERPRISE, [enterprise(0), changed, enterprise(2)])
+    (out / first[2].output).write_bytes(b"%PDF-1.7 cut short")  # a packet damaged since
+    third = batch.run(ENTERPRISE, source, out, workers=1)
+    assert [o.status for o in third] == ["skipped", "ok", "ok"]
+    assert (out / third[2].output).read_bytes() == made[first[2].output]
+
+    forced = batch.run(ENTERPRISE, source, out, workers=1, force=True)
+    assert [o.status for o in forced] == ["ok"] * 3
+
+
+def _start(source: Path, out: Path) -> subprocess.Popen[bytes]:
+    command = [FORMGEN, "batch", ENTERPRISE, str(source), "--out", str(out), "--workers", "1"]
+    return subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
+
+
+def _wait_for_packets(out: Path, count: int, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 240
+    while len(_packets(out)) < count:
+        assert proc.poll() is None, "the batch ended before it could be stopped"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+
+def _assert_whole(out: Path) -> None:
+    """Every packet there is a whole PDF; no temporary file counts as one."""
+    for name, data in _packets(out).items():
+        assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF"), name
+        assert len(PdfReader(out / name).pages) > 0
+
+
+@pytest.mark.parametrize("how", ["SIGKILL", "SIGINT"])
+def test_a_stopped_batch_leaves_whole_packets_and_the_next_run_goes_on(tmp_path: Path, how: str) -> None:
+    source = write_folder(tmp_path / "in", ENTERPRISE, [enterprise(n) for n in range(5)])
+    out = tmp_path / "out"
+    proc = _start(source, out)
+    _wait_for_packets(out, 1, proc)
+    if how == "SIGKILL":
+        proc.kill()  # formgen itself; its workers and their LibreOffice die with it
+    else:
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the terminal's whole process group
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode != 0, stderr.decode()
+    stopped_with = _packets(out)
+    assert 1 <= len(stopped_with) < 5
+    _assert_whole(out)
+
+    rerun = batch.run(ENTERPRISE, source, out, workers=1)
+    statuses = [o.status for o in rerun]
+    assert statuses.count("skipped") >= 1 and set(statuses) <= {"ok", "skipped"}
+    assert len(_packets(out)) == 5
+    assert not list(out.rglob("*.part")), "the next run removed the stopped run's temporary files"
+    for name, data in stopped_with.items():
+        assert _packets(out)[name] == data, "a packet made before the stop is kept as it was"
