@@ -108,3 +108,32 @@ def _marked(source: Path) -> bool:
             return any(b"UNCONVERTIBLE" in package.read(name) for name in package.namelist())
     except zipfile.BadZipFile:
         return False
+
+
+def test_a_worker_process_killed_loses_no_packet(tmp_path: Path) -> None:
+    """A dead worker process breaks its pool: a new pool makes every packet that was under way."""
+    source = write_folder(tmp_path / "in", ENTERPRISE, [enterprise(n) for n in range(6)])
+    calm = batch.run(ENTERPRISE, source, tmp_path / "calm", workers=2)
+    me = psutil.Process(os.getpid())
+    killed: list[int] = []
+    stop = threading.Event()
+
+    def kill_a_worker() -> None:
+        while not killed and not stop.wait(0.2):
+            # The pool's processes are this process's children that have LibreOffice below them.
+            workers = [p for p in me.children() if any(_is_office(c) for c in p.children(recursive=True))]
+            if workers and (tmp_path / "stormy").is_dir() and any((tmp_path / "stormy").glob("*/")):
+                os.kill(workers[0].pid, signal.SIGKILL)
+                killed.append(workers[0].pid)
+
+    killer = threading.Thread(target=kill_a_worker, daemon=True)
+    killer.start()
+    try:
+        stormy = batch.run(ENTERPRISE, source, tmp_path / "stormy", workers=2)
+    finally:
+        stop.set()
+        killer.join()
+    assert killed, "a worker process was killed during the batch"
+    assert [o.status for o in stormy] == ["ok"] * 6, [o.problems for o in stormy]
+    assert [o.status for o in calm] == ["ok"] * 6
+    assert _packets(tmp_path / "stormy") == _packets(tmp_path / "calm")

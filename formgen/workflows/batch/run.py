@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -60,13 +61,9 @@ def run(
     """
     packet = api.registry().packet(packet_id)
     processes = workers or default_workers()
-    pool = ProcessPoolExecutor(
-        processes, mp_context=multiprocessing.get_context("fork"), initializer=work.start_process
-    )
+    pool = Workers(processes)
     if inputs.count(source) != 0:
-        # Start every worker (and its LibreOffice) now, while the input is hashed and read.
-        for _ in range(processes):
-            pool.submit(int)
+        pool.start()  # every worker and its LibreOffice start while the input is hashed and read
     store = resume.Store(out_dir)
     store.remove_partial()
     fingerprint = resume.fingerprint(packet_id, strict=strict)
@@ -84,14 +81,20 @@ def run(
     tables = Tables(packet.batch_tables)
     folders: set[str] = set()
     outcomes: list[Outcome] = []
-    window: deque[tuple[Future[Outcome], str, str]] = deque()
+    window: deque[InFlight] = deque()
 
-    def finish(future: Future[Outcome], key: str, submission: str) -> None:
+    def finish(flight: InFlight) -> None:
         try:
-            outcome = future.result()
+            outcome = flight.future.result()
         except BrokenProcessPool as exc:  # a worker process died (killed, out of memory)
+            if flight.job is not None and flight.tries < PROCESS_TRIES:
+                # The pool is lost with it, and with it every packet under way: a new pool
+                # takes them again, so one dead process never fails the others.
+                window.appendleft(pool.resubmit(flight))
+                return
             problems = [f"{type(exc).__name__}: {exc}"]
-            outcome = Outcome(submission, "failed", problems=problems, index=len(outcomes))
+            outcome = Outcome(flight.source, "failed", problems=problems, index=len(outcomes))
+        key = flight.key
         if outcome.status == "ok":
             store.record(outcome.source, key, outcome.output)
         report.add(outcome)
@@ -105,22 +108,24 @@ def run(
             if shard is not None and not shard.takes(submission, packet.code_path):
                 continue
             index += 1
-            future, key = _prepare(
-                index, submission, packet_id, out_dir, folders, tables, report, store, pool, fingerprint,
-                strict=strict, force=force,
+            window.append(
+                _prepare(
+                    index, submission, packet_id, out_dir, folders, tables, report, store, pool, fingerprint,
+                    strict=strict, force=force,
+                )
             )  # fmt: skip
-            window.append((future, key, submission.source))
-            while window and (window[0][0].done() or len(window) > processes * IN_FLIGHT_PER_WORKER):
-                finish(*window.popleft())
+            while window and (window[0].future.done() or len(window) > processes * IN_FLIGHT_PER_WORKER):
+                finish(window.popleft())
         while window:
-            finish(*window.popleft())
+            finish(window.popleft())
     except BaseException:
         # Ctrl-C or an error of the parent: let the packets under way finish (each is written
         # whole), record them, and start no more.
         pool.shutdown(wait=True, cancel_futures=True)
-        for future, key, name in window:
+        for flight in list(window):
+            future = flight.future
             if future.done() and not future.cancelled() and future.exception() is None:
-                finish(future, key, name)
+                finish(flight)
         report.close()
         raise
     pool.shutdown(wait=True)
@@ -130,10 +135,66 @@ def run(
     return outcomes
 
 
-def _done(outcome: Outcome) -> Future[Outcome]:
+PROCESS_TRIES = 3
+"""How often a packet is taken again after the worker process making it (or one beside it) died."""
+
+
+@dataclass(frozen=True)
+class InFlight:
+    """A packet under way: its future, its resume key, where it came from, and its job."""
+
+    future: Future[Outcome]
+    key: str
+    source: str
+    job: work.Job | None = None
+    tries: int = 1
+
+
+class Workers:
+    """The worker processes, each with a warm LibreOffice; renewed when one of them dies.
+
+    A process killed from outside (or by the kernel for its memory) breaks the whole
+    `ProcessPoolExecutor`: every packet under way in it fails with `BrokenProcessPool`. The
+    pool is then made anew once, and those packets are submitted again, each at most
+    `PROCESS_TRIES` times, so a packet that itself kills its process fails alone.
+    """
+
+    def __init__(self, processes: int) -> None:
+        self.processes = processes
+        self.pool = self._new()
+
+    def _new(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            self.processes, mp_context=multiprocessing.get_context("fork"), initializer=work.start_process
+        )
+
+    def start(self) -> None:
+        """Start every worker process now rather than at the first packet."""
+        for _ in range(self.processes):
+            self.pool.submit(int)
+
+    def submit(self, job: work.Job, key: str) -> InFlight:
+        return InFlight(self.pool.submit(work.make, job), key, job.source, job)
+
+    def resubmit(self, flight: InFlight) -> InFlight:
+        """Take `flight`'s packet again, on a new pool if its pool is broken."""
+        assert flight.job is not None
+        try:
+            future = self.pool.submit(work.make, flight.job)
+        except BrokenProcessPool:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = self._new()
+            future = self.pool.submit(work.make, flight.job)
+        return replace(flight, future=future, tries=flight.tries + 1)
+
+    def shutdown(self, *, wait: bool, cancel_futures: bool = False) -> None:
+        self.pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+def _done(outcome: Outcome, key: str = "") -> InFlight:
     future: Future[Outcome] = Future()
     future.set_result(outcome)
-    return future
+    return InFlight(future, key, outcome.source)
 
 
 def _prepare(
@@ -145,19 +206,19 @@ def _prepare(
     tables: Tables,
     report: ReportWriter,
     store: resume.Store,
-    pool: ProcessPoolExecutor,
+    pool: Workers,
     fingerprint: str,
     *,
     strict: bool,
     force: bool,
-) -> tuple[Future[Outcome], str]:
+) -> InFlight:
     """Validate one submission now; skip it, or queue its packet when it is valid."""
     if submission.error:
-        return _done(Outcome(submission.source, "invalid", problems=[submission.error], index=index)), ""
+        return _done(Outcome(submission.source, "invalid", problems=[submission.error], index=index))
     checked = api.check(packet_id, submission.data, strict=strict)
     if not checked.ok or checked.instance is None:
         problems = [str(p) for p in checked.problems]
-        return _done(Outcome(submission.source, "invalid", problems=problems, index=index)), ""
+        return _done(Outcome(submission.source, "invalid", problems=problems, index=index))
     instance = checked.instance
     report.add_rows(submission.source, tables.rows_of(instance))
     submitter = api.registry().packet(packet_id).name_of(instance)
@@ -169,9 +230,9 @@ def _prepare(
     key = resume.key(fingerprint, submission.data, packet_id, instance, submission.base_dir)
     made = None if force else store.finished(submission.source, key)
     if made is not None:
-        return _done(Outcome(submission.source, "skipped", submitter, made, list(warnings), index)), key
+        return _done(Outcome(submission.source, "skipped", submitter, made, list(warnings), index), key)
     job = work.Job(
         index, submission.source, packet_id, submission.data, submission.base_dir,
         out_dir / folder, out_dir, submitter, warnings, strict,
     )  # fmt: skip
-    return pool.submit(work.make, job), key
+    return pool.submit(job, key)
