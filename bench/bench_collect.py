@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 
 import formgen
+from formgen.data import paths
 from formgen.document.controls import word_fill
 from formgen.model.checks import uscc_check_character
 from formgen.pdf.convert import convert_cold
@@ -61,7 +62,7 @@ def write_folder(folder: Path, out: Path, count: int) -> None:
             side[name] = {
                 key: value
                 for key, _, _ in fields
-                if (value := intake.value_at_path(provider, key.split(":", 1)[1])) is not None
+                if (value := paths.value_at(provider, key.split(":", 1)[1])) is not None
             }
         else:
             row = copy.deepcopy(city["enterprises"][0])

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from formgen import api
-from formgen.data import untrusted
+from formgen.data import paths, untrusted
 from formgen.data.loading import load_file
 from formgen.data.naming import safe_name
 from formgen.data.textfile import DataFileError
@@ -374,15 +374,6 @@ def _set(data: dict[str, Any], path: str, value: Any) -> None:
     current[last] = value
 
 
-def value_at_path(data: Any, path: str) -> Any:
-    """The value at a dotted `path` of nested mappings, or None."""
-    for part in path.split("."):
-        if not isinstance(data, dict):
-            return None
-        data = data.get(part)
-    return data
-
-
 def _side_rows(
     applicants: list[Applicant], side: dict[str, dict[str, Any]], fields: list[tuple[str, str, type | None]]
 ) -> dict[str, dict[str, Any]]:
@@ -393,7 +384,7 @@ def _side_rows(
         for key, _, _ in fields:
             form_id, path = key.split(":", 1)
             for item in applicant.read.get(form_id, []):
-                value = value_at_path(item, path)
+                value = paths.value_at(item, path)
                 if value is not None and key not in row:
                     row[key] = value
         rows[applicant.name] = row

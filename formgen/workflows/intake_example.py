@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from formgen import api
+from formgen.data import paths
 from formgen.data.naming import safe_name
 from formgen.document.controls import word_fill
 from formgen.model.registry import Packet
@@ -59,7 +60,7 @@ def write_applicants(packet: Packet, folder: Path) -> dict[str, dict[str, Any]]:
                 key: value
                 for key, _, _ in side_fields
                 if key.startswith(f"{place.form.id}:")
-                and (value := intake.value_at_path(item, key.split(":", 1)[1])) is not None
+                and (value := paths.value_at(item, key.split(":", 1)[1])) is not None
             }
     if len(word_files) >= 2:  # one applicant used LibreOffice: tags lost, read back all the same
         _resave(word_files[1])

@@ -125,13 +125,3 @@ def unflatten(record: dict[str, Any]) -> dict[str, Any]:
             else:
                 target = target.setdefault(part, {})
     return root
-
-
-def value_at(data: Any, path: str) -> Any:
-    """The value at a dotted data path of raw data (``application.credit_code``), or None."""
-    current = data
-    for part in path.split("."):
-        if not isinstance(current, dict):
-            return None
-        current = current.get(part)
-    return current

@@ -16,7 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from formgen.workflows.batch.inputs import Submission, value_at
+from formgen.data.paths import value_at
+from formgen.workflows.batch.inputs import Submission
 
 SCHEDULER_VARIABLES = ("JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID")
 _SPEC = re.compile(r"^\s*(auto|\d+)\s*/\s*(\d+)\s*$")

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from formgen import api
+from formgen.data import paths
 from formgen.model.problems import Problem
 from formgen.workflows.portal import forms, uploads
 from formgen.workflows.portal.db import Application, Attachment, User
@@ -157,7 +158,7 @@ def save_section(
         raise HTTPException(404, "没有这一部分 / no such section")
     section = all_sections[index]
     data = application.data
-    forms.set_path(data, section.path, forms.read_section(section, form))
+    paths.set_at(data, section.path, forms.read_section(section, form))
     _row_action(data, form.get("_action") or "")
     application.data_json = dumps(data)
     application.version += 1
@@ -170,11 +171,11 @@ def _row_action(data: dict[str, Any], action: str) -> None:
     """`add:<list path>` appends an empty row; `remove:<row path>` takes one out."""
     verb, _, path = action.partition(":")
     if verb == "add":
-        rows = forms.get_path(data, path)
-        forms.set_path(data, path, [*(rows if isinstance(rows, list) else []), {}])
+        rows = paths.value_at(data, path)
+        paths.set_at(data, path, [*(rows if isinstance(rows, list) else []), {}])
     elif verb == "remove" and path.endswith("]"):
         parent, _, index = path[:-1].rpartition("[")
-        rows = forms.get_path(data, parent)
+        rows = paths.value_at(data, parent)
         if isinstance(rows, list) and index.isdigit() and int(index) < len(rows):
             del rows[int(index)]
 

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from formgen.data import paths
 from formgen.model.fields import AttachmentFile, KeyedBy, MaxChars, Paragraphs, Unit, field_type, list_item
 from formgen.model.problems import Problem
 
@@ -84,42 +85,6 @@ def attachments_path(model: type[BaseModel]) -> str | None:
     return next((s.path for s in sections(model) if s.attachments), None)
 
 
-def get_path(data: Any, path: str) -> Any:
-    """The value at a dotted data path (`a.b[2].c`), or None."""
-    for part in _split(path):
-        if isinstance(part, int):
-            data = data[part] if isinstance(data, list) and 0 <= part < len(data) else None
-        else:
-            data = data.get(part) if isinstance(data, dict) else None
-    return data
-
-
-def set_path(data: dict[str, Any], path: str, value: Any) -> None:
-    """Set the value at a dotted data path, making the mappings on the way."""
-    parts = _split(path)
-    current: Any = data
-    for part in parts[:-1]:
-        current = current[part] if isinstance(part, int) else current.setdefault(part, {})
-    last = parts[-1]
-    if value is None and isinstance(last, str):
-        current.pop(last, None)
-    else:
-        current[last] = value
-
-
-def _split(path: str) -> list[str | int]:
-    parts: list[str | int] = []
-    for dotted in path.split("."):
-        name, _, rest = dotted.partition("[")
-        if name:
-            parts.append(name)
-        while rest:
-            index, _, rest = rest.partition("]")
-            parts.append(int(index) if index.isdigit() else index)
-            rest = rest.removeprefix("[")
-    return parts
-
-
 @dataclass(frozen=True)
 class _Kind:
     """What a model field is on a web form: the input and the type it holds."""
@@ -159,7 +124,7 @@ def widget(info: FieldInfo, path: str, data: Any) -> Widget:
     found = _kind_of(info)
     label = info.title or path.rsplit(".", 1)[-1]
     base = Widget(found.kind, path, label, info.is_required(), info.description or "")
-    base.value = get_path(data, path)
+    base.value = paths.value_at(data, path)
     if found.kind == "group":
         base.children = _fields(found.inner, path, data)
     elif found.kind == "rows":
