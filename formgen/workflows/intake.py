@@ -337,7 +337,7 @@ def _check(applicant: Applicant, name: str, place: Slot, data: dict[str, Any], s
     prefix = f"{place.form.id}:"
     for key, value in side.items():
         if key.startswith(prefix):
-            _set(data, key[len(prefix) :], value)
+            paths.set_at(data, key[len(prefix) :], value)  # side values are never empty
     applicant.read.setdefault(place.form.id, []).append(data)
     rows_read = data.get(place.rows) if place.rows else [data]
     if isinstance(rows_read, list) and rows_read and isinstance(rows_read[0], dict):
@@ -364,14 +364,6 @@ def unit_of(item: dict[str, Any]) -> str:
         if isinstance(value, dict) and (found := unit_of(value)):
             return found
     return ""
-
-
-def _set(data: dict[str, Any], path: str, value: Any) -> None:
-    *parents, last = path.split(".")
-    current = data
-    for part in parents:
-        current = current.setdefault(part, {})
-    current[last] = value
 
 
 def _side_rows(
