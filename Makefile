@@ -11,7 +11,7 @@ setup: system $(STAMP)
 system:
 	@PYTHON=$(PYTHON) scripts/setup-system.sh
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py formgen/pdf/_eexec.c
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "formgen needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip

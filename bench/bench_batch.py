@@ -104,7 +104,7 @@ class TreeMemory:
         return self.peak
 
 
-def run_batch(packet_id: str, source: Path, out: Path) -> tuple[float, int, int]:
+def run_batch(packet_id: str, source: Path, out: Path, workers: int | None = None) -> tuple[float, int, int]:
     """Seconds, packets made and peak tree memory of one ``formgen batch`` run."""
     command = [
         str(Path(sys.executable).with_name("formgen")),
@@ -113,6 +113,7 @@ def run_batch(packet_id: str, source: Path, out: Path) -> tuple[float, int, int]
         str(source),
         "--out",
         str(out),
+        *(["--workers", str(workers)] if workers else []),
     ]
     start = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -235,11 +236,12 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=40, help="submitters in the batch")
     parser.add_argument("--naive-sample", type=int, default=5, help="submitters made the naive way")
     parser.add_argument("--batch-only", action="store_true", help="the batch and its memory, no floor")
+    parser.add_argument("--workers", type=int, default=None, help="the batch's --workers (default: its own)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
         work = Path(tmp)
         source = write_inputs(args.packet, work / "in", args.n)
-        seconds, made, peak = run_batch(args.packet, source, work / "out")
+        seconds, made, peak = run_batch(args.packet, source, work / "out", args.workers)
         if args.batch_only:
             print(f"{args.packet}  n={args.n}  ({made}/{args.n} packets made)")
             print(f"  batch  {seconds / args.n:.3f} s/packet  (wall {seconds:.1f} s, start-up included)")

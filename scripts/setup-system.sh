@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what formgen needs from the system, when it is missing: LibreOffice Writer and Calc
 # (DOCX/XLSX to PDF), the free CJK fonts its fontconfig maps the 公文 fonts to, poppler-utils
-# (PDF text and pictures for the tests), Chromium (the portal's browser tests), and Python's venv module.
+# (PDF text and pictures for the tests), Chromium (the portal's browser tests), Python's venv module,
+# and a C compiler with Python's headers (formgen's one C module).
 # The 仿宋 and 楷体 faces (FandolFang, FandolKai) come from Debian's texlive-lang-chinese: its
 # .deb is downloaded (apt checks it against the signed archive) and only these two font files
 # and their licence are taken out of it into /usr/local/share/fonts/formgen, instead of
@@ -33,6 +34,10 @@ command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 "${PYTHON:-python3}" -c "import ensurepip, venv" >/dev/null 2>&1 || missing+=(python3-venv)
+# The Type 1 cipher in C (formgen/pdf/_eexec.c) is built by pip: a C compiler and Python's headers.
+command -v cc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
+"${PYTHON:-python3}" -c 'import os, sys, sysconfig; sys.exit(not os.path.isfile(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
+  || missing+=(python3-dev)
 
 if [ ${#missing[@]} -eq 0 ] && [ $need_fandol -eq 0 ]; then
   exit 0

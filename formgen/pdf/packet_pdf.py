@@ -14,17 +14,15 @@ file's own content.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import io
-import re
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 from xml.sax.saxutils import escape
 
 from PIL import Image, ImageSequence
@@ -36,12 +34,11 @@ from pypdf.generic import (
     Destination,
     Fit,
     NameObject,
-    NumberObject,
-    StreamObject,
     TextStringObject,
 )
 
 from formgen.document.package import fixed_time, write_atomic
+from formgen.pdf import type1
 
 A4_W, A4_H = 595.28, 841.89
 _MM = 72 / 25.4
@@ -314,71 +311,9 @@ def _finish(writer: PdfWriter, metadata: Metadata, *, tools: bool = True) -> Non
     writer.page_mode = "/UseOutlines"
 
 
-_UNIQUE_ID = re.compile(rb"/UniqueID \d+ def\n?")
-
-
-def _drop_font_counters(writer: PdfWriter) -> None:
-    """Remove the /UniqueID that LibreOffice writes into each Type 1 font it embeds (in the
-    clear part and in the eexec-encrypted Private dictionary).
-
-    It counts fonts per LibreOffice process, so a warm worker gives the same font another id
-    on each document; the id is optional, and a shared fixed one could make a printer's font
-    cache mix up different subsets.
-    """
-    for obj in writer._objects:
-        if not isinstance(obj, StreamObject) or "/Length2" not in obj:
-            continue
-        cleaned = _without_unique_id(
-            obj.get_data(), int(cast(int, obj["/Length1"])), int(cast(int, obj["/Length2"]))
-        )
-        if cleaned is None:
-            continue
-        data, clear_length, secret_length = cleaned
-        obj.set_data(data)
-        obj[NameObject("/Length1")] = NumberObject(clear_length)
-        obj[NameObject("/Length2")] = NumberObject(secret_length)
-
-
-@functools.lru_cache(maxsize=256)
-def _without_unique_id(data: bytes, clear_end: int, secret_length: int) -> tuple[bytes, int, int] | None:
-    """One Type 1 font program without its /UniqueID, with its new /Length1 and /Length2; None
-    when it has none. Cached: the eexec cipher is a byte-by-byte loop, and the fonts of the
-    shared number sheet recur in every packet of a batch."""
-    secret_end = clear_end + secret_length
-    clear = _UNIQUE_ID.sub(b"", data[:clear_end], count=1)
-    private = _eexec_decrypt(data[clear_end:secret_end])
-    private_clean = _UNIQUE_ID.sub(b"", private, count=1)
-    if clear == data[:clear_end] and private_clean == private:
-        return None
-    secret = _eexec_encrypt(private_clean)
-    return clear + secret + data[secret_end:], len(clear), len(secret)
-
-
-_EEXEC_KEY, _C1, _C2 = 55665, 52845, 22719
-
-
-def _eexec_decrypt(data: bytes) -> bytes:
-    """Type 1 eexec decryption (Adobe Type 1 Font Format, §7.2)."""
-    key, out = _EEXEC_KEY, bytearray()
-    for byte in data:
-        out.append(byte ^ (key >> 8))
-        key = ((byte + key) * _C1 + _C2) & 0xFFFF
-    return bytes(out)
-
-
-def _eexec_encrypt(data: bytes) -> bytes:
-    """Type 1 eexec encryption; the plain text keeps its own four leading bytes."""
-    key, out = _EEXEC_KEY, bytearray()
-    for plain in data:
-        byte = plain ^ (key >> 8)
-        out.append(byte)
-        key = ((byte + key) * _C1 + _C2) & 0xFFFF
-    return bytes(out)
-
-
 def _write_reproducible(writer: PdfWriter, target: Path) -> Path:
     """Write with a document id that is the hash of the content, so equal inputs give equal bytes."""
-    _drop_font_counters(writer)
+    type1.drop_font_counters(writer)
     writer._ID = None
     first = io.BytesIO()
     writer.write(first)

@@ -14,7 +14,7 @@ import subprocess
 from collections.abc import Callable, Iterator
 from importlib.resources import as_file
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import yaml
@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 from formgen import api
 from formgen.cli import app
 from formgen.model.registry import Packet
-from formgen.pdf import convert, packet_pdf
+from formgen.pdf import convert, packet_pdf, type1
 from tests.pdf_reading import Mark, Page, bookmarks, page_number, pages
 
 pytestmark = pytest.mark.pdf
@@ -235,6 +235,23 @@ def test_the_same_data_gives_the_same_bytes(build: Build) -> None:
     first = build(PROVIDER)
     again = build(PROVIDER, fresh=True)
     assert first != again and first.read_bytes() == again.read_bytes()
+
+
+def test_no_embedded_font_program_keeps_libreoffices_counter(build: Build) -> None:
+    """LibreOffice numbers each Type 1 subset it embeds from a counter of its process; a packet
+    keeps none of those numbers, in the clear or the encrypted part of a font program."""
+    reader = PdfReader(build(PROVIDER))
+    programs = 0
+    for number in range(1, int(cast(int, reader.trailer["/Size"]))):
+        obj = reader.get_object(number)
+        if not isinstance(obj, StreamObject) or "/Length2" not in obj:
+            continue
+        programs += 1
+        data, clear = obj.get_data(), int(cast(int, obj["/Length1"]))
+        secret = type1.eexec_decrypt(data[clear : clear + int(cast(int, obj["/Length2"]))])
+        assert b"/UniqueID" not in data[:clear] and b"/UniqueID" not in secret
+        assert b"/CharStrings" in secret, "the encrypted part still decrypts to a font program"
+    assert programs >= 2
 
 
 def test_pdfa_identifies_itself_embeds_fonts_and_is_reproducible(build: Build) -> None:
