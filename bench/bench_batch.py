@@ -6,8 +6,9 @@ For one packet and N submitters (each the packet's example under its own name an
   peak memory of its whole process tree (formgen, its worker processes and their
   LibreOffices, summed), sampled every 0.1 s;
 - floor: the project's API rendering the same documents, then two plain
-  ``soffice --convert-to pdf`` processes, each with its own profile, converting half of the
-  files each, then a pypdf merge of each packet's PDFs and attachments — each part timed;
+  ``soffice --convert-to pdf`` processes, each with its own profile and formgen's font
+  configuration (the same faces, so the same PDFs), converting half of the files each, then
+  a pypdf merge of each packet's PDFs and attachments — each part timed;
 - naive: over a sample of submitters, each document converted by its own cold
   ``soffice --convert-to pdf``, then merged.
 
@@ -19,12 +20,14 @@ from __future__ import annotations
 
 import argparse
 import copy
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -151,6 +154,12 @@ def render_documents(packet_id: str, source: Path, folder: Path) -> list[tuple[l
     return made
 
 
+FONTS_CONF = Path(str(files("formgen.pdf") / "fontconfig" / "fonts.conf"))
+"""formgen's font configuration: the plain ways print in the same faces (FandolFang for
+仿宋_GB2312, …), so that they make the same PDFs the batch makes, not lighter ones in the
+system's default faces."""
+
+
 def soffice(files: list[Path], out: Path, profile: Path) -> subprocess.Popen[bytes]:
     """One plain ``soffice --convert-to pdf`` process with its own profile, over `files`."""
     return subprocess.Popen(
@@ -167,6 +176,7 @@ def soffice(files: list[Path], out: Path, profile: Path) -> subprocess.Popen[byt
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env=dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF)),
     )
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -58,7 +58,15 @@ def parse(text: str, name: str) -> Any:
         loader.dispose()
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's safe loader where PyYAML was built with it (its wheels are): the same documents,
+# about seven times faster, which a batch of thousands of submitters feels.
+if TYPE_CHECKING:
+    _SafeLoader = yaml.SafeLoader
+else:
+    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_SafeLoader):
     """YAML's safe loader, plus ``!table FILE``: rows of a CSV/XLSX file beside the data file."""
 
     base = Path()

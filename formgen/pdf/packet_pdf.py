@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from xml.sax.saxutils import escape
 
 from PIL import Image, ImageSequence
@@ -32,8 +32,12 @@ from pypdf.generic import (
     ByteStringObject,
     DecodedStreamObject,
     Destination,
+    DictionaryObject,
     Fit,
+    FloatObject,
+    IndirectObject,
     NameObject,
+    RectangleObject,
     TextStringObject,
 )
 
@@ -179,7 +183,6 @@ def place_on_a4(writer: PdfWriter, page: PageObject, *, scan: bool) -> PageObjec
     width, height = float(box.width), float(box.height)
     if _is_a4_portrait(width, height) and not scan:
         return writer.add_page(page)
-    target = writer.add_blank_page(A4_W, A4_H)
     turn = width > height and not scan
     if turn:
         # Landscape: top edge to the page's left, the way GB/T 9704 prints wide tables.
@@ -196,8 +199,82 @@ def place_on_a4(writer: PdfWriter, page: PageObject, *, scan: bool) -> PageObjec
         scale = min(scale, TURNED_SCALE)
     x = left + (room_w - width * scale) / 2
     y = bottom + (room_h - height * scale) / 2 if not scan and not turn else A4_H - top - height * scale
-    target.merge_transformed_page(page, placed.scale(scale, scale).translate(x, y))
-    return target
+    matrix = placed.scale(scale, scale).translate(x, y)
+    if scan:
+        target = writer.add_blank_page(A4_W, A4_H)
+        target.merge_transformed_page(page, matrix)
+        return target
+    # A document's page keeps its own content and resources, drawn through the matrix: no
+    # parsing of its content stream (a table's page holds thousands of operators).
+    added = writer.add_page(page)
+    _wrap_content(writer, added, b"q %s cm\n" % _numbers(matrix.ctm), b"\nQ\n")
+    added.mediabox = RectangleObject((0, 0, A4_W, A4_H))
+    for name in ("/CropBox", "/TrimBox", "/BleedBox", "/ArtBox"):
+        if name in added:
+            del added[NameObject(name)]
+    return added
+
+
+def _numbers(values: Sequence[float]) -> bytes:
+    return b" ".join(b"%.6f" % value for value in values)
+
+
+def _stream(writer: PdfWriter, data: bytes) -> IndirectObject:
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return writer._add_object(stream.flate_encode())
+
+
+def _wrap_content(writer: PdfWriter, page: PageObject, before: bytes, after: bytes) -> None:
+    """Put `before` and `after` around `page`'s content, as streams of its own contents array."""
+    contents = page.get(NameObject("/Contents"))
+    streams: list[Any] = []
+    if contents is not None:
+        resolved = contents.get_object()
+        streams = list(resolved) if isinstance(resolved, ArrayObject) else [contents]
+    page[NameObject("/Contents")] = ArrayObject([_stream(writer, before), *streams, _stream(writer, after)])
+
+
+class _Stamps:
+    """The number sheet's pages as form XObjects: each page number is drawn on its page by
+    one ``Do`` after the page's own content, which is never parsed."""
+
+    def __init__(self, writer: PdfWriter, reader: PdfReader) -> None:
+        self.writer = writer
+        self.reader = reader
+        self.forms: dict[int, IndirectObject] = {}
+
+    def _form(self, number: int) -> IndirectObject:
+        if number not in self.forms:
+            page = self.reader.pages[number - 1]
+            form = DecodedStreamObject()
+            contents = page.get_contents()
+            form.set_data(contents.get_data() if contents is not None else b"")
+            box = page.mediabox
+            form.update(
+                {
+                    NameObject("/Type"): NameObject("/XObject"),
+                    NameObject("/Subtype"): NameObject("/Form"),
+                    NameObject("/BBox"): ArrayObject(
+                        FloatObject(v) for v in (box.left, box.bottom, box.right, box.top)
+                    ),
+                    NameObject("/Resources"): cast(Any, page["/Resources"]).clone(self.writer),
+                }
+            )
+            self.forms[number] = self.writer._add_object(form.flate_encode())
+        return self.forms[number]
+
+    def stamp(self, page: PageObject, number: int) -> None:
+        """Draw page `number` of the number sheet over `page`."""
+        name = NameObject(f"/FormgenPageNumber{number}")
+        resources = page.get(NameObject("/Resources"))
+        resources = DictionaryObject() if resources is None else resources.get_object().clone(self.writer)
+        xobjects = resources.get(NameObject("/XObject"))
+        xobjects = DictionaryObject() if xobjects is None else xobjects.get_object().clone(self.writer)
+        xobjects[name] = self._form(number)
+        resources[NameObject("/XObject")] = xobjects
+        page[NameObject("/Resources")] = resources
+        _wrap_content(self.writer, page, b"q\n", b"\nQ\nq %s Do Q\n" % name.encode())
 
 
 def assemble(
@@ -240,6 +317,7 @@ def assemble(
         raise PacketError(f"页码页不足 / the number sheet has {len(stamps.pages)} pages, {highest} needed")
 
     writer = PdfWriter()
+    stamper = _Stamps(writer, stamps) if stamps is not None else None
     placed: dict[tuple[int, int], int] = {}
     for slot in layout.slots:
         if slot.part is None:
@@ -252,8 +330,8 @@ def assemble(
             scan = parts[slot.part].path.suffix.lower() in IMAGE_SUFFIXES
             added = place_on_a4(writer, readers[slot.part].pages[slot.page], scan=scan)
         placed[(slot.part, slot.page)] = len(writer.pages) - 1
-        if slot.number is not None and stamps is not None:
-            added.merge_page(stamps.pages[slot.number - 1])
+        if slot.number is not None and stamper is not None:
+            stamper.stamp(added, slot.number)
     if contents_reader is not None:
         writer.add_outline_item(title="目录", page_number=placed[(-1, 0)])
     for index, (part, reader) in enumerate(zip(parts, readers, strict=True)):
@@ -312,17 +390,26 @@ def _finish(writer: PdfWriter, metadata: Metadata, *, tools: bool = True) -> Non
 
 
 def _write_reproducible(writer: PdfWriter, target: Path) -> Path:
-    """Write with a document id that is the hash of the content, so equal inputs give equal bytes."""
+    """Write with a document id that is the hash of the content, so equal inputs give equal bytes.
+
+    Written once with a placeholder id of the id's own length, hashed, and the placeholder then
+    replaced in place: no offset moves, and the file is not serialised twice.
+    """
     type1.drop_font_counters(writer)
-    writer._ID = None
-    first = io.BytesIO()
-    writer.write(first)
-    digest = ByteStringObject(hashlib.md5(first.getvalue(), usedforsecurity=False).digest())
-    writer._ID = ArrayObject([digest, digest])
+    writer._ID = ArrayObject([ByteStringObject(_ID_PLACEHOLDER), ByteStringObject(_ID_PLACEHOLDER)])
     out = io.BytesIO()
     writer.write(out)
-    write_atomic(target, out.getvalue())
+    data = out.getvalue()
+    placeholder = b"<" + _ID_PLACEHOLDER.hex().encode() + b">"
+    if data.count(placeholder) != 2:
+        raise PacketError("文件标识未写出 / the document id was not written where expected")
+    digest = b"<" + hashlib.md5(data, usedforsecurity=False).hexdigest().encode() + b">"
+    write_atomic(target, data.replace(placeholder, digest))
     return target
+
+
+_ID_PLACEHOLDER = b"formgen-id-00000"
+"""16 bytes, as an MD5 digest."""
 
 
 # -- PDF/A-2b --------------------------------------------------------------------------------
