@@ -35,8 +35,8 @@ test: lint
 bench: setup
 	$(BIN)/python bench/bench_fill.py
 	$(BIN)/python bench/bench_convert.py
-	$(BIN)/python bench/bench_batch.py --packet sichuan-2023-110.enterprise --n 200
-	$(BIN)/python bench/bench_batch.py --packet sichuan-2023-110.provider --n 200
+	$(BIN)/python bench/bench_batch.py --packet sichuan-2023-110.enterprise --n 200 --rounds 3
+	$(BIN)/python bench/bench_batch.py --packet sichuan-2023-110.provider --n 200 --rounds 3
 	$(BIN)/python bench/bench_collect.py
 	$(BIN)/python bench/bench_portal.py
 

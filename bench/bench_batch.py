@@ -12,8 +12,11 @@ For one packet and N submitters (each the packet's example under its own name an
 - naive: over a sample of submitters, each document converted by its own cold
   ``soffice --convert-to pdf``, then merged.
 
-Run: ``make bench`` (200 submitters of both packets), or
-``.venv/bin/python bench/bench_batch.py --packet sichuan-2023-110.enterprise --n 40``.
+Run: ``make bench`` (200 submitters of both packets, three rounds), or
+``.venv/bin/python bench/bench_batch.py --packet sichuan-2023-110.enterprise --n 40 [--rounds 3]``;
+with ``--rounds R`` the batch and the floor are measured in turn R times and the medians
+printed, with each round's ratio (a shared machine's speed drifts by a fifth from one minute
+to the next).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import argparse
 import copy
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -247,31 +251,55 @@ def main() -> None:
     parser.add_argument("--naive-sample", type=int, default=5, help="submitters made the naive way")
     parser.add_argument("--batch-only", action="store_true", help="the batch and its memory, no floor")
     parser.add_argument("--workers", type=int, default=None, help="the batch's --workers (default: its own)")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="batch and floor measured in turn this many times (medians)"
+    )
     args = parser.parse_args()
+    rounds: list[tuple[float, int, int, dict[str, float]]] = []
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
         work = Path(tmp)
         source = write_inputs(args.packet, work / "in", args.n)
-        seconds, made, peak = run_batch(args.packet, source, work / "out", args.workers)
-        if args.batch_only:
-            print(f"{args.packet}  n={args.n}  ({made}/{args.n} packets made)")
-            print(f"  batch  {seconds / args.n:.3f} s/packet  (wall {seconds:.1f} s, start-up included)")
-            print(f"  peak memory of the batch's process tree {peak / 2**20:.0f} MB (PSS, summed)")
-            return
-        (work / "floor").mkdir()
-        parts = floor(args.packet, source, work / "floor")
-        (work / "naive").mkdir()
+        for round_ in range(max(1, args.rounds)):
+            # Batch and floor in turn, so that a machine whose speed drifts (a shared host)
+            # slows both alike; each round's ratio is taken within the round.
+            seconds, made, peak = run_batch(args.packet, source, work / f"out{round_}", args.workers)
+            shutil.rmtree(work / f"out{round_}")
+            if args.batch_only:
+                rounds.append((seconds, made, peak, {}))
+                continue
+            (work / f"floor{round_}").mkdir()
+            rounds.append((seconds, made, peak, floor(args.packet, source, work / f"floor{round_}")))
+            shutil.rmtree(work / f"floor{round_}")
+        naive_s = 0.0
         sample = min(args.naive_sample, args.n)
-        naive_s = naive(args.packet, source, work / "naive", sample) / sample
-    batch_s = seconds / args.n
-    floor_s = sum(parts.values()) / args.n
-    print(f"{args.packet}  n={args.n}  ({made}/{args.n} packets made)")
+        if not args.batch_only:
+            (work / "naive").mkdir()
+            naive_s = naive(args.packet, source, work / "naive", sample) / sample
+    n = args.n
+    seconds = statistics.median(r[0] for r in rounds)
+    made = min(r[1] for r in rounds)
+    peak = max(r[2] for r in rounds)
+    batch_s = seconds / n
+    print(f"{args.packet}  n={n}  ({made}/{n} packets made{', every round' if len(rounds) > 1 else ''})")
     print(f"  batch  {batch_s:.3f} s/packet  (wall {seconds:.1f} s, start-up included)")
-    print(
-        f"  floor  {floor_s:.3f} s/packet  = render {parts['render'] / args.n:.3f}"
-        f" + convert {parts['convert'] / args.n:.3f} + merge {parts['merge'] / args.n:.3f}"
-    )
-    print(f"  naive  {naive_s:.3f} s/packet  (sample of {sample})")
-    print(f"  batch/floor {batch_s / floor_s:.2f}   naive/batch {naive_s / batch_s:.1f}")
+    if not args.batch_only:
+        floors = [sum(r[3].values()) / n for r in rounds]
+        floor_s = statistics.median(floors)
+        middle = min(rounds, key=lambda r: abs(sum(r[3].values()) / n - floor_s))[3]
+        print(
+            f"  floor  {floor_s:.3f} s/packet  = render {middle['render'] / n:.3f}"
+            f" + convert {middle['convert'] / n:.3f} + merge {middle['merge'] / n:.3f}"
+        )
+        print(f"  naive  {naive_s:.3f} s/packet  (sample of {sample})")
+        if len(rounds) > 1:
+            each = "  ".join(
+                f"{r[0] / n:.3f}/{f:.3f}={r[0] / n / f:.2f}" for r, f in zip(rounds, floors, strict=True)
+            )
+            print(f"  rounds (batch/floor, s/packet): {each}")
+            ratio = statistics.median(r[0] / n / f for r, f in zip(rounds, floors, strict=True))
+            print(f"  batch/floor {ratio:.2f} (median of the rounds)   naive/batch {naive_s / batch_s:.1f}")
+        else:
+            print(f"  batch/floor {batch_s / floor_s:.2f}   naive/batch {naive_s / batch_s:.1f}")
     print(f"  peak memory of the batch's process tree {peak / 2**20:.0f} MB (PSS, summed)")
 
 
