@@ -32,8 +32,14 @@ port=$(pg_lsclusters -h | awk -v v="$version" '$1==v && $2=="main" {print $3}')
 if ! pg_lsclusters -h | awk -v v="$version" '$1==v && $2=="main" {print $4}' | grep -q online; then
   # A machine restored from a snapshot may hold the lock file of a server that no longer runs
   # (pg_ctlcluster removes a stale pid file itself, but not the socket's lock file).
+  # Its process id may since have gone to another program, or be a zombie nobody reaped:
+  # only a live postgres keeps it.
+  live_postgres() {
+    [ "$(cat "/proc/$1/comm" 2>/dev/null)" = postgres ] \
+      && ! awk '{ exit ($3 == "Z" ? 0 : 1) }' "/proc/$1/stat" 2>/dev/null
+  }
   lock=/var/run/postgresql/.s.PGSQL.$port.lock
-  if [ -f "$lock" ] && ! kill -0 "$(head -1 "$lock")" 2>/dev/null; then
+  if [ -f "$lock" ] && ! live_postgres "$(head -1 "$lock")"; then
     say "removing the stale socket lock $lock"
     "${sudo[@]}" rm -f "$lock" "/var/run/postgresql/.s.PGSQL.$port"
   fi
