@@ -31,7 +31,6 @@ import sys
 import tempfile
 import threading
 import time
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -158,14 +157,11 @@ def render_documents(packet_id: str, source: Path, folder: Path) -> list[tuple[l
     return made
 
 
-FONTS_CONF = Path(str(files("formgen.pdf") / "fontconfig" / "fonts.conf"))
-"""formgen's font configuration: the plain ways print in the same faces (FandolFang for
-仿宋_GB2312, …), so that they make the same PDFs the batch makes, not lighter ones in the
-system's default faces."""
-
-
-def soffice(files: list[Path], out: Path, profile: Path) -> subprocess.Popen[bytes]:
-    """One plain ``soffice --convert-to pdf`` process with its own profile, over `files`."""
+def soffice(files: list[Path], out: Path, profile: Path, fonts_conf: Path) -> subprocess.Popen[bytes]:
+    """One plain ``soffice --convert-to pdf`` process with its own profile, over `files`, with
+    formgen's font configuration: the plain ways print in the same faces (FandolFang for
+    仿宋_GB2312, …), so that they make the same PDFs the batch makes, not lighter ones in the
+    system's default faces."""
     return subprocess.Popen(
         [
             convert.find_soffice(),
@@ -180,7 +176,7 @@ def soffice(files: list[Path], out: Path, profile: Path) -> subprocess.Popen[byt
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env=dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF)),
+        env=dict(os.environ, FONTCONFIG_FILE=str(fonts_conf)),
     )
 
 
@@ -200,7 +196,7 @@ def merge(pdfs: list[Path], attachments: list[Path], target: Path) -> None:
         writer.write(handle)
 
 
-def floor(packet_id: str, source: Path, work: Path) -> dict[str, float]:
+def floor(packet_id: str, source: Path, work: Path, fonts_conf: Path) -> dict[str, float]:
     """The floor's parts, in seconds for the whole batch."""
     docs, pdfs, packets = work / "docs", work / "pdf", work / "packets"
     for folder in (docs, pdfs, packets):
@@ -212,7 +208,7 @@ def floor(packet_id: str, source: Path, work: Path) -> dict[str, float]:
     files = [document for documents, _ in made for document in documents]
     start = time.perf_counter()
     halves = [files[0::2], files[1::2]]
-    procs = [soffice(half, pdfs, work / f"profile{n}") for n, half in enumerate(halves) if half]
+    procs = [soffice(half, pdfs, work / f"profile{n}", fonts_conf) for n, half in enumerate(halves) if half]
     for proc in procs:
         proc.wait()
     parts["convert"] = time.perf_counter() - start
@@ -223,7 +219,7 @@ def floor(packet_id: str, source: Path, work: Path) -> dict[str, float]:
     return parts
 
 
-def naive(packet_id: str, source: Path, work: Path, sample: int) -> float:
+def naive(packet_id: str, source: Path, work: Path, sample: int, fonts_conf: Path) -> float:
     """Seconds for `sample` packets, each document through its own cold soffice."""
     docs, pdfs = work / "docs", work / "pdf"
     docs.mkdir()
@@ -239,7 +235,7 @@ def naive(packet_id: str, source: Path, work: Path, sample: int) -> float:
     made = render_documents(packet_id, picked, docs)
     for n, (documents, attachments) in enumerate(made):
         for document in documents:
-            soffice([document], pdfs, work / "profile").wait()
+            soffice([document], pdfs, work / "profile", fonts_conf).wait()
         merge([pdfs / f"{d.stem}.pdf" for d in documents], attachments, work / f"{n:05d}.pdf")
     return time.perf_counter() - start
 
@@ -256,7 +252,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     rounds: list[tuple[float, int, int, dict[str, float]]] = []
-    with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp, convert.fonts_conf() as fonts_conf:
         work = Path(tmp)
         source = write_inputs(args.packet, work / "in", args.n)
         for round_ in range(max(1, args.rounds)):
@@ -268,13 +264,15 @@ def main() -> None:
                 rounds.append((seconds, made, peak, {}))
                 continue
             (work / f"floor{round_}").mkdir()
-            rounds.append((seconds, made, peak, floor(args.packet, source, work / f"floor{round_}")))
+            rounds.append(
+                (seconds, made, peak, floor(args.packet, source, work / f"floor{round_}", fonts_conf))
+            )
             shutil.rmtree(work / f"floor{round_}")
         naive_s = 0.0
         sample = min(args.naive_sample, args.n)
         if not args.batch_only:
             (work / "naive").mkdir()
-            naive_s = naive(args.packet, source, work / "naive", sample) / sample
+            naive_s = naive(args.packet, source, work / "naive", sample, fonts_conf) / sample
     n = args.n
     seconds = statistics.median(r[0] for r in rounds)
     made = min(r[1] for r in rounds)

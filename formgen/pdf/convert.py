@@ -86,7 +86,9 @@ def _office_binary() -> str:
 
 
 @contextlib.contextmanager
-def _fonts_conf() -> Iterator[Path]:
+def fonts_conf() -> Iterator[Path]:
+    """formgen's fontconfig file (the 公文 font names mapped to the installed faces), as a path
+    for ``FONTCONFIG_FILE`` while the context lasts."""
     with as_file(files("formgen.pdf") / "fontconfig" / "fonts.conf") as path:
         yield path
 
@@ -130,7 +132,7 @@ def convert_cold(
         return []
     soffice = find_soffice()
     out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="formgen-lo-") as work, _fonts_conf() as fonts_conf:
+    with tempfile.TemporaryDirectory(prefix="formgen-lo-") as work, fonts_conf() as conf:
         work_dir = Path(work)
         staging = work_dir / "pdf"
         command = [
@@ -145,7 +147,7 @@ def convert_cold(
             str(staging),
             *(str(s.resolve()) for s in sources),
         ]
-        env = _office_env(work_dir, fonts_conf)
+        env = _office_env(work_dir, conf)
         try:
             result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -225,8 +227,8 @@ class Worker:
         self._work = tempfile.TemporaryDirectory(prefix=f"formgen-{self.name}-")
         work = Path(self._work.name)
         pipe_name = f"formgen-{os.getpid()}-{self.name}-{uuid.uuid4().hex[:8]}"
-        with _fonts_conf() as fonts_conf:
-            env = _office_env(work, fonts_conf)
+        with fonts_conf() as conf:
+            env = _office_env(work, conf)
             self._office_command = [
                 _office_binary(),
                 f"-env:UserInstallation={(work / 'profile').as_uri()}",
