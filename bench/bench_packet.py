@@ -33,7 +33,10 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="print the Python side's profile")
     args = parser.parse_args()
     data = formgen.example_data(args.packet)
-    with tempfile.TemporaryDirectory(prefix="bench-packet-") as tmp, convert.service(1) as converter:
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-packet-") as tmp,
+        convert.service(1, compress=False) as converter,
+    ):
         out = Path(tmp)
         api.write_example(args.packet, out)
         if isinstance(converter, convert.Converter):

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import functools
+import hashlib
 import json
 import os
 import queue
@@ -107,8 +108,14 @@ def die_with_parent() -> None:
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
-def _office_env(home: Path, fonts_conf: Path) -> dict[str, str]:
-    return dict(os.environ, FONTCONFIG_FILE=str(fonts_conf), HOME=str(home), LC_ALL="C.UTF-8")
+UNCOMPRESSED = {"VCL_DEBUG_DISABLE_PDFCOMPRESSION": "1"}
+"""What makes LibreOffice (vcl's PDF writer) write its streams without deflating them."""
+
+
+def _office_env(home: Path, fonts_conf: Path, *, compress: bool = True) -> dict[str, str]:
+    env = dict(os.environ, FONTCONFIG_FILE=str(fonts_conf), HOME=str(home), LC_ALL="C.UTF-8")
+    env.pop(next(iter(UNCOMPRESSED)), None)
+    return env if compress else env | UNCOMPRESSED
 
 
 def _place(made: Path, target: Path) -> Path:
@@ -167,6 +174,59 @@ def convert_cold(
         return made
 
 
+# -- the user profile a worker starts from ---------------------------------------------------
+
+PROFILE_TIMEOUT_S = 60.0
+
+
+def profile_cache() -> Path:
+    """Where the profile template lives: formgen's folder in the user's cache."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "formgen"
+
+
+def _profile_template(conf: Path) -> Path | None:
+    """A user profile LibreOffice has initialised once, made on first use and kept in the
+    user's cache, one per LibreOffice installation; None where it cannot be made.
+
+    A worker's LibreOffice starts on a profile of its own. A fresh one makes soffice.bin do
+    its first-start work and then exit asking to be started again (exit code 81): a second
+    whole start for every worker, about a second each. A copy of an initialised profile
+    (some 250 KB, no absolute paths in it) starts at once.
+    """
+    binary = Path(_office_binary())
+    try:
+        stat = binary.stat()
+        key = hashlib.sha256(f"{binary.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()
+        template = profile_cache() / f"libreoffice-profile-{key[:16]}"
+        if (template / "user" / "registrymodifications.xcu").is_file():
+            return template
+        template.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix=".profile-", dir=template.parent) as work:
+            made = Path(work) / "profile"
+            subprocess.run(
+                [str(binary), f"-env:UserInstallation={made.as_uri()}", "--headless", "--norestore",
+                 "--nolockcheck", "--terminate_after_init"],
+                env=_office_env(Path(work), conf), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, timeout=PROFILE_TIMEOUT_S, check=True,
+            )  # fmt: skip
+            if not (made / "user" / "registrymodifications.xcu").is_file():
+                return None
+            with contextlib.suppress(OSError):  # another process made it meanwhile: theirs is as good
+                made.rename(template)
+        return template if template.is_dir() else None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def _copy_profile_template(profile: Path, conf: Path) -> None:
+    """Start `profile` as a copy of the template, when there is one (else LibreOffice makes
+    it, and asks for the restart a worker then does)."""
+    template = _profile_template(conf)
+    if template is not None:
+        with contextlib.suppress(OSError):
+            shutil.copytree(template, profile)
+
+
 # -- warm workers -----------------------------------------------------------------------------
 
 
@@ -192,17 +252,28 @@ class Worker:
     """One LibreOffice process with its own profile, and the bridge process that drives it.
 
     `office` is False for a stand-in bridge that converts by itself (tests use one that
-    sleeps, to prove the timeout).
+    sleeps, to prove the timeout). With `compress` False, LibreOffice writes its PDFs'
+    streams as they are (`Converter`).
     """
 
-    def __init__(self, name: str, *, bridge: BridgeCommand = uno_bridge_command, office: bool = True) -> None:
+    def __init__(
+        self,
+        name: str,
+        *,
+        bridge: BridgeCommand = uno_bridge_command,
+        office: bool = True,
+        compress: bool = True,
+    ) -> None:
         self.name = name
+        self.compress = compress
         self.bridge_command = bridge
         self.with_office = office
         self.office: subprocess.Popen[bytes] | None = None
         self.bridge: subprocess.Popen[bytes] | None = None
         self.jobs_done = 0
         self.starts = 0
+        self.launches = 0
+        """LibreOffice processes launched: one a start, unless a fresh profile asked for a restart."""
         self._buffer = b""
         self._fresh_profile = False
         self._office_command: list[str] = []
@@ -228,7 +299,9 @@ class Worker:
         work = Path(self._work.name)
         pipe_name = f"formgen-{os.getpid()}-{self.name}-{uuid.uuid4().hex[:8]}"
         with fonts_conf() as conf:
-            env = _office_env(work, conf)
+            env = _office_env(work, conf, compress=self.compress)
+            if self.with_office:
+                _copy_profile_template(work / "profile", conf)
             self._office_command = [
                 _office_binary(),
                 f"-env:UserInstallation={(work / 'profile').as_uri()}",
@@ -267,6 +340,7 @@ class Worker:
             raise ConversionError(f"LibreOffice工作进程未能启动 / worker {self.name} did not start: {answer}")
 
     def _launch_office(self) -> None:
+        self.launches += 1
         self.office = subprocess.Popen(
             self._office_command,
             env=self._office_env,
@@ -373,6 +447,11 @@ class Converter:
 
     Use as a context manager; workers start on first use and stop on exit. `convert` and
     `convert_many` are safe to call from several threads.
+
+    With `compress` False, the PDFs are written with their streams uncompressed: for PDFs
+    formgen rewrites and compresses itself (a packet's documents, `packet_pdf`). A quarter of
+    a packet document's PDF is its Type 1 font programs, encrypted and so incompressible,
+    which LibreOffice would deflate for nothing: about 20 ms of its 0.27 s per document.
     """
 
     def __init__(
@@ -384,12 +463,16 @@ class Converter:
         queue_size: int = QUEUE_SIZE,
         bridge: BridgeCommand = uno_bridge_command,
         office: bool = True,
+        compress: bool = True,
     ) -> None:
         if workers < 1:
             raise ValueError("a converter needs at least one worker")
         self.timeout = timeout
         self.max_jobs = max_jobs
-        self.workers = [Worker(f"w{n}", bridge=bridge, office=office) for n in range(workers)]
+        self.compress = compress
+        self.workers = [
+            Worker(f"w{n}", bridge=bridge, office=office, compress=compress) for n in range(workers)
+        ]
         self._queue: queue.Queue[_Job | None] = queue.Queue(maxsize=queue_size)
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()

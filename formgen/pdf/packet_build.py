@@ -104,7 +104,10 @@ def build(
     converts only the documents that changed (rendering is byte-stable, so unchanged data
     gives unchanged bytes).
     """
-    with tempfile.TemporaryDirectory(prefix="formgen-packet-") as work, convert.service() as converter:
+    with (
+        tempfile.TemporaryDirectory(prefix="formgen-packet-") as work,
+        convert.service(compress=False) as converter,
+    ):
         folder = Path(work)
         sources: list[Path] = []
         covers: list[bool] = []

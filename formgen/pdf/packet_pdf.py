@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any, cast
 from xml.sax.saxutils import escape
 
-from PIL import Image, ImageSequence
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.generic import (
     ArrayObject,
@@ -38,11 +37,13 @@ from pypdf.generic import (
     IndirectObject,
     NameObject,
     RectangleObject,
+    StreamObject,
     TextStringObject,
 )
 
 from formgen.document.package import fixed_time, write_atomic
-from formgen.pdf import type1
+from formgen.pdf import scans, type1
+from formgen.pdf.scans import IMAGE_SUFFIXES
 
 A4_W, A4_H = 595.28, 841.89
 _MM = 72 / 25.4
@@ -51,9 +52,6 @@ SCAN_BOX_MM = (15.0, 30.0, 15.0, 15.0)
 TURNED_SCALE = 0.95
 """A turned landscape page is shrunk this much, kept to the top, so that its left margin
 (now at the bottom) clears the page number."""
-SCAN_DPI_UNKNOWN = 150
-"""The resolution assumed for a scan whose file does not say."""
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
 
 
 class PacketError(RuntimeError):
@@ -136,28 +134,10 @@ def read_part(part: Part) -> PdfReader:
     """Open a part: a PDF as it is, a scan as a PDF of its pages at their own size."""
     try:
         if part.path.suffix.lower() in IMAGE_SUFFIXES:
-            return PdfReader(io.BytesIO(_image_pdf(part.path)))
+            return PdfReader(io.BytesIO(scans.image_pdf(part.path)))
         return PdfReader(part.path)
     except (OSError, ValueError) as exc:
         raise PacketError(f"无法读取附件 / cannot read {part.path}: {exc}") from None
-
-
-def _image_pdf(path: Path) -> bytes:
-    """The frames of an image as PDF pages, each at its natural size (pixels at its dpi)."""
-    with Image.open(path) as image:
-        dpi = image.info.get("dpi", (SCAN_DPI_UNKNOWN, SCAN_DPI_UNKNOWN))[0] or SCAN_DPI_UNKNOWN
-        frames = []
-        for frame in ImageSequence.Iterator(image):
-            if frame.mode not in ("1", "L", "RGB", "CMYK"):
-                frame = frame.convert("RGBA" if "A" in frame.mode or frame.mode == "P" else "RGB")
-            if frame.mode == "RGBA":
-                flat = Image.new("RGB", frame.size, "white")
-                flat.paste(frame, mask=frame.split()[3])
-                frame = flat
-            frames.append(frame.copy())
-    out = io.BytesIO()
-    frames[0].save(out, format="PDF", resolution=float(dpi), save_all=True, append_images=frames[1:])
-    return out.getvalue()
 
 
 def _size(page: PageObject) -> tuple[float, float]:
@@ -396,6 +376,7 @@ def _write_reproducible(writer: PdfWriter, target: Path) -> Path:
     replaced in place: no offset moves, and the file is not serialised twice.
     """
     type1.drop_font_counters(writer)
+    _compress_streams(writer)
     writer._ID = ArrayObject([ByteStringObject(_ID_PLACEHOLDER), ByteStringObject(_ID_PLACEHOLDER)])
     out = io.BytesIO()
     writer.write(out)
@@ -406,6 +387,24 @@ def _write_reproducible(writer: PdfWriter, target: Path) -> Path:
     digest = b"<" + hashlib.md5(data, usedforsecurity=False).hexdigest().encode() + b">"
     write_atomic(target, data.replace(placeholder, digest))
     return target
+
+
+def _compress_streams(writer: PdfWriter) -> None:
+    """Deflate every stream that has no filter, but Type 1 font programs.
+
+    A packet's documents come from LibreOffice uncompressed (`convert.Converter` with
+    `compress` False) and are compressed here once. A Type 1 program is nearly all encrypted
+    bytes, which deflate cannot shrink (`type1`), so it stays as it is.
+    """
+    for index, obj in enumerate(writer._objects):
+        if not isinstance(obj, StreamObject) or "/Filter" in obj or "/Length2" in obj:
+            continue
+        plain = DecodedStreamObject()  # a parsed content stream keeps its data as operations
+        plain.update({key: value for key, value in obj.items() if key != "/Length"})
+        plain.set_data(obj.get_data())
+        packed = plain.flate_encode()
+        packed.indirect_reference = obj.indirect_reference
+        writer._objects[index] = packed
 
 
 _ID_PLACEHOLDER = b"formgen-id-00000"

@@ -13,6 +13,10 @@ part. The eexec cipher feeds every byte back into its key, so everything after t
 decrypted and encrypted again. That loop runs in the C module `_eexec` when it was built
 (`pip install` compiles it when a C compiler and Python's headers are there; `make` installs
 both) and in Python otherwise, some hundred times slower.
+
+A font program cleaned so is stored without a filter. Its encrypted part, nearly all of it,
+is noise to a compressor: deflating 440 KB of a packet's fonts again took 19 ms to save 2.7%
+of their bytes, more Python time than the cipher itself.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import re
 from typing import cast
 
 from pypdf import PdfWriter
-from pypdf.generic import NameObject, NumberObject, StreamObject
+from pypdf.generic import DecodedStreamObject, NameObject, NumberObject, StreamObject
 
 _EEXEC_KEY, _C1, _C2 = 55665, 52845, 22719
 _UNIQUE_ID = re.compile(rb"/UniqueID \d+ def\n?")
@@ -60,7 +64,7 @@ else:
 
 def drop_font_counters(writer: PdfWriter) -> None:
     """Remove the /UniqueID from every Type 1 font program `writer` holds."""
-    for obj in writer._objects:
+    for index, obj in enumerate(writer._objects):
         if not isinstance(obj, StreamObject) or "/Length2" not in obj:
             continue
         cleaned = without_unique_id(
@@ -69,9 +73,16 @@ def drop_font_counters(writer: PdfWriter) -> None:
         if cleaned is None:
             continue
         data, clear_length, secret_length = cleaned
-        obj.set_data(data)
-        obj[NameObject("/Length1")] = NumberObject(clear_length)
-        obj[NameObject("/Length2")] = NumberObject(secret_length)
+        program = DecodedStreamObject()
+        program.update({key: value for key, value in obj.items() if key not in _FILTER_KEYS})
+        program[NameObject("/Length1")] = NumberObject(clear_length)
+        program[NameObject("/Length2")] = NumberObject(secret_length)
+        program.set_data(data)
+        program.indirect_reference = obj.indirect_reference
+        writer._objects[index] = program  # every reference to it is by number: they follow
+
+
+_FILTER_KEYS = frozenset({"/Filter", "/DecodeParms", "/Length"})
 
 
 @functools.lru_cache(maxsize=256)

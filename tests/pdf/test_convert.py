@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
+from pypdf.generic import StreamObject
 
 import formgen
 from formgen.pdf import convert
@@ -137,3 +139,55 @@ def test_to_pdf_outside_a_service_converts_cold(tmp_path: Path) -> None:
     (source,) = formgen.blank(["sichuan-2023-110.annex1"], tmp_path)
     (made,) = convert.to_pdf([source], tmp_path)
     assert made == tmp_path / "sichuan-2023-110.annex1.pdf" and made.stat().st_size > 1000
+
+
+@pytest.mark.pdf
+def test_a_worker_starts_from_the_cached_profile_without_a_restart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fresh profile makes LibreOffice exit once asking to be started again: the first
+    worker makes a profile template in the user's cache, and every later one starts once."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    first, later = convert.Worker("first"), convert.Worker("later")
+    try:
+        first.start()
+        (template,) = (tmp_path / "cache" / "formgen").glob("libreoffice-profile-*")
+        later.start()
+        assert later.launches == 1, "started on a copy of the template: no restart"
+        assert later._office_running()
+    finally:
+        first.stop()
+        later.stop()
+    assert (template / "user" / "registrymodifications.xcu").is_file(), "the template is kept"
+
+
+@pytest.mark.pdf
+def test_without_a_usable_cache_a_worker_starts_on_a_fresh_profile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "not-a-folder").write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "not-a-folder"))
+    worker = convert.Worker("fresh")
+    try:
+        worker.start()
+        (source,) = formgen.blank(["sichuan-2023-110.annex1"], tmp_path)
+        worker.convert(source, tmp_path / "made.pdf", bookmarks=False, timeout=120)
+        assert worker.launches == 2, "LibreOffice made its profile and asked for the restart it got"
+    finally:
+        worker.stop()
+    assert (tmp_path / "made.pdf").read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.pdf
+def test_a_converter_for_packets_leaves_the_streams_uncompressed(tmp_path: Path) -> None:
+    """A packet's documents are rewritten and compressed by formgen: LibreOffice does not
+    deflate them first (every other conversion is compressed as usual)."""
+    (source,) = formgen.blank(["sichuan-2023-110.annex1"], tmp_path)
+    filters: dict[bool, set[bool]] = {}
+    for compress in (True, False):
+        with convert.Converter(1, compress=compress) as converter:
+            made = converter.convert(source, tmp_path / f"made-{compress}.pdf")
+        reader = PdfReader(made)
+        streams = [reader.get_object(number) for number in reader.xref[0]]
+        filters[compress] = {"/Filter" in s for s in streams if isinstance(s, StreamObject)}
+    assert filters == {True: {True}, False: {False}}

@@ -94,9 +94,6 @@ def run(
                 return
             problems = [f"{type(exc).__name__}: {exc}"]
             outcome = Outcome(flight.source, "failed", problems=problems, index=len(outcomes))
-        key = flight.key
-        if outcome.status == "ok":
-            store.record(outcome.source, key, outcome.output)
         report.add(outcome)
         outcomes.append(outcome)
         if on_outcome is not None:
@@ -141,10 +138,9 @@ PROCESS_TRIES = 3
 
 @dataclass(frozen=True)
 class InFlight:
-    """A packet under way: its future, its resume key, where it came from, and its job."""
+    """A packet under way: its future, where it came from, and its job."""
 
     future: Future[Outcome]
-    key: str
     source: str
     job: work.Job | None = None
     tries: int = 1
@@ -173,8 +169,8 @@ class Workers:
         for _ in range(self.processes):
             self.pool.submit(int)
 
-    def submit(self, job: work.Job, key: str) -> InFlight:
-        return InFlight(self.pool.submit(work.make, job), key, job.source, job)
+    def submit(self, job: work.Job) -> InFlight:
+        return InFlight(self.pool.submit(work.make, job), job.source, job)
 
     def resubmit(self, flight: InFlight) -> InFlight:
         """Take `flight`'s packet again, on a new pool if its pool is broken."""
@@ -191,10 +187,10 @@ class Workers:
         self.pool.shutdown(wait=wait, cancel_futures=cancel_futures)
 
 
-def _done(outcome: Outcome, key: str = "") -> InFlight:
+def _done(outcome: Outcome) -> InFlight:
     future: Future[Outcome] = Future()
     future.set_result(outcome)
-    return InFlight(future, key, outcome.source)
+    return InFlight(future, outcome.source)
 
 
 def _prepare(
@@ -230,9 +226,9 @@ def _prepare(
     key = resume.key(fingerprint, submission.data, packet_id, instance, submission.base_dir)
     made = None if force else store.finished(submission.source, key)
     if made is not None:
-        return _done(Outcome(submission.source, "skipped", submitter, made, list(warnings), index), key)
+        return _done(Outcome(submission.source, "skipped", submitter, made, list(warnings), index))
     job = work.Job(
         index, submission.source, packet_id, submission.data, submission.base_dir,
-        out_dir / folder, out_dir, submitter, warnings, strict,
+        out_dir / folder, out_dir, submitter, warnings, strict, key,
     )  # fmt: skip
-    return pool.submit(job, key)
+    return pool.submit(job)

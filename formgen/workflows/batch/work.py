@@ -16,6 +16,7 @@ from typing import Any
 
 from formgen import api
 from formgen.pdf import convert
+from formgen.workflows.batch import resume
 from formgen.workflows.batch.report import Outcome
 
 PACKET_TRIES = 2
@@ -37,6 +38,8 @@ class Job:
     submitter: str
     warnings: tuple[str, ...]
     strict: bool
+    key: str
+    """What the packet is made from (`resume.key`), recorded with it."""
 
 
 def start_process() -> None:
@@ -46,7 +49,9 @@ def start_process() -> None:
     convert.die_with_parent()  # a killed formgen takes its workers (and their LibreOffice) along
     convert.forget_inherited()
     stack = ExitStack()
-    converter = stack.enter_context(convert.service(1))
+    converter = stack.enter_context(
+        convert.service(1, compress=False)
+    )  # packets only: `packet_pdf` compresses
     if isinstance(converter, convert.Converter):
         converter.warm()
     multiprocessing.util.Finalize(None, stack.close, exitpriority=100)
@@ -68,7 +73,11 @@ def make(job: Job) -> Outcome:
             continue
         except Exception as exc:  # a packet that cannot be made must not stop the others
             return _outcome(job, "failed", [*failures, f"{type(exc).__name__}: {exc}"])
-        return _outcome(job, "ok", list(job.warnings), str(made.relative_to(job.out_dir)))
+        output = str(made.relative_to(job.out_dir))
+        # Recorded here, the moment the packet is in place, not when the parent hears of it: a
+        # formgen killed in between would otherwise make this packet again on the next run.
+        resume.Store(job.out_dir).record(job.source, job.key, output)
+        return _outcome(job, "ok", list(job.warnings), output)
     return _outcome(job, "failed", failures)
 
 
