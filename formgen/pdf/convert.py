@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import queue
+import re
 import select
 import shutil
 import signal
@@ -155,6 +156,7 @@ def convert_cold(
             *(str(s.resolve()) for s in sources),
         ]
         env = _office_env(work_dir, conf)
+        _copy_profile_template(work_dir / "profile", conf)
         try:
             result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -184,20 +186,36 @@ def profile_cache() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "formgen"
 
 
+PROFILE_RECIPE = 2
+"""Raised when the template is made differently, so that older cached ones are not used."""
+_SETUP_VERSION = re.compile(r'<prop oor:name="ooSetupVersion">\s*<value>([^<]+)</value>')
+
+
 def _profile_template(conf: Path) -> Path | None:
     """A user profile LibreOffice has initialised once, made on first use and kept in the
     user's cache, one per LibreOffice installation; None where it cannot be made.
 
-    A worker's LibreOffice starts on a profile of its own. A fresh one makes soffice.bin do
-    its first-start work and then exit asking to be started again (exit code 81): a second
-    whole start for every worker, about a second each. A copy of an initialised profile
-    (some 250 KB, no absolute paths in it) starts at once.
+    A worker's LibreOffice starts on a profile of its own, and a fresh one costs it twice:
+
+    - soffice.bin does its first-start work and then exits asking to be started again (exit
+      code 81), a second whole start;
+    - on every start of a version it has not seen in the profile, LibreOffice runs its
+      graphics render tests (``runGraphicsRenderTests`` in desktop/source/app/app.cxx, which
+      ask ``utl::isProductVersionUpgraded``): 0.8 s of CPU drawing test bitmaps, of a start
+      that is 1.0 s in all. A headless LibreOffice never records the version it saw, so it
+      ran them on every start of every worker.
+
+    The template is made once (``--terminate_after_init``) and told the version it runs
+    (``ooSetupLastVersion``): a worker then starts on a copy (some 250 KB, no absolute paths
+    in it) in about 0.2 s.
     """
     binary = Path(_office_binary())
     try:
         stat = binary.stat()
-        key = hashlib.sha256(f"{binary.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()
-        template = profile_cache() / f"libreoffice-profile-{key[:16]}"
+        identity = f"{PROFILE_RECIPE}:{binary.resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
+        template = (
+            profile_cache() / f"libreoffice-profile-{hashlib.sha256(identity.encode()).hexdigest()[:16]}"
+        )
         if (template / "user" / "registrymodifications.xcu").is_file():
             return template
         template.parent.mkdir(parents=True, exist_ok=True)
@@ -209,8 +227,17 @@ def _profile_template(conf: Path) -> Path | None:
                 env=_office_env(Path(work), conf), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL, timeout=PROFILE_TIMEOUT_S, check=True,
             )  # fmt: skip
-            if not (made / "user" / "registrymodifications.xcu").is_file():
+            settings = made / "user" / "registrymodifications.xcu"
+            if not settings.is_file():
                 return None
+            version = _setup_version(binary)
+            if version is not None:
+                seen = (
+                    '<item oor:path="/org.openoffice.Setup/Product"><prop oor:name="ooSetupLastVersion" '
+                    f'oor:op="fuse"><value>{version}</value></prop></item>\n'
+                )
+                text = settings.read_text(encoding="utf-8")
+                settings.write_text(text.replace("</oor:items>", seen + "</oor:items>", 1), encoding="utf-8")
             with contextlib.suppress(OSError):  # another process made it meanwhile: theirs is as good
                 made.rename(template)
         return template if template.is_dir() else None
@@ -218,13 +245,25 @@ def _profile_template(conf: Path) -> Path | None:
         return None
 
 
+def _setup_version(binary: Path) -> str | None:
+    """The LibreOffice version ("7.4") its configuration names, as its profile records it."""
+    main = binary.resolve().parent.parent / "share" / "registry" / "main.xcd"
+    try:
+        found = _SETUP_VERSION.search(main.read_text(encoding="utf-8"))
+    except OSError:
+        return None
+    return found.group(1) if found and re.fullmatch(r"[0-9.]+", found.group(1)) else None
+
+
 def _copy_profile_template(profile: Path, conf: Path) -> None:
     """Start `profile` as a copy of the template, when there is one (else LibreOffice makes
     it, and asks for the restart a worker then does)."""
     template = _profile_template(conf)
     if template is not None:
-        with contextlib.suppress(OSError):
+        try:
             shutil.copytree(template, profile)
+        except OSError:  # half a profile is worse than none
+            shutil.rmtree(profile, ignore_errors=True)
 
 
 # -- warm workers -----------------------------------------------------------------------------

@@ -145,8 +145,9 @@ def test_to_pdf_outside_a_service_converts_cold(tmp_path: Path) -> None:
 def test_a_worker_starts_from_the_cached_profile_without_a_restart(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A fresh profile makes LibreOffice exit once asking to be started again: the first
-    worker makes a profile template in the user's cache, and every later one starts once."""
+    """A fresh profile makes LibreOffice exit once asking to be started again, and run its
+    graphics tests on every start: the first worker makes a profile template in the user's
+    cache, and every later one starts once, without the tests."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     first, later = convert.Worker("first"), convert.Worker("later")
     try:
@@ -154,7 +155,13 @@ def test_a_worker_starts_from_the_cached_profile_without_a_restart(
         (template,) = (tmp_path / "cache" / "formgen").glob("libreoffice-profile-*")
         later.start()
         assert later.launches == 1, "started on a copy of the template: no restart"
-        assert later._office_running()
+        assert later._office_running() and later._work is not None
+        (source,) = formgen.blank(["sichuan-2023-110.annex1"], tmp_path)
+        later.convert(source, tmp_path / "made.pdf", bookmarks=False, timeout=120)
+        user = Path(later._work.name) / "profile" / "user"
+        assert not (user / "GraphicsRenderTests.log").exists(), (
+            "the template records the version it runs: LibreOffice skips its graphics tests (0.8 s a start)"
+        )
     finally:
         first.stop()
         later.stop()
@@ -173,6 +180,8 @@ def test_without_a_usable_cache_a_worker_starts_on_a_fresh_profile(
         (source,) = formgen.blank(["sichuan-2023-110.annex1"], tmp_path)
         worker.convert(source, tmp_path / "made.pdf", bookmarks=False, timeout=120)
         assert worker.launches == 2, "LibreOffice made its profile and asked for the restart it got"
+        assert worker._work is not None
+        assert (Path(worker._work.name) / "profile" / "user" / "GraphicsRenderTests.log").exists()
     finally:
         worker.stop()
     assert (tmp_path / "made.pdf").read_bytes().startswith(b"%PDF")
