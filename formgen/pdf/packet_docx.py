@@ -10,6 +10,7 @@ pages made by LibreOffice from the same GB/T 9704 footer as every document ("—
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import tempfile
@@ -84,8 +85,18 @@ def xlsx_for_packet(data: bytes) -> bytes:
     return out.getvalue()
 
 
+@functools.lru_cache(maxsize=32)
 def _outline_styles(styles_xml: bytes) -> bytes:
+    """The styles with outline levels on the headings, and without the latent-style table.
+
+    The latent styles tell Word how to offer the built-in styles a document does not define
+    (a third of styles.xml); LibreOffice keeps them for a later save, never for the layout, and
+    this copy is only ever printed: without them it reads a document some 10 ms faster, a
+    twentieth of a conversion. Cached: every packet of a form has the same styles.
+    """
     root = etree.fromstring(styles_xml)
+    for latent in root.findall(qn("w:latentStyles")):
+        root.remove(latent)
     for style in root.iter(qn("w:style")):
         level = HEADING_LEVELS.get(style.get(qn("w:styleId"), ""))
         if level is None:
