@@ -64,10 +64,24 @@ def _patched(xml: str) -> str:
 
 class _Template(DocxTemplate):  # type: ignore[misc]
     """docxtpl's template, with its clean-up of the template XML done once per source (it is a
-    function of the XML alone: a dozen regular expressions over the whole part)."""
+    function of the XML alone: a dozen regular expressions over the whole part), and its
+    listing pass only where there is something for it to do."""
 
     def patch_xml(self, src_xml: str) -> str:
         return _patched(src_xml)
+
+    def resolve_listing(self, xml: str) -> str:
+        """docxtpl's pass that turns tabs, line feeds, BEL and form feeds in text into Word's
+        tabs, breaks, paragraphs and pages: three nested regular expressions over every
+        paragraph, run and text of the part, a fifth of a form's rendering. Where the rendered
+        part holds none of those characters (formgen writes its own breaks, `wordml`) there is
+        nothing for it to do."""
+        if not any(character in xml for character in _LISTING_CHARACTERS):
+            return xml
+        return str(super().resolve_listing(xml))
+
+
+_LISTING_CHARACTERS = "\t\a\n\f"
 
 
 def render(
