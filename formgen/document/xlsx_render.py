@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import io
+from copy import copy
 from decimal import Decimal
 from importlib.resources.abc import Traversable
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -59,11 +61,21 @@ def render(template: Traversable, model: type[BaseModel], instance: BaseModel | 
     last = first + max(len(rows), 1) - 1
     formats = [_number_format(row_model, column) for column in spec.columns]
     whole = [_printed_whole(row_model, column) for column in spec.columns]
+    styled: dict[tuple[int, bool], StyleArray] = {}
     for offset, item in enumerate(rows):
         for index, column in enumerate(spec.columns, start=1):
             serial = column.path == "#"
             value = offset + 1 if serial else _value(item, column.path)
-            cell = _data_cell(sheet, first + offset, index, value, spec, blank=blank and not serial)
+            numeric = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+            cell = sheet.cell(row=first + offset, column=index, value=value)
+            done = styled.get((index, numeric))
+            if done is not None:
+                # The same style as the column's cells above: its style indexes copied, not
+                # looked up again (openpyxl hashes every style object it is given; a table of
+                # a thousand rows spent seconds on it).
+                cell._style = copy(done)
+                continue
+            _style_data_cell(cell, numeric, spec, blank=blank and not serial)
             if whole[index - 1]:
                 # A code, number or date prints on one line: the cell's type shrinks if need be.
                 cell.alignment = Alignment(horizontal="left", vertical="center", shrink_to_fit=True)
@@ -71,6 +83,7 @@ def render(template: Traversable, model: type[BaseModel], instance: BaseModel | 
                 cell.alignment = CENTER
             if formats[index - 1]:
                 cell.number_format = formats[index - 1]
+            styled[(index, numeric)] = copy(cell._style)
     for header_field in spec.fields:
         value = None if instance is None else _value(instance, header_field.path)
         cell = sheet[header_field.anchor]
@@ -121,15 +134,12 @@ def _printed_whole(row_model: type[BaseModel], column: Column) -> bool:
     return is_date or any(isinstance(m, Identifier) for m in metadata)
 
 
-def _data_cell(sheet: Worksheet, row: int, column: int, value: Any, spec: SheetSpec, *, blank: bool) -> Cell:
-    cell = sheet.cell(row=row, column=column, value=value)
+def _style_data_cell(cell: Cell, numeric: bool, spec: SheetSpec, *, blank: bool) -> None:
     cell.font = Font(name="仿宋_GB2312", size=spec.font_size)
     cell.border = BORDER
-    numeric = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
     cell.alignment = Alignment(horizontal="right" if numeric else "left", vertical="center", wrap_text=True)
     if blank:
         cell.fill = INPUT_FILL
-    return cell
 
 
 def _text_lines(text: str, width: float) -> int:

@@ -109,14 +109,16 @@ def die_with_parent() -> None:
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
-UNCOMPRESSED = {"VCL_DEBUG_DISABLE_PDFCOMPRESSION": "1"}
-"""What makes LibreOffice (vcl's PDF writer) write its streams without deflating them."""
+NO_PDF_COMPRESSION = "VCL_DEBUG_DISABLE_PDFCOMPRESSION"
+"""Set, LibreOffice's PDF writer (vcl) writes its streams without deflating them."""
 
 
 def _office_env(home: Path, fonts_conf: Path, *, compress: bool = True) -> dict[str, str]:
     env = dict(os.environ, FONTCONFIG_FILE=str(fonts_conf), HOME=str(home), LC_ALL="C.UTF-8")
-    env.pop(next(iter(UNCOMPRESSED)), None)
-    return env if compress else env | UNCOMPRESSED
+    env.pop(NO_PDF_COMPRESSION, None)
+    if not compress:
+        env[NO_PDF_COMPRESSION] = "1"
+    return env
 
 
 def _place(made: Path, target: Path) -> Path:
