@@ -511,7 +511,6 @@ class Converter:
             raise ValueError("a converter needs at least one worker")
         self.timeout = timeout
         self.max_jobs = max_jobs
-        self.compress = compress
         self.workers = [
             Worker(f"w{n}", bridge=bridge, office=office, compress=compress) for n in range(workers)
         ]

@@ -49,9 +49,8 @@ def start_process() -> None:
     convert.die_with_parent()  # a killed formgen takes its workers (and their LibreOffice) along
     convert.forget_inherited()
     stack = ExitStack()
-    converter = stack.enter_context(
-        convert.service(1, compress=False)
-    )  # packets only: `packet_pdf` compresses
+    # Only packets are made here, and `packet_pdf` compresses their streams itself.
+    converter = stack.enter_context(convert.service(1, compress=False))
     if isinstance(converter, convert.Converter):
         converter.warm()
     multiprocessing.util.Finalize(None, stack.close, exitpriority=100)
