@@ -28,6 +28,7 @@ from formgen.workflows.portal.web import (
     download,
     dumps,
     form_values,
+    full_data,
     own_application,
     portal,
     render,
@@ -299,16 +300,16 @@ async def upload_page(request: Request, application_id: int) -> Response:
             if len(content) > uploads.MAX_UPLOAD:
                 raise HTTPException(413, "文件超过20MB / the file is larger than 20 MB")
             try:
-                name, kind = uploads.store(portal(request).uploads, content, filename)
+                stored = uploads.store(session, content, filename)
             except uploads.UploadRefused as exc:
                 raise HTTPException(422, str(exc)) from None
             session.add(
                 Attachment(
                     application_id=application.id,
                     title=title[:200],
-                    stored_name=name,
-                    media_type=kind.media_type,
-                    size=len(content),
+                    stored_name=stored.name,
+                    media_type=stored.media_type,
+                    size=stored.size,
                 )
             )
             application.version += 1
@@ -338,7 +339,7 @@ async def delete_upload_page(request: Request, application_id: int, attachment_i
             found = session.get(Attachment, attachment_id)
             if found is None or found.application_id != application.id:
                 raise HTTPException(404, "找不到该附件 / no such attachment")
-            (portal(request).uploads / found.stored_name).unlink(missing_ok=True)
+            uploads.remove(session, found.stored_name, portal(request).uploads)
             session.delete(found)
             application.version += 1
             session.commit()
@@ -356,7 +357,9 @@ def attachment_file(request: Request, application_id: int, attachment_id: int) -
         found = session.get(Attachment, attachment_id)
         if found is None or found.application_id != application.id:
             raise HTTPException(404, "找不到该附件 / no such attachment")
-        content = (portal(request).uploads / found.stored_name).read_bytes()
+        content = uploads.read(session, found.stored_name, portal(request).uploads)
+        if content is None:
+            raise HTTPException(404, "附件文件已不存在 / the attachment's file is gone")
         return download(
             content, found.title + found.stored_name[found.stored_name.rindex(".") :], found.media_type
         )
@@ -397,6 +400,7 @@ def packet_file(request: Request, application_id: int) -> Response:
     with portal(request).db() as session:
         application = application_for(session, require_user(request, session), application_id)
         instance = valid_instance(session, application)
-    made = packet_pdf(portal(request).gate, application.packet_id, instance, portal(request).uploads)
+        scans = uploads.referenced(session, full_data(session, application), portal(request).uploads)
+    made = packet_pdf(portal(request).gate, application.packet_id, instance, scans)
     name = made.name if application.status != "draft" else "preview-" + made.name
     return download(made.content, name, made.media_type)
