@@ -160,7 +160,7 @@ def save_section(
     section = all_sections[index]
     data = application.data
     paths.set_at(data, section.path, forms.read_section(section, form))
-    _row_action(data, form.get("_action") or "")
+    _row_action(data, form.get("_action") or "", forms.row_lists(forms.section_widget(section, data)))
     application.data_json = dumps(data)
     application.version += 1
     application.updated = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -168,17 +168,25 @@ def save_section(
     return section_view(session, application, index)
 
 
-def _row_action(data: dict[str, Any], action: str) -> None:
-    """`add:<list path>` appends an empty row; `remove:<row path>` takes one out."""
+def _row_action(data: dict[str, Any], action: str, tables: set[str]) -> None:
+    """`add:<table path>` appends an empty row; `remove:<row path>` takes one out.
+
+    Only the section's own tables (`tables`) are acted on: any other action is refused (422),
+    so a crafted one can never write a list where the form has none.
+    """
+    if not action:
+        return
     verb, _, path = action.partition(":")
-    if verb == "add":
+    parent, _, index = path[:-1].rpartition("[") if path.endswith("]") else ("", "", "")
+    if verb == "add" and path in tables:
         rows = paths.value_at(data, path)
         paths.set_at(data, path, [*(rows if isinstance(rows, list) else []), {}])
-    elif verb == "remove" and path.endswith("]"):
-        parent, _, index = path[:-1].rpartition("[")
+    elif verb == "remove" and parent in tables and index.isdigit():
         rows = paths.value_at(data, parent)
-        if isinstance(rows, list) and index.isdigit() and int(index) < len(rows):
+        if isinstance(rows, list) and int(index) < len(rows):
             del rows[int(index)]
+    else:
+        raise HTTPException(422, f"本页没有这个操作 / no such action on this page: {action[:100]}")
 
 
 @router.post("/applications/{application_id}/sections/{index}")
