@@ -98,6 +98,9 @@ class Limits:
     Decoded at up to 4 bytes a pixel, the largest frame takes 160 MB while it is read."""
     frames: int = 200
     """Pages of a multi-page TIFF: a scanned 财务报表 runs to a few dozen."""
+    total_pixels: int = 300_000_000
+    """All pages of a picture together: 34 A4 pages at 300 dpi (each is decoded in turn, so
+    this bounds the time a picture takes, not the memory)."""
 
 
 LIMITS = Limits()
@@ -217,9 +220,17 @@ def image_frames(
                         f"图片页数过多（{frames}页，上限{limits.frames}页）",
                         f"too many pages in the picture ({frames}, at most {limits.frames})",
                     )
+                total = 0
                 for index in range(frames):
                     image.seek(index)
                     _check_pixels(image.size, name, limits)
+                    total += image.width * image.height
+                    if total > limits.total_pixels:
+                        raise RefusedFileError(
+                            name,
+                            f"图片各页像素合计过多（超过{limits.total_pixels // 1_000_000}百万）",
+                            f"too many pixels in all pages together (over {limits.total_pixels // 1_000_000} million)",
+                        )
                     if load:
                         image.load()
                     yield image

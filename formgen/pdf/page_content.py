@@ -115,8 +115,9 @@ class _Copier:
         if source.get("/Subtype") == "/Image":
             self._check_image(source)
         for key, item in source.items():
-            if key not in _DROPPED_KEYS:
-                shell[NameObject(key)] = self.copy(item, depth + 1)
+            if key in _DROPPED_KEYS or _acts(item.get_object() if isinstance(item, IndirectObject) else item):
+                continue
+            shell[NameObject(key)] = self.copy(item, depth + 1)
         if isinstance(source, StreamObject):
             shell._data = source._data  # still encoded, under the filters its entries name
 
