@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,9 @@ _MEDIA_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png
 _SUFFIXES = {"pdf": ".pdf", "jpg": ".jpg", "png": ".png", "tiff": ".tif"}
 _STORED_NAME = re.compile(r"[0-9a-f]{32}\.(?:pdf|jpg|png|tif)")
 """The names `store` makes; nothing else is ever looked up."""
+_REBUILDING = threading.Semaphore(1)
+"""One upload rebuilt at a time in a process: the largest picture accepted takes 250 MB while
+it is decoded (bench/bench_uploads.py), so several at once must not add up."""
 
 
 class UploadRefused(ValueError):
@@ -58,7 +62,8 @@ def store(session: Session, content: bytes, filename: str) -> Stored:
             f"文件超过{MAX_UPLOAD // 1024 // 1024}MB / the file is larger than {MAX_UPLOAD // 1024 // 1024} MB"
         )
     try:
-        rebuilt = rebuild_scan(content, Path(filename).name or "upload")
+        with _REBUILDING:
+            rebuilt = rebuild_scan(content, Path(filename).name or "upload")
     except RefusedFileError as exc:
         raise UploadRefused(
             f"{exc.zh}（只接受PDF、JPG、PNG或TIFF文件） / {exc.en} (only PDF, JPG, PNG or TIFF files are accepted)"

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy
 from fastapi.testclient import TestClient
 from PIL import Image
 from pypdf import PdfReader
@@ -24,6 +25,7 @@ from formgen.pdf import convert
 from formgen.workflows.portal import applicant
 from formgen.workflows.portal.accounts import add_user
 from formgen.workflows.portal.app import JSON_LIMIT, REQUEST_LIMIT, create_app
+from formgen.workflows.portal.db import UploadBlob
 from formgen.workflows.portal.forms import MAX_ROWS
 from formgen.workflows.portal.security import HEADERS
 from tests.hostile_files import hostile_pdf, one_page
@@ -383,3 +385,37 @@ def test_every_response_carries_the_security_headers_once_and_private_ones_no_st
         assert response.headers.get("cache-control") == expected, kind
     assert "服务器内部错误" in responses["500"].text and "ZeroDivision" not in responses["500"].text
     assert "找不到此页" in responses["404"].text
+
+
+# -- uploads in the database -----------------------------------------------------------------
+
+
+def test_a_second_process_on_the_same_database_serves_the_same_upload(site: Site, tmp_path: Path) -> None:
+    site.user("a", "applicant", "成都市")
+    client = site.client("a")
+    report = start(client, PROVIDER)
+    assert _upload(client, report, "licence.pdf", hostile_pdf()).status_code == 200
+    engine = site.portal.sessions.kw["bind"]
+    other = create_app(
+        tmp_path / "elsewhere", engine.url.render_as_string(hide_password=False), secure_cookies=False
+    )
+    moved = TestClient(other, base_url="http://127.0.0.1", cookies=client.cookies)
+    served = moved.get(f"/applications/{report}/attachments/1")
+    assert served.status_code == 200, "the session and the file are the database's, not one process's"
+    assert served.content == next(iter(stored_uploads(site).values()))
+    assert not (tmp_path / "elsewhere" / "uploads").exists()
+    other.state.portal.sessions.kw["bind"].dispose()
+
+
+def test_an_upload_an_older_portal_kept_on_disk_is_still_served(site: Site) -> None:
+    site.user("a", "applicant", "成都市")
+    client = site.client("a")
+    report = start(client, PROVIDER)
+    assert _upload(client, report, "a.png", picture("L", (4, 4))).status_code == 200
+    ((name, content),) = stored_uploads(site).items()
+    with site.portal.db() as session:  # as an older portal left it: a file, no row of bytes
+        session.execute(sqlalchemy.delete(UploadBlob))
+        session.commit()
+    (site.data_dir / "uploads").mkdir()
+    (site.data_dir / "uploads" / name).write_bytes(content)
+    assert client.get(f"/applications/{report}/attachments/1").content == content
