@@ -98,6 +98,13 @@ def create_app(
         message = "生成PDF的队列已满，请稍后再试 / the PDF queue is full, please try again shortly"
         return _error(request, 503, message, {"retry-after": str(RETRY_AFTER_S)})
 
+    @app.exception_handler(convert.ConversionError)
+    async def conversion_failed(request: Request, exc: convert.ConversionError) -> Response:
+        # Every try on a fresh LibreOffice failed: the server's trouble, for a while; not a 500.
+        log.error("conversion failed on %s: %s", request.url.path, exc)
+        message = "生成PDF失败，请稍后再试 / the PDF could not be made, please try again shortly"
+        return _error(request, 503, message, {"retry-after": str(RETRY_AFTER_S)})
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = _PLAIN.get(str(exc.detail), str(exc.detail))

@@ -228,6 +228,30 @@ def test_previews_retry_on_a_fresh_libreoffice_when_one_is_killed(running: TestC
     assert answers == [200, 200, 200]
 
 
+@pytest.mark.pdf
+def test_a_preview_whose_every_try_is_killed_gets_503_with_retry_after(running: TestClient) -> None:
+    report = start(running, PROVIDER, example(PROVIDER))
+    converter = convert.active()
+    assert isinstance(converter, convert.Converter)
+    tries: list[int] = []
+
+    def kill_every_try(worker: convert.Worker, _source: Path) -> None:
+        assert worker.office_pid is not None
+        tries.append(worker.office_pid)
+        os.kill(worker.office_pid, signal.SIGKILL)
+
+    converter.on_job_start = kill_every_try
+    try:
+        failed = running.get(f"/applications/{report}/packet.pdf")
+    finally:
+        converter.on_job_start = None
+    assert len(tries) == convert.MAX_TRIES and len(set(tries)) == convert.MAX_TRIES, "a fresh one each try"
+    assert failed.status_code == 503 and failed.headers["retry-after"]
+    assert "生成PDF失败" in failed.text
+    _once(failed)
+    assert running.get(f"/applications/{report}/packet.pdf").status_code == 200, "and then it works again"
+
+
 # -- upload names and titles -----------------------------------------------------------------
 
 
