@@ -1,5 +1,8 @@
 """A submitter's scans as PDF pages, each at its own size, without losing a pixel.
 
+A scan arrives here rebuilt (`rebuild.rebuild_scan`: decoded under the pixel limits, at most
+A4 at 300 dpi, encoded again by formgen); its frames are measured again before decoding.
+
 A scan is evidence (a licence, a certificate), so its pixels go into the packet as they are:
 
 - a JPEG's own bytes become the image (``/DCTDecode``): no second lossy round;

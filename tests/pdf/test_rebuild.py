@@ -102,3 +102,16 @@ def test_a_packet_refuses_an_attachment_that_cannot_be_rebuilt_and_writes_nothin
     assert "attachments[0].file" in result.output and "营业执照" in result.output
     assert "no known type" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_an_animated_png_is_its_first_picture_and_a_gif_is_no_scan() -> None:
+    frames = [Image.new("RGB", (40, 30), colour) for colour in ("red", "blue", "green")]
+    animated = io.BytesIO()
+    frames[0].save(animated, "PNG", save_all=True, append_images=frames[1:])
+    rebuilt = rebuild_scan(animated.getvalue(), "scan.png")
+    with Image.open(io.BytesIO(rebuilt.content)) as image:
+        assert getattr(image, "n_frames", 1) == 1 and image.convert("RGB").getpixel((0, 0)) == (255, 0, 0)
+    gif = io.BytesIO()
+    frames[0].save(gif, "GIF", save_all=True, append_images=frames[1:])
+    with pytest.raises(RefusedFileError, match="no known type"):
+        rebuild_scan(gif.getvalue(), "scan.png")
