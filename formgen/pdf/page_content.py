@@ -57,9 +57,11 @@ _DROPPED_KEYS = frozenset(
         "/A", "/AA", "/OpenAction", "/JS", "/JavaScript", "/Launch", "/URI", "/Annots", "/Parent",
         "/P", "/EmbeddedFiles", "/EF", "/AcroForm", "/Outlines", "/Names", "/Dests", "/Threads",
         "/B", "/Metadata", "/PieceInfo", "/StructParent", "/StructParents", "/Length",
+        "/Ref", "/OPI", "/AF",
     }
 )  # fmt: skip
-"""Entries never copied: actions, links and the ways back to the original's page tree."""
+"""Entries never copied: actions, links, the ways back to the original's page tree, and
+references to files outside it (a reference XObject's ``/Ref``, ``/OPI``, ``/AF``)."""
 _DROPPED_TYPES = frozenset(
     {"/Page", "/Pages", "/Catalog", "/Annot", "/Action", "/Filespec", "/EmbeddedFile", "/Outlines"}
 )
