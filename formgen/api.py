@@ -26,7 +26,7 @@ from formgen.model import common_rules
 from formgen.model.problems import Problem, from_validation_error
 from formgen.model.registry import Form, Packet, Registry, load_registry
 from formgen.model.rules import evaluate
-from formgen.pdf import convert, packet_build
+from formgen.pdf import convert, packet_build, rebuild
 from formgen.pdf.packet_pdf import Metadata, Options
 
 DEFAULT_OUT = Path("outputs")
@@ -383,7 +383,12 @@ def packet(
                 title += f"（{part.name_of(document)}）"
             documents.append(packet_build.Document(title, item.kind, render_filled(part.form_id, document)))
     attachments, missing = _attachments(found, instance, base_dir)
-    attachments += [packet_build.Attachment(title, path) for title, path in extra_attachments]
+    for index, (title, path) in enumerate(extra_attachments):
+        scan = _rebuilt(path, f"extra_attachments[{index}]", title)
+        if isinstance(scan, Problem):
+            missing.append(scan)
+        else:
+            attachments.append(packet_build.Attachment(title, scan))
     if missing:
         raise InvalidDataError(packet_id, missing)
     metadata = Metadata(title=found.title, author=found.name_of(instance), subject=notice.doc_number)
@@ -402,25 +407,43 @@ def packet(
 def _attachments(
     found: Packet, instance: BaseModel, base_dir: Path | None
 ) -> tuple[list[packet_build.Attachment], list[Problem]]:
-    """The packet's attachment files, relative paths read from `base_dir`; and those not found."""
+    """The packet's attachments rebuilt (`rebuild.rebuild_scan`), relative paths read from
+    `base_dir`; and the problems of those missing or refused."""
     attachments: list[packet_build.Attachment] = []
     missing: list[Problem] = []
     for index, attachment in enumerate(found.attachments_of(instance) if found.attachments_of else ()):
         path = Path(attachment.file).expanduser()
         if not path.is_absolute():
             path = (base_dir or Path.cwd()) / path
+        where = (f"attachments[{index}].file", f"证明材料 › 第{index + 1}项（{attachment.title}）")
         if not path.is_file():
             missing.append(
                 Problem(
                     "error",
-                    f"attachments[{index}].file",
-                    f"证明材料 › 第{index + 1}项（{attachment.title}）",
+                    *where,
                     f"找不到附件文件 {path}（相对路径从数据文件所在文件夹读取）",
                     f"attachment file not found: {path} (relative paths are read from the data file's folder)",
                 )
             )
-        attachments.append(packet_build.Attachment(attachment.title, path))
+            continue
+        scan = _rebuilt(path, *where)
+        if isinstance(scan, Problem):
+            missing.append(scan)
+        else:
+            attachments.append(packet_build.Attachment(attachment.title, scan))
     return attachments, missing
+
+
+def _rebuilt(path: Path, field_path: str, label: str) -> rebuild.Rebuilt | Problem:
+    """The scan at `path` rebuilt, or the problem saying why it cannot be (at `field_path`)."""
+    try:
+        return rebuild.rebuild_scan(untrusted.read_file(path), path.name)
+    except untrusted.RefusedFileError as exc:
+        return Problem("error", field_path, label, exc.zh, exc.en)
+    except OSError as exc:
+        return Problem(
+            "error", field_path, label, f"无法读取 {path}（{exc.strerror}）", f"cannot read {path}: {exc}"
+        )
 
 
 def _valid(item_id: str, data: Any) -> BaseModel:
