@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from formgen.model.package_spec import FieldSpec, FormSpec, TableSpec
 from formgen.model.package_merge import merge_reviewed
+from formgen.model.package_spec import FieldSpec, FormSpec, TableSpec
 
 
 def _form(*fields: FieldSpec, table: TableSpec | None = None) -> FormSpec:
