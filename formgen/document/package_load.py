@@ -379,7 +379,9 @@ def _packet(
         names.append((["batch_table", "form"], spec.batch_table.form))
     unknown = False
     for step, name in names:
-        if name not in forms:
+        if name in notice.forms and name not in forms:
+            unknown = True  # a form of the notice that has problems of its own, reported there
+        elif name not in forms:
             run.add(
                 notice_file.where([*location, *step]),
                 f"材料包 {spec.id} 引用了未知的表单 {name}",
