@@ -9,6 +9,7 @@ read by `paragraph_places`. The office's areas and hand signatures are left out,
 from __future__ import annotations
 
 import contextlib
+import re
 from typing import Any
 
 from formgen.drafting import vocabulary
@@ -27,10 +28,16 @@ def find(body: Any) -> Found:
     table_count = 0
     paragraph_count = 0
     office = ""
+    heading = ""
     for child in _blocks(body):
         if child.tag == W + "p":
             paragraph_count += 1
             text = paragraph_text(child)
+            if not text.strip() and heading and _fillable(child):
+                _keep(found, _prose(child, heading, f"第{paragraph_count}段", section), office)
+                heading = ""
+                continue
+            heading = text if _ITEM.match(text) or _prose_label(text) else ""
             if not found.title and text.strip():
                 found.title = vocabulary.clean_label(text)[:40]
             where = f"第{paragraph_count}段"
@@ -44,15 +51,47 @@ def find(body: Any) -> Found:
             choice = boxes([line], "", where, section) if any(b in text for b in BOXES) else None
             if choice:
                 _keep(found, choice, office)
+                heading = ""
             else:
                 places, left = gaps(line)
                 for place in places:
                     _keep(found, place, office)
                 found.left_out.extend(left)
+                heading = "" if places or left else heading
         elif child.tag == W + "tbl":
+            heading = ""
             table_count += 1
             _table(found, grid(child), f"表{table_count}", section)
     return found
+
+
+_ITEM = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．](?!\d))\s*\S"
+)
+
+
+def _fillable(paragraph: Any) -> bool:
+    """An empty paragraph that is only a paragraph: no picture, no section break, no field."""
+    return not any(
+        element.tag in (W + "drawing", W + "pict", W + "object", W + "sectPr", W + "fldChar", W + "br")
+        for element in paragraph.iter()
+    )
+
+
+def _prose(paragraph: Any, heading: str, where: str, section: str) -> Place:
+    """Prose under a numbered item or a label ending in a colon: the empty line below it."""
+    words = _ITEM.sub(lambda m: m.group(0)[-1], heading, count=1).strip().rstrip("：:；;。.")
+    label = vocabulary.clean_label(words)
+    return Place(
+        label=label[:30],
+        type="long_text",
+        where=where,
+        pattern="条目下空行",
+        confidence=0.65,
+        context=section,
+        max_chars=vocabulary.char_limit(heading),
+        spans=[Span(paragraph, 0, 0, block=True)],
+    )
 
 
 def _blocks(body: Any) -> list[Any]:

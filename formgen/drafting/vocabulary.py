@@ -55,7 +55,7 @@ def unit_in_label(label: str) -> str | None:
 # -- labels --------------------------------------------------------------------------------
 
 _NOISE = re.compile(r"[\s\u3000*＊:：_]+")
-_BRACKETED = re.compile(r"[（(][^（）()]*[)）]")
+_BRACKETED = re.compile(r"[（(](?!\s*(?:万元|元|%|％|人|个|家|项|平方米|㎡|m²|亩)\s*[)）])[^（）()]*[)）]")
 
 
 def clean_label(text: str) -> str:
