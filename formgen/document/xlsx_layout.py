@@ -83,14 +83,11 @@ class SheetSpec:
     fields: list[HeaderField] = field(default_factory=list)
     landscape: bool = True
     font_size: float = 11
-    header_row: int = 0
-    """The sheet row of the first header row where a published sheet (``formgen draft``) puts
-    it; 0 for formgen's own layout, after label, title and the fields' rows."""
 
     @property
     def first_header_row(self) -> int:
         """The sheet row of the first header row (after label, title and the fields' rows)."""
-        return self.header_row or max((f.row for f in self.fields), default=2) + 1
+        return max((f.row for f in self.fields), default=2) + 1
 
     @property
     def first_data_row(self) -> int:

@@ -34,13 +34,16 @@ def find(body: Any) -> Found:
             paragraph_count += 1
             text = paragraph_text(child)
             if not text.strip() and heading and _fillable(child):
-                _keep(found, _prose(child, heading, f"第{paragraph_count}段", section), office)
+                _keep(found, _prose(child, heading, f"段落{paragraph_count}", section), office)
                 heading = ""
                 continue
             heading = text if _ITEM.match(text) or _prose_label(text) else ""
-            if not found.title and text.strip():
+            annex = _ANNEX.match(text)
+            if annex and not found.label:
+                found.label = f"附件{annex.group(1)}"
+            elif not found.title and _is_heading(text):
                 found.title = vocabulary.clean_label(text)[:40]
-            where = f"第{paragraph_count}段"
+            where = f"段落{paragraph_count}"
             reason = vocabulary.office_reason(text) if "填写" in text or "意见" in text else None
             if reason and len(text.strip()) <= 30:
                 office = reason
@@ -65,6 +68,7 @@ def find(body: Any) -> Found:
     return found
 
 
+_ANNEX = re.compile(r"^\s*附\s*件\s*(\d+)\s*[：:]?\s*$")
 _ITEM = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．](?!\d))\s*\S"
 )
@@ -134,7 +138,7 @@ def _table(found: Found, table: Grid, name: str, section: str) -> None:
         if id(table.rows[r]) in taken:
             continue
         for cell in table.row_cells(r):
-            where = f"{name}第{cell.row + 1}行第{cell.col + 1}列"
+            where = f"{name} 第{cell.row + 1}行 第{cell.col + 1}格"
             text = cell.text
             if cell.col == 0 and vocabulary.office_reason(text) and cell.colspan < table.width:
                 office = vocabulary.office_reason(text) or ""
@@ -181,6 +185,8 @@ def _empty_cell(
         kind = "long_text"
     paragraph = _paragraphs(cell.tc)[0]
     block = kind == "long_text" and not text.strip()
+    if kind == "long_text" and not block:
+        kind = "text"  # prose needs a paragraph of its own
     pattern = "单位单元格" if unit else ("左侧标签" if left else "上方标签")
     place = Place(
         label=label,
@@ -205,8 +211,9 @@ def _cell_lines(found: Found, table: Grid, cell: GridCell, where: str, context: 
     paragraphs = _paragraphs(cell.tc)
     fallback = _label_left(table, cell)
     any_found = False
-    for paragraph in paragraphs:
-        places, left = gaps(Line(paragraph, where, context, fallback))
+    for index, paragraph in enumerate(paragraphs, start=1):
+        line_where = f"{where} 段{index}" if len(paragraphs) > 1 else where
+        places, left = gaps(Line(paragraph, line_where, context, fallback))
         for place in places:
             _keep(found, place, office)
             any_found = True
@@ -331,7 +338,7 @@ def _rows_place(table: Grid, r: int, empties: list[int], labels: list[str], name
             Place(
                 label=f"{group}{label}" if group else label,
                 type="long_text" if kind == "long_text" else kind,
-                where=f"{name}第{r + 1}行第{cell.col + 1}列",
+                where=f"{name} 第{r + 1}行 第{cell.col + 1}格",
                 pattern="表头",
                 confidence=0.85,
                 context=group,
@@ -348,7 +355,7 @@ def _rows_place(table: Grid, r: int, empties: list[int], labels: list[str], name
     return Place(
         label=label[:30],
         type="rows",
-        where=f"{name}第{empties[0] + 1}-{empties[-1] + 1}行",
+        where=f"{name} 第{empties[0] + 1}行",
         pattern="重复空行",
         confidence=0.85 if title or section else 0.6,
         context=section if title else "",

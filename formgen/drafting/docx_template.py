@@ -27,8 +27,8 @@ def tag_for(place: Place, span: Span, prefix: str = "") -> str:
     path = prefix + place.path
     if span.option is not None:
         return f"{{{{r {path}['{span.option}'] }}}}"
-    if place.type == "long_text":
-        return f"{{{{p {path} }}}}" if span.block else f"{{{{r {path}.inline }}}}"
+    if span.block:
+        return f"{{{{p {path} }}}}"
     return f"{{{{r {path} }}}}"
 
 

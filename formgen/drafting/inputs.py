@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from formgen.data import untrusted
+from formgen.data.textfile import UnreadableFileError
 from formgen.pdf import convert
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -29,8 +30,12 @@ EXCEL_CONVERTED = {".xls": "xlsx", ".et": "xlsx", ".ods": "xlsx"}
 ACCEPTED = (".docx", ".xlsx", *WORD_CONVERTED, *EXCEL_CONVERTED)
 
 
-class UnreadableFormError(untrusted.RefusedFileError):
+class UnreadableFormError(UnreadableFileError):
     """A form file that cannot be opened at all (missing, or LibreOffice cannot read it)."""
+
+    def __init__(self, name: str, zh: str, en: str) -> None:
+        self.name, self.zh, self.en = name, zh, en
+        super().__init__(f"{name}: {zh} / {en}")
 
 
 @dataclass

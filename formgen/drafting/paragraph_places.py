@@ -99,7 +99,7 @@ def _unique(option: str, seen: list[str]) -> str:
 
 def _last_phrase(text: str) -> str:
     """The words just before a gap: after the last comma, full stop or wide gap."""
-    parts = _LABEL_STOP.split(text.rstrip(" \u3000\t"))
+    parts = _LABEL_STOP.split(text.rstrip(" \u3000\t，,、"))
     return parts[-1] if parts else ""
 
 
@@ -137,12 +137,15 @@ def gaps(line: Line) -> tuple[list[Place], list[LeftOut]]:
     places: list[Place] = []
     left: list[LeftOut] = []
     previous_end = 0
+    counts: dict[str, int] = {}
     for start, end, pattern, confidence in ranges:
         before = text[previous_end:start]
         after = text[end:]
         label = vocabulary.clean_label(_last_phrase(before))
         if pattern == "年月日":
-            label = label if label and len(label) <= 12 else "日期"
+            label = label if 2 <= len(label) <= 12 else "日期"
+        elif len(label) == 1:
+            confidence -= 0.3  # a word such as 因 or 于 before the gap: a guess, review it
         elif not label:
             note = re.match(r"\s*[（(]([^）)]{1,12})[)）]", after)
             label = note.group(1) if note else line.fallback
@@ -162,11 +165,14 @@ def gaps(line: Line) -> tuple[list[Place], list[LeftOut]]:
             left.append(LeftOut(label, line.where, "签字盖章处，手写 / signed or stamped by hand"))
             continue
         kind = "date" if pattern == "年月日" else vocabulary.field_type(label)
+        if kind == "long_text":
+            kind = "text"  # a gap in a line holds a line; prose needs a paragraph of its own
+        counts[pattern] = counts.get(pattern, 0) + 1
         places.append(
             Place(
                 label=label,
                 type=kind,
-                where=line.where,
+                where=f"{line.where} {pattern}{counts[pattern]}",
                 pattern=pattern,
                 confidence=round(confidence, 2),
                 context=line.context,

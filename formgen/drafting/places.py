@@ -75,3 +75,5 @@ class Found:
     places: list[Place] = field(default_factory=list)
     left_out: list[LeftOut] = field(default_factory=list)
     title: str = ""
+    label: str = ""
+    """The annex label printed at the top (附件2), if any."""

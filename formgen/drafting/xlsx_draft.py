@@ -1,34 +1,47 @@
-"""One Excel summary table drafted: its row model found and its template written.
+"""One Excel summary table drafted: its row model found, its template the published workbook.
 
-The template is the published workbook: header rows and everything above them as printed,
-the empty data rows and the notes below them cleared (the renderer writes rows, then the
-notes after the last), and formgen's hidden sheet recording where the table is.
+The workbook stays as published (title, header rows, merges, widths, print set-up); only the
+empty data rows are emptied of what a blank shows (序号 numbers, published drop-downs), since
+formgen writes the rows, their numbers and their validation itself. The notice package's
+loader adds the hidden sheet that says where the table is, from `Table`.
 """
 
 from __future__ import annotations
 
 import io
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 
 from formgen.data import untrusted
-from formgen.document.xlsx_layout import META_SHEET, Column, HeaderField, SheetSpec, hide, to_bytes
+from formgen.document.xlsx_layout import to_bytes
 from formgen.drafting import naming, xlsx_places
 from formgen.drafting.places import Found
 
 
 @dataclass
+class Table:
+    """Where the table is and what its columns are: the package's ``table:`` entry."""
+
+    header_row: int
+    header_rows: int
+    blank_rows: int
+    columns: list[str | None]
+    """Each sheet column from A: the path of its rows field column, None for 序号."""
+    fields: dict[str, str] = field(default_factory=dict)
+    """Value cell of each input above the table, by path."""
+
+
+@dataclass
 class DraftedXlsx:
-    """The places of a summary table, with paths, and the template recording them."""
+    """The places of a summary table, with paths, the template and where the table is."""
 
     found: Found
     template: bytes
+    table: Table
 
 
 def draft(content: bytes, name: str) -> DraftedXlsx:
     """Draft the summary table `content` (already `untrusted.inspect`-ed as an XLSX named `name`)."""
     from openpyxl import load_workbook  # only spreadsheets need openpyxl
-    from openpyxl.utils import get_column_letter
 
     untrusted.SafePackage(content, name)
     try:
@@ -38,76 +51,59 @@ def draft(content: bytes, name: str) -> DraftedXlsx:
             name, f"无法读取此Excel文件（{exc}）", f"the workbook cannot be read ({exc})"
         ) from None
     sheet = workbook.worksheets[0]
-    found_layout = xlsx_places.layout(sheet, name.rsplit(".", 1)[0])
-    if found_layout is None:
+    layout = xlsx_places.layout(sheet, name.rsplit(".", 1)[0])
+    if layout is None:
         raise untrusted.RefusedFileError(
             name, "工作表中没有带表头的表格", "the sheet holds no table with a header row"
         )
-    found_layout.lists = _lists(sheet, found_layout.data_top)
-    found = xlsx_places.places(found_layout, name)
+    layout.lists = _lists(sheet, layout.data_top)
+    found = xlsx_places.places(layout, name)
+    found.label = layout.label
     naming.assign(found.places)
     rows = found.places[-1]
-    width = len(found_layout.header[0])
-    columns: list[Column] = []
     paths = iter(column.path for column in rows.columns)
-    for c in range(width):
-        header = [line[c] for line in found_layout.header if line[c]]
-        serial = bool(header) and header[-1] in ("序号", "编号") and len(set(header)) == 1
-        letter = get_column_letter(c + 1)
-        columns.append(
-            Column("#" if serial or not header else next(paths), sheet.column_dimensions[letter].width or 12)
-        )
-    _clear_below(sheet, found_layout.data_top)
-    spec = SheetSpec(
-        label=found_layout.label,
-        title=found_layout.title,
-        header=found_layout.header,
+    columns: list[str | None] = []
+    for c in range(len(layout.header[0])):
+        header = [line[c] for line in layout.header if line[c]]
+        serial = not header or (header[-1] in ("序号", "编号") and len(set(header)) == 1)
+        columns.append(None if serial else next(paths))
+    _clear_data(sheet, layout.data_top, layout.data_top + layout.blank_rows - 1)
+    table = Table(
+        header_row=layout.header_top,
+        header_rows=len(layout.header),
+        blank_rows=layout.blank_rows,
         columns=columns,
-        rows_path=rows.path,
-        blank_rows=found_layout.blank_rows,
-        notes=found_layout.notes,
-        fields=[
-            HeaderField(place.label, place.path, label_cell, value_cell)
-            for place, (_, label_cell, value_cell) in zip(
-                found.places[:-1], _kept_above(found_layout, found), strict=True
-            )
-        ],
-        header_row=found_layout.header_top,
+        fields={place.path: place.where for place in found.places[:-1]},
     )
-    meta = workbook.create_sheet(META_SHEET)
-    hide(meta)
-    meta["A1"] = "spec"
-    meta["B1"] = json.dumps(asdict(spec), ensure_ascii=False)
-    return DraftedXlsx(found, to_bytes(workbook, title=spec.title))
-
-
-def _kept_above(found_layout: xlsx_places.SheetLayout, found: Found) -> list[tuple[str, str, str]]:
-    kept = {place.where for place in found.places[:-1]}
-    return [item for item in found_layout.above if item[2] in kept]
+    return DraftedXlsx(found, to_bytes(workbook, title=layout.title), table)
 
 
 def _lists(sheet: object, data_top: int) -> dict[int, list[str]]:
-    """The drop-down lists the published sheet gives its data columns, then removed (the
-    renderer writes its own)."""
+    """The drop-down lists the published sheet gives its data columns, then removed (formgen
+    writes its own over the rows it writes)."""
     lists: dict[int, list[str]] = {}
     validations = sheet.data_validations  # type: ignore[attr-defined]
+    kept = []
     for validation in list(validations.dataValidation):
         formula = validation.formula1 or ""
+        ranges = list(validation.sqref.ranges)
+        if not any(r.max_row >= data_top for r in ranges):
+            kept.append(validation)
+            continue
         if validation.type == "list" and formula.startswith('"'):
             options = [o.strip() for o in formula.strip('"').split(",") if o.strip()]
-            for cell_range in validation.sqref.ranges:
-                if cell_range.max_row >= data_top:
-                    for c in range(cell_range.min_col, cell_range.max_col + 1):
-                        lists[c - 1] = options
-    validations.dataValidation = []
+            for cell_range in ranges:
+                for c in range(cell_range.min_col, cell_range.max_col + 1):
+                    lists[c - 1] = options
+    validations.dataValidation = kept
     return lists
 
 
-def _clear_below(sheet: object, data_top: int) -> None:
-    """Empty the data rows and the notes: values and merges, styles kept."""
-    for merged in list(sheet.merged_cells.ranges):  # type: ignore[attr-defined]
-        if merged.min_row >= data_top:
-            sheet.unmerge_cells(str(merged))  # type: ignore[attr-defined]
-    for row in sheet.iter_rows(min_row=data_top):  # type: ignore[attr-defined]
+def _clear_data(sheet: object, first: int, last: int) -> None:
+    """Empty the blank data rows (a published 1, 2, 3 … in 序号): styles and merges kept."""
+    from openpyxl.cell.cell import MergedCell
+
+    for row in sheet.iter_rows(min_row=first, max_row=last):  # type: ignore[attr-defined]
         for cell in row:
-            cell.value = None
+            if not isinstance(cell, MergedCell):
+                cell.value = None
