@@ -1,0 +1,119 @@
+"""Notice packages for tests: the example package of docs/notice-packages.md, its templates written
+as a publisher would (python-docx, openpyxl: no formgen layout tools), with tags at the inputs.
+
+``python -m tests.packages DIR`` writes the templates of `examples/packages/demo-2024-7` there.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import docx
+from docx.shared import Pt
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+
+DEMO = Path(__file__).resolve().parent.parent / "examples" / "packages" / "demo-2024-7"
+
+APPLICATION_ROWS = [
+    ("推荐单位", "{{r recommender }}"),
+    ("单位名称", "{{r unit_name }}"),
+    ("统一社会信用代码", "{{r credit_code }}"),
+    ("法定代表人身份证号", "{{r legal_id }}"),
+    ("邮政编码", "{{r postcode }}"),
+    ("注册资本（万元）", "{{r capital }}"),
+    ("申请补助（元）", "{{r grant }}"),
+    ("研发投入占比（%）", "{{r share }}"),
+    ("厂房面积（平方米）", "{{r floor_area }}"),
+    ("职工人数（人）", "{{r staff }}"),
+    ("成立日期", "{{r founded }}"),
+    (
+        "单位性质",
+        "{{r nature['国有企业'] }}国有企业 {{r nature['民营企业'] }}民营企业 "
+        "{{r nature['外资企业'] }}外资企业 {{r nature['其他'] }}其他 {{r nature_other }}",
+    ),
+    (
+        "服务领域（可多选）",
+        "{{r fields_of_work['智能制造'] }}智能制造 {{r fields_of_work['绿色制造'] }}绿色制造 "
+        "{{r fields_of_work['工业互联网'] }}工业互联网",
+    ),
+]
+
+
+def write_application(path: Path) -> None:
+    """附件1 示范项目申报表 as a bureau's Word file, tags typed at its input places."""
+    document = docx.Document()
+    document.styles["Normal"].font.size = Pt(12)
+    document.add_paragraph("附件1")
+    document.add_paragraph("示范项目申报表")
+    grid = document.add_table(rows=0, cols=4)
+    grid.style = "Table Grid"
+    for label, value in APPLICATION_ROWS:
+        cells = grid.add_row().cells
+        cells[0].text = label
+        merged = cells[1].merge(cells[3])
+        merged.text = value
+    contact = grid.add_row().cells
+    contact[0].text, contact[1].text = "联系人", "{{r contact.name }}"
+    contact[2].text, contact[3].text = "手机", "{{r contact.mobile }}"
+    email = grid.add_row().cells
+    email[0].text = "电子邮箱"
+    email[1].merge(email[3]).text = "{{r contact.email }}"
+    intro = grid.add_row().cells
+    intro[0].text = "项目简介"
+    intro[1].merge(intro[3]).text = "{{p intro }}"
+    document.add_paragraph("主要设备")
+    rows = document.add_table(rows=4, cols=3)
+    rows.style = "Table Grid"
+    for cell, text in zip(rows.rows[0].cells, ["设备名称", "数量（台/套）", "原值（万元）"], strict=True):
+        cell.text = text
+    rows.rows[1].cells[0].text = "{%tr for item in equipment %}"
+    for cell, text in zip(
+        rows.rows[2].cells, ["{{r item.name }}", "{{r item.count }}", "{{r item.value }}"], strict=True
+    ):
+        cell.text = text
+    rows.rows[3].cells[0].text = "{%tr endfor %}"
+    document.add_paragraph("申报单位（盖章）            年  月  日")
+    document.save(str(path))
+
+
+def write_summary(path: Path) -> None:
+    """附件2 示范项目推荐汇总表 as a bureau's Excel file: title, 推荐单位 line, one header row."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "附件2"
+    sheet["A1"] = "附件2"
+    sheet["A2"] = "示范项目推荐汇总表"
+    sheet["A2"].font = Font(size=16, bold=True)
+    sheet.merge_cells("A2:G2")
+    sheet["A3"] = "推荐单位（盖章）："
+    thin = Side(style="thin")
+    headers = ["序号", "单位名称", "统一社会信用代码", "单位性质", "注册资本（万元）", "联系人", "手机"]
+    for column, text in enumerate(headers, start=1):
+        cell = sheet.cell(row=4, column=column, value=text)
+        cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+    for letter, width in zip("ABCDEFG", [6, 30, 22, 12, 14, 10, 14], strict=True):
+        sheet.column_dimensions[letter].width = width
+    workbook.save(str(path))
+
+
+def write_demo(folder: Path) -> Path:
+    """Copy the example package's YAML into `folder` and write its templates there."""
+    shutil.copytree(DEMO, folder, ignore=shutil.ignore_patterns("templates"), dirs_exist_ok=True)
+    write_templates(folder / "templates")
+    return folder
+
+
+def write_templates(folder: Path) -> None:
+    """Write the example package's two templates into `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    write_application(folder / "application.docx")
+    write_summary(folder / "summary.xlsx")
+
+
+if __name__ == "__main__":
+    write_templates(Path(sys.argv[1]))
