@@ -196,10 +196,16 @@ def _empty_cell(
         confidence=0.9 if left else 0.75,
         context=context if context != label else "",
         unit=unit or vocabulary.unit_in_label(label),
-        max_chars=vocabulary.char_limit(label),
+        max_chars=vocabulary.char_limit(_raw(table, cell, left=bool(left))),
         spans=[Span(paragraph, 0, len(paragraph_text(paragraph)) if date or not unit else 0, block=block)],
     )
     _keep(found, place, office)
+
+
+def _raw(table: Grid, cell: GridCell, *, left: bool) -> str:
+    """The label cell's text as printed, notes in brackets included (不超过300字)."""
+    neighbour = table.at(cell.row, cell.col - 1) if left else table.at(cell.row - 1, cell.col)
+    return neighbour.text if neighbour is not None else ""
 
 
 def _filled_row(table: Grid, cell: GridCell) -> bool:

@@ -21,6 +21,10 @@ UNITS: dict[str, str] = {
     "个": "count",
     "家": "count",
     "项": "count",
+    "台": "count",
+    "套": "count",
+    "件": "count",
+    "次": "count",
     "平方米": "area",
     "㎡": "area",
     "m²": "area",
@@ -31,8 +35,9 @@ UNITS: dict[str, str] = {
 _FRAME = re.compile(r"^[\s_]*(?:[（(](?:盖章|签字|签名|签章|公章)[)）])?[\s_]*$")
 DATE_BLANK = re.compile(r"(?:(?<=[^\S\n])|(?<=_)|^)[ \t\u3000_]*年[ \t\u3000_]+月[ \t\u3000_]+日")
 """年 月 日 with gaps (spaces, ideographic spaces, underlines) before the numbers."""
-_UNIT_ONLY = re.compile(r"^[\s_]*[（(]?\s*(万元|元|%|％|人|个|家|项|平方米|㎡|m²|亩)\s*[)）]?[\s_]*$")
-_UNIT_IN_LABEL = re.compile(r"[（(]\s*(万元|元|%|％|人|个|家|项|平方米|㎡|m²|亩)\s*[)）]")
+_UNIT_WORDS = "万元|元|%|％|人|个|家|项|台|套|件|次|平方米|㎡|m²|亩"
+_UNIT_ONLY = re.compile(rf"^[\s_]*[（(]?\s*({_UNIT_WORDS})\s*[)）]?[\s_]*$")
+_UNIT_IN_LABEL = re.compile(rf"[（(]\s*({_UNIT_WORDS})\s*[)）]")
 
 
 def unit_only(text: str) -> str | None:
@@ -55,7 +60,7 @@ def unit_in_label(label: str) -> str | None:
 # -- labels --------------------------------------------------------------------------------
 
 _NOISE = re.compile(r"[\s\u3000*＊:：_]+")
-_BRACKETED = re.compile(r"[（(](?!\s*(?:万元|元|%|％|人|个|家|项|平方米|㎡|m²|亩)\s*[)）])[^（）()]*[)）]")
+_BRACKETED = re.compile(rf"[（(](?!\s*(?:{_UNIT_WORDS})\s*[)）])[^（）()]*[)）]")
 
 
 def clean_label(text: str) -> str:
