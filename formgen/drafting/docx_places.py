@@ -29,6 +29,7 @@ def find(body: Any) -> Found:
     paragraph_count = 0
     office = ""
     heading = ""
+    guidance = False
     for child in _blocks(body):
         if child.tag == W + "p":
             paragraph_count += 1
@@ -37,7 +38,14 @@ def find(body: Any) -> Found:
                 _keep(found, _prose(child, heading, f"段落{paragraph_count}", section), office)
                 heading = ""
                 continue
-            heading = text if _ITEM.match(text) or _prose_label(text) else ""
+            if _item_heading(text):
+                heading, guidance = text, False
+            elif heading and not guidance and text.strip():
+                guidance = True  # a line of guidance under the item: the prose goes below it
+            elif _prose_label(text):
+                heading, guidance = text, False
+            else:
+                heading = ""
             annex = _ANNEX.match(text)
             if annex and not found.label:
                 found.label = f"附件{annex.group(1)}"
@@ -72,6 +80,15 @@ _ANNEX = re.compile(r"^\s*附\s*件\s*(\d+)\s*[：:]?\s*$")
 _ITEM = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．](?!\d))\s*\S"
 )
+
+
+_DOCUMENT_NAMES = ("表", "书", "函", "单", "指南", "清单", "目录")
+
+
+def _item_heading(text: str) -> bool:
+    """A numbered item that heads prose: short, and not the name of a document in a list."""
+    words = text.strip().rstrip("。；;.：:")
+    return bool(_ITEM.match(text)) and len(words) <= 40 and not words.endswith(_DOCUMENT_NAMES)
 
 
 def _fillable(paragraph: Any) -> bool:
@@ -167,8 +184,19 @@ def _empty_cell(
     found: Found, table: Grid, cell: GridCell, where: str, context: str, unit: str | None, office: str
 ) -> None:
     left = _label_left(table, cell)
-    above = _label_above(table, cell) if not left else ""
+    above = _label_above(table, cell)
     label = left or above
+    column = _column_header(table, cell)
+    row_label = left or _row_label(table, cell)
+    if column and row_label:
+        # A matrix: the row's label and the column's (指标 by 年度) name the cell together.
+        label = f"{row_label}（{column}）"
+    elif above and not left:
+        parent = _label_above(table, table.at(cell.row - 1, cell.col)) if cell.row > 1 else ""
+        wider = table.at(cell.row - 2, cell.col) if cell.row > 1 else None
+        if not parent and wider is not None and wider.colspan > cell.colspan:
+            parent = _label_of(wider)
+        context = parent or context  # 2021年 under 营业收入（万元）
     if not label:
         if cell.text.strip() or _filled_row(table, cell):
             found.left_out.append(
@@ -181,6 +209,8 @@ def _empty_cell(
         found.left_out.append(LeftOut(label, where, "签字盖章处，手写 / signed or stamped by hand"))
         return
     kind = "date" if date else vocabulary.field_type(label, unit)
+    if kind == "text" and context and vocabulary.field_type(context) in vocabulary.NUMBERS:
+        kind = vocabulary.field_type(context)  # 2021年 under 营业收入（万元）
     if kind == "text" and _tall(cell):
         kind = "long_text"
     paragraph = _paragraphs(cell.tc)[0]
@@ -206,6 +236,42 @@ def _raw(table: Grid, cell: GridCell, *, left: bool) -> str:
     """The label cell's text as printed, notes in brackets included (不超过300字)."""
     neighbour = table.at(cell.row, cell.col - 1) if left else table.at(cell.row - 1, cell.col)
     return neighbour.text if neighbour is not None else ""
+
+
+def _row_label(table: Grid, cell: GridCell) -> str:
+    """The first label left of `cell` across empty cells (a matrix row's 指标), else ""."""
+    col = cell.col - 1
+    while col >= 0:
+        left = table.at(cell.row, col)
+        if left is None:
+            return ""
+        if left.text.strip():
+            return _label_of(left)
+        col = left.col - 1
+    return ""
+
+
+def _column_header(table: Grid, cell: GridCell) -> str:
+    """The label heading `cell`'s column over empty cells, when it is in a header row of three
+    or more labels (a matrix of 指标 by 年度), else ""."""
+    r = cell.row - 1
+    while r >= 0:
+        above = table.at(r, cell.col)
+        if above is None or above.col != cell.col or above.colspan != cell.colspan:
+            return ""
+        if not above.text.strip():
+            r = above.row - 1
+            continue
+        label = _label_of(above)
+        return label if label and _header_row(table, above.row) else ""
+    return ""
+
+
+def _header_row(table: Grid, r: int) -> bool:
+    """Whether row `r` holds labels only, three or more, as a header row over a matrix does."""
+    cells = _covering(table, r)
+    labels = [c for c in cells if _label_of(c)]
+    return len(labels) >= 3 and len(labels) == len([c for c in cells if c.text.strip()])
 
 
 def _filled_row(table: Grid, cell: GridCell) -> bool:
@@ -337,8 +403,8 @@ def _rows_place(table: Grid, r: int, empties: list[int], labels: list[str], name
         if label in ("序号", "编号") and not group:
             cells.append((slot.tc, None))
             continue
-        unit = vocabulary.unit_in_label(label)
-        kind = vocabulary.field_type(label)
+        unit = vocabulary.unit_in_label(f"{group}{label}")
+        kind = vocabulary.field_type(f"{group}{label}" if vocabulary.field_type(label) == "text" else label)
         cells.append((slot.tc, len(columns)))
         columns.append(
             Place(

@@ -19,6 +19,8 @@ SAMPLES: dict[str, Any] = {
     "percent": Decimal("12.5"),
     "area": Decimal("120.5"),
     "credit_code": "91510107MA62L3R5XE",
+    "org_or_credit_code": "91510107MA62L3R5XE",
+    "quantity": Decimal("12.5"),
     "id_card": "11010519491231002X",
     "mobile": "13800138000",
     "phone": "028-86123456",

@@ -23,6 +23,8 @@ from pydantic import BaseModel
 from formgen.drafting import vocabulary
 from formgen.drafting.places import Found, Place
 from formgen.drafting.wordgrid import W
+from formgen.model.registry import Form
+from formgen.document.xlsx_layout import META_SHEET, load_spec
 from formgen.model.fields import CreditCodeField, Identifier, Paragraphs, Unit, field_type, list_item
 
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
@@ -120,10 +122,13 @@ def expected_docx(blank: bytes, model: type[BaseModel]) -> list[Expected]:
     return list(found.values())
 
 
-def expected_xlsx(model: type[BaseModel], rows_path: str, columns: list[str]) -> list[Expected]:
-    """The places of a hand-made summary table: its row model's columns as printed."""
+def expected_xlsx(
+    model: type[BaseModel], rows_path: str, columns: list[str], fields: dict[str, str]
+) -> list[Expected]:
+    """The places of a hand-made summary table: the inputs above it (`fields`, label by path)
+    and its row model's columns as printed."""
     row_model = list_item(model.model_fields[rows_path].annotation)
-    places = []
+    places = [Expected(path, label, _type_at(model, path), aliases={label}) for path, label in fields.items()]
     for path in columns:
         if path == "#" or not isinstance(row_model, type):
             continue
@@ -215,13 +220,15 @@ class Comparison:
 
 
 def _norm(label: str) -> str:
-    return vocabulary.clean_label(label).replace("（", "").replace("）", "")
+    return vocabulary.tidy_label(label).replace("（", "").replace("）", "").replace("(", "").replace(")", "")
 
 
 def _flat(places: list[Place]) -> list[Place]:
     flat = []
     for place in places:
         flat.extend(place.columns if place.type == "rows" else [place])
+        if place.other:
+            flat.append(Place(f"{place.other}（请注明）", "text", place.where, "其他", place.confidence))
     return flat
 
 
@@ -234,10 +241,11 @@ def _matches(drafted: Place, expected: Expected) -> bool:
 
 
 _COMPATIBLE = {
-    "number": {"money", "yuan", "percent", "area", "count", "number"},
+    "number": {"money", "yuan", "percent", "area", "count", "number", "quantity"},
     "phone": {"phone", "mobile"},
     "mobile": {"phone", "mobile"},
     "choice": {"choice", "choices"},
+    "credit_code": {"credit_code", "org_or_credit_code"},
     "long_text": {"long_text", "text"},
 }
 
@@ -261,17 +269,60 @@ def compare(found: Found, expected: list[Expected]) -> Comparison:
             continue
         used.add(id(match))
         result.found += 1
-        result.same_label += _norm(match.label) == _norm(place.label)
+        drafted_label, label = _norm(match.label), _norm(place.label)
+        # A column under a two-level header carries its group first (所在地 + 市（州）).
+        result.same_label += drafted_label == label or bool(
+            match.context and drafted_label == _norm(match.context) + label
+        )
         if place.type not in ("text", "long_text"):
             if match.type in _COMPATIBLE.get(place.type, {place.type}):
                 result.same_type += 1
             else:
                 result.wrong_type.append(f"{place.label}: {match.type}≠{place.type}")
-        if place.type == "choice" and set(match.options) >= set(place.options):
+        if (
+            place.type == "choice"
+            and match.type in ("choice", "choices")
+            and set(match.options) >= set(place.options)
+        ):
             result.same_choices += 1
     # A drafted place is real when it is any hand-made place: one printed twice (cover and
     # table) is found twice.
     real = [d for d in drafted if id(d) in used or any(_matches(d, e) for e in expected)]
     result.real = len(real)
     result.extra = [f"{d.label}（{d.where}）" for d in drafted if d not in real]
+    return result
+
+
+def compare_form(form: Form, blank: bytes) -> Comparison:
+    """Draft the hand-made `form`'s `blank` as if newly published, and compare with its places."""
+    from formgen.drafting import docx_draft, xlsx_draft
+
+    if form.kind == "docx":
+        drafted = docx_draft.draft(unpublish_docx(blank), f"{form.id}.docx").found
+        return compare(drafted, expected_docx(blank, form.model))
+    from openpyxl import load_workbook
+
+    spec = load_spec(load_workbook(io.BytesIO(blank))[META_SHEET])
+    expected = expected_xlsx(
+        form.model, spec.rows_path, [c.path for c in spec.columns], {f.path: f.label for f in spec.fields}
+    )
+    return compare(xlsx_draft.draft(unpublish_xlsx(blank), f"{form.id}.xlsx").found, expected)
+
+
+def total(comparisons: list[Comparison]) -> Comparison:
+    """The figures of several comparisons added up."""
+    result = Comparison(0, 0, 0, 0, 0, 0, 0, 0, 0)
+    for c in comparisons:
+        for name in (
+            "expected",
+            "drafted",
+            "found",
+            "real",
+            "same_label",
+            "typed",
+            "same_type",
+            "choices",
+            "same_choices",
+        ):
+            setattr(result, name, getattr(result, name) + getattr(c, name))
     return result

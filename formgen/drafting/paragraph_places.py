@@ -125,7 +125,7 @@ def gaps(line: Line) -> tuple[list[Place], list[LeftOut]]:
             ranges.append((match.start(), match.end(), "下划线", 0.8))
     for match in _COLON_GAP.finditer(text):
         start, end = match.start(), match.end()
-        if free(start, end) and (end - start >= 2 or _short_label(text[:start])):
+        if free(start, end) and (end - start >= 2 or _short_line(text)):
             ranges.append((start, end, "冒号后空白", 0.75))
     for match in _SPACE_GAP.finditer(text):
         if free(match.start(), match.end()) and text[: match.start()].strip():
@@ -200,8 +200,13 @@ def _underlined_runs(text: str, marks: list[bool]) -> list[tuple[int, int]]:
     return found
 
 
-def _short_label(before: str) -> bool:
-    """A colon at the end of a line is a place only after a short label (联系人：), not a lead-in
-    to what follows (具体要求如下：)."""
-    label = vocabulary.clean_label(_last_phrase(before))
-    return 0 < len(label) <= 12 and not any(word in label for word in ("如下", "以下", "下列", "包括"))
+def _short_line(text: str) -> bool:
+    """A colon at the end of a line is a place only on a short line of its own (联系人：), not
+    after a lead-in to what follows (具体要求如下：) or a salutation (各有关单位：)."""
+    line = text.strip()
+    label = vocabulary.clean_label(line)
+    return (
+        0 < len(label) <= 16
+        and not line.startswith("各")
+        and not any(word in label for word in ("如下", "以下", "下列", "包括", "有关单位"))
+    )

@@ -29,15 +29,23 @@ UNITS: dict[str, str] = {
     "㎡": "area",
     "m²": "area",
     "亩": "area",
+    "吨": "quantity",
+    "万吨": "quantity",
+    "吨标准煤": "quantity",
+    "万吨标准煤": "quantity",
+    "千瓦时": "quantity",
+    "万千瓦时": "quantity",
+    "兆瓦": "quantity",
+    "千瓦": "quantity",
 }
 """A unit printed where the value goes, and the type of value it asks for."""
 
 _FRAME = re.compile(r"^[\s_]*(?:[（(](?:盖章|签字|签名|签章|公章)[)）])?[\s_]*$")
 DATE_BLANK = re.compile(r"(?:(?<=[^\S\n])|(?<=_)|^)[ \t\u3000_]*年[ \t\u3000_]+月[ \t\u3000_]+日")
 """年 月 日 with gaps (spaces, ideographic spaces, underlines) before the numbers."""
-_UNIT_WORDS = "万元|元|%|％|人|个|家|项|台|套|件|次|平方米|㎡|m²|亩"
+_UNIT_WORDS = "万元|元|%|％|人|个|家|项|台|套|件|次|平方米|㎡|m²|亩|万吨标准煤|吨标准煤|万吨|吨|万千瓦时|千瓦时|兆瓦|千瓦"
 _UNIT_ONLY = re.compile(rf"^[\s_]*[（(]?\s*({_UNIT_WORDS})\s*[)）]?[\s_]*$")
-_UNIT_IN_LABEL = re.compile(rf"[（(]\s*({_UNIT_WORDS})\s*[)）]")
+_UNIT_IN_LABEL = re.compile(rf"[（(]\s*({_UNIT_WORDS})\s*(?:/[^（）()]*)?[)）]")
 
 
 def unit_only(text: str) -> str | None:
@@ -60,7 +68,7 @@ def unit_in_label(label: str) -> str | None:
 # -- labels --------------------------------------------------------------------------------
 
 _NOISE = re.compile(r"[\s\u3000*＊:：_]+")
-_BRACKETED = re.compile(rf"[（(](?!\s*(?:{_UNIT_WORDS})\s*[)）])[^（）()]*[)）]")
+_BRACKETED = re.compile(rf"[（(](?!\s*(?:{_UNIT_WORDS})\s*(?:/[^（）()]*)?[)）])[^（）()]*[)）]")
 
 
 def clean_label(text: str) -> str:
@@ -73,6 +81,11 @@ def clean_label(text: str) -> str:
     return without or bare
 
 
+def tidy_label(text: str) -> str:
+    """A header as a title: gaps, colons and stars out, every word and bracket kept (市（州）)."""
+    return _NOISE.sub("", text)
+
+
 def is_label(text: str) -> bool:
     """Whether a cell's text reads as a label: short words, not a sentence, not a frame."""
     stripped = text.strip()
@@ -82,6 +95,7 @@ def is_label(text: str) -> bool:
 # -- types ---------------------------------------------------------------------------------
 
 TYPE_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("组织机构代码", "三证合一"), "org_or_credit_code"),
     (("统一社会信用代码", "社会信用代码", "信用代码"), "credit_code"),
     (("身份证", "公民身份号码", "身份号码"), "id_card"),
     (("手机",), "mobile"),
@@ -91,9 +105,12 @@ TYPE_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("日期", "时间"), "date"),
     (("比例", "比重", "占比", "百分比", "增长率", "增幅"), "percent"),
     (("面积",), "area"),
-    (("人数", "数量", "个数", "户数", "家数"), "count"),
+    (("人数", "数量", "个数", "户数", "家数", "总数"), "count"),
 )
 """Words in a label and the type they ask for, most specific first (手机 before 电话)."""
+
+NUMBERS = ("money", "yuan", "count", "quantity", "percent", "area")
+"""Types of numbers: a row label's unit types the cells of its columns."""
 
 _LONG_WORDS = (
     "简介",
@@ -124,8 +141,8 @@ _NOT_DATE = ("时间段", "工作时间", "服务时间", "营业时间")
 def field_type(label: str, unit: str | None = None) -> str:
     """The type a place asks for, from its label and the unit printed with it.
 
-    Types: text, long_text, money (万元), yuan, count, percent, area, credit_code, id_card,
-    mobile, phone, postcode, email, date.
+    Types: text, long_text, money (万元), yuan, count, quantity (吨, 千瓦时), percent, area,
+    credit_code, id_card, mobile, phone, postcode, email, date.
     """
     if unit:
         return UNITS[unit]

@@ -143,8 +143,8 @@ def places(sheet_layout: SheetLayout, name: str) -> Found:
         texts = list(dict.fromkeys(line[c] for line in header if line[c]))
         if not texts:
             continue
-        label = vocabulary.clean_label(texts[-1])
-        parent = vocabulary.clean_label(texts[0]) if len(texts) > 1 else ""
+        label = vocabulary.tidy_label(texts[-1])
+        parent = vocabulary.tidy_label(texts[0]) if len(texts) > 1 else ""
         if label in ("序号", "编号") and not parent:
             continue
         kind = vocabulary.field_type(" ".join(texts))

@@ -163,6 +163,7 @@ def choices_with_other() -> SmallForm:
     document.add_paragraph("是否上市：□是  □否")
     expected = [
         Expected("a", "单位性质", "choice", ["国有企业", "民营企业", "其他"]),
+        Expected("a_other", "其他（请注明）", "text"),
         Expected("b", "是否上市", "choice", ["是", "否"]),
     ]
     return SmallForm("choices_with_other", _bytes(document), expected)
