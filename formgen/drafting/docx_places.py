@@ -192,7 +192,8 @@ def _empty_cell(
         # A matrix: the row's label and the column's (指标 by 年度) name the cell together.
         label = f"{row_label}（{column}）"
     elif above and not left:
-        parent = _label_above(table, table.at(cell.row - 1, cell.col)) if cell.row > 1 else ""
+        label_cell = table.at(cell.row - 1, cell.col)
+        parent = _label_above(table, label_cell) if label_cell is not None and cell.row > 1 else ""
         wider = table.at(cell.row - 2, cell.col) if cell.row > 1 else None
         if not parent and wider is not None and wider.colspan > cell.colspan:
             parent = _label_of(wider)

@@ -20,12 +20,12 @@ from typing import Any
 from lxml import etree
 from pydantic import BaseModel
 
+from formgen.document.xlsx_layout import META_SHEET, load_spec
 from formgen.drafting import vocabulary
 from formgen.drafting.places import Found, Place
 from formgen.drafting.wordgrid import W
-from formgen.model.registry import Form
-from formgen.document.xlsx_layout import META_SHEET, load_spec
 from formgen.model.fields import CreditCodeField, Identifier, Paragraphs, Unit, field_type, list_item
+from formgen.model.registry import Form
 
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 _INDEX = re.compile(r"\[[^\]]*\]")
