@@ -45,6 +45,24 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _options(
+    notices: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--notices",
+            help="A notice package folder to serve beside the installed notices (repeatable; "
+            "FORMGEN_NOTICES names more, colon-separated).",
+        ),
+    ] = None,
+) -> None:
+    """formgen: official application annexes as fillable DOCX/XLSX and print-ready PDF."""
+    if notices:
+        api.use_packages(notices)
+
+
 # Piped output (logs, CI, scripts) is not cut to 80 columns: paths and messages stay whole.
 out = Console(width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
@@ -528,6 +546,26 @@ def users_add(
         err.print(f"[red]{exc}[/red]", highlight=False)
         raise typer.Exit(EXIT_USAGE) from None
     out.print(f"用户已添加 / added: {user.name} ({user.role}{', ' + user.region if user.region else ''})")
+
+
+package_app = typer.Typer(
+    help="Notice packages: notices as data (docs/notice-packages.md).", no_args_is_help=True
+)
+app.add_typer(package_app, name="package")
+
+
+@package_app.command("check")
+def package_check(
+    folder: Annotated[Path, typer.Argument(help="The package folder (holding notice.yaml).")],
+) -> None:
+    """Say what is wrong in a notice package, at file and line; exit 1 when anything is."""
+    problems = _run(lambda: api.check_package(folder))
+    for problem in problems:
+        err.print(f"[red]{problem.where}[/red]: {problem.zh} / {problem.en}", highlight=False)
+    if problems:
+        err.print(f"[red]{len(problems)}处问题 / {len(problems)} problem(s)[/red]")
+        raise typer.Exit(EXIT_INVALID)
+    out.print(f"材料包无误 / the package is clean: {folder}")
 
 
 class _WarningsToConsole(logging.Handler):
