@@ -12,6 +12,7 @@ that repeats. The same form drafted again gets the same paths.
 from __future__ import annotations
 
 import keyword
+import unicodedata
 
 from pydantic import BaseModel
 
@@ -22,7 +23,9 @@ _RESERVED = {"item", "loop", "true", "false", "none", "self", "super"}
 
 def identifier(text: str) -> str:
     """`text` as an identifier: letters (CJK included), digits and ``_``; never empty."""
-    kept = "".join(c for c in text.replace("-", "").replace("—", "") if c.isalnum() or c == "_")
+    # NFKC first, as Python and Jinja read identifiers: ２０２２ is 2022, ㎡ is m2.
+    normal = unicodedata.normalize("NFKC", text)
+    kept = "".join(c for c in normal.replace("-", "").replace("—", "") if c.isalnum() or c == "_")
     kept = kept.strip("_")[:24] or "字段"
     if kept[0].isdigit():
         kept = "第" + kept

@@ -210,7 +210,11 @@ def _yaml(data: Any) -> bytes:
 
 
 class _Dumper(yaml.SafeDumper):
-    """Safe YAML that writes amounts as numbers."""
+    """Safe YAML that writes amounts as numbers and every value in full (a package takes no
+    aliases)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 _Dumper.add_representer(Decimal, lambda dumper, value: dumper.represent_float(float(value)))
