@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from formgen.data import untrusted
 from formgen.data.package_files import PackageError, YamlFile, read_template, read_yaml
-from formgen.document.package_templates import TableLayout, prepare_table, word_tags
+from formgen.document.package_templates import TableLayout, prepare_table, prepare_word, word_tags
 from formgen.model.fields import list_item
 from formgen.model.package_compile import (
     bureau_packet_model,
@@ -187,7 +187,7 @@ def _form(run: _Pass, notice_id: str, name: str) -> tuple[FormSpec, Form] | None
         return None
     if spec.kind == "docx":
         _check_word_places(run, file, spec, content)
-        template: Any = MemoryFile(spec.template, content)
+        template: Any = MemoryFile(spec.template, prepare_word(content))
     else:
         template = _excel_template(run, file, spec, content)
         if template is None:
@@ -379,7 +379,9 @@ def _packet(
         names.append((["batch_table", "form"], spec.batch_table.form))
     unknown = False
     for step, name in names:
-        if name not in forms:
+        if name in notice.forms and name not in forms:
+            unknown = True  # a form of the notice that has problems of its own, reported there
+        elif name not in forms:
             run.add(
                 notice_file.where([*location, *step]),
                 f"材料包 {spec.id} 引用了未知的表单 {name}",
