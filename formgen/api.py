@@ -24,6 +24,7 @@ from formgen.data.textfile import UnreadableFileError
 from formgen.document import context, docx_render, package_load, readback, xlsx_render
 from formgen.document.package import write_atomic
 from formgen.document.package_load import PackageProblem
+from formgen.drafting import notice_draft, package_writer
 from formgen.model import common_rules
 from formgen.model.problems import Problem, from_validation_error
 from formgen.model.registry import Form, Packet, Registry, load_registry
@@ -457,3 +458,16 @@ def _valid(item_id: str, data: Any) -> BaseModel:
     if not checked.ok or checked.instance is None:
         raise InvalidDataError(item_id, checked.problems)
     return checked.instance
+
+
+def draft(
+    files: Sequence[Path], out_dir: Path = DEFAULT_OUT, *, notice_id: str | None = None
+) -> package_writer.DraftedNotice:
+    """Draft a notice package from published forms (.docx, .doc, .wps, .xlsx, …) into `out_dir`.
+
+    Every file is drafted in memory first; a refused one (hostile, encrypted, macro-enabled, of
+    another kind, or with nothing to fill) raises before anything is written.
+    """
+    notice = notice_draft.draft_notice(files, notice_id)
+    package_writer.write(notice, out_dir)
+    return notice

@@ -29,6 +29,8 @@ from formgen import api
 from formgen.api import InvalidDataError
 from formgen.data.loading import DataFileError, UnreadableFileError
 from formgen.document.package import write_atomic
+from formgen.drafting.notice_draft import NoticeIdError
+from formgen.drafting.report import FormReport
 from formgen.model.problems import Problem
 from formgen.model.registry import UnknownIdError
 from formgen.pdf.convert import ConversionError
@@ -80,6 +82,7 @@ _EXIT_CODES: tuple[tuple[type[Exception], int], ...] = (
     (UnreadableFileError, EXIT_USAGE),  # a file that cannot be opened
     (DataFileError, EXIT_INVALID),  # a file that does not parse
     (UnknownIdError, EXIT_USAGE),
+    (NoticeIdError, EXIT_USAGE),
     (PacketError, EXIT_USAGE),  # an attachment that cannot be read
     (ConversionError, EXIT_FAILED),  # LibreOffice could not make the PDF
     (batch_module.ShardError, EXIT_USAGE),  # a --shard value that cannot be used
@@ -578,3 +581,50 @@ def main() -> None:
     logger.addHandler(_WarningsToConsole(logging.WARNING))
     logger.propagate = False
     app()
+
+
+@app.command()
+def draft(
+    files: Annotated[
+        list[Path], typer.Argument(help="Published forms: .docx .doc .wps .rtf .odt .html .xlsx .xls .et")
+    ],
+    out_dir: Annotated[Path, typer.Option("--out", help="The package folder to write.")],
+    notice_id: Annotated[
+        str | None, typer.Option("--id", help="The notice id (lower-case letters, digits, '-').")
+    ] = None,
+) -> None:
+    """Draft a notice package from the forms a bureau published: template, form YAML, example, report."""
+    notice = _run(lambda: api.draft(files, out_dir, notice_id=notice_id))
+    for form in notice.forms:
+        _print_draft_report(form.report)
+    out.print(f"通知包 / package: {out_dir}  ({notice.id}; 报告 / report: {out_dir / 'draft-report.md'})")
+
+
+def _print_draft_report(report: FormReport) -> None:
+    table = Table(
+        "路径 path",
+        "标签 label",
+        "位置 place",
+        "类型 type",
+        "置信度",
+        title=f"{report.form_id}  {report.title}",
+    )
+    for place in report.found.places:
+        colour = "yellow" if place.confidence < 0.7 else "green"
+        table.add_row(
+            place.path, place.label, place.where, place.type, f"[{colour}]{place.confidence:.2f}[/{colour}]"
+        )
+        for column in place.columns:
+            table.add_row(f"  .{column.path}", f"↳ {column.label}", column.where, column.type, "")
+    out.print(table)
+    for note in report.notes:
+        out.print(f"  {note}")
+    if report.found.left_out:
+        out.print(f"未作为申请人字段 / left out ({len(report.found.left_out)}):")
+        for item in report.found.left_out:
+            out.print(f"  {item.where}  {item.text}  — {item.reason}", highlight=False)
+    review = report.review_first()
+    if review:
+        out.print(
+            "优先复核 / review first: " + "、".join(f"{p.path}（{p.where}）" for p in review), highlight=False
+        )

@@ -33,7 +33,8 @@ from formgen.document.xlsx_layout import (
     to_bytes,
 )
 
-_PATH = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*"
+_PATH = r"[^\W\d]\w*(?:\.[^\W\d]\w*)*"
+"""A data path: identifiers of any script (单位名称, contact.mobile), as `package_spec` takes them."""
 _VALUE = re.compile(rf"^\{{\{{\s*([rp])\s+({_PATH})\s*\}}\}}$")
 _OPTION = re.compile(rf"^\{{\{{\s*r\s+({_PATH})\[\s*'([^'\\{{}}]*)'\s*\]\s*\}}\}}$")
 _FOR = re.compile(rf"^\{{%\s*tr\s+for\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\s+({_PATH})\s*%\}}$")

@@ -18,7 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 FORMAT = 1
 """The version of the package format this formgen reads and writes."""
 
-_PATH_STEP = r"[A-Za-z_][A-Za-z0-9_]*"
+# A step is an identifier as Python reads one: letters of any script (a drafted form names its
+# fields by the paper's own words, 单位名称), digits and _, not starting with a digit.
+_PATH_STEP = r"[^\W\d]\w*"
 PATH_RE = re.compile(rf"^{_PATH_STEP}(?:\.{_PATH_STEP})*$")
 SERIAL = "#"
 """The path of a table's 序号 column, which formgen numbers itself."""
