@@ -12,7 +12,7 @@ from pathlib import Path
 
 import docx
 from docx.shared import Pt
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
 DEMO = Path(__file__).resolve().parent.parent / "examples" / "packages" / "demo-2024-7"
@@ -98,6 +98,44 @@ def write_summary(path: Path) -> None:
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
     for letter, width in zip("ABCDEFG", [6, 30, 22, 12, 14, 10, 14], strict=True):
         sheet.column_dimensions[letter].width = width
+    workbook.save(str(path))
+
+
+def write_published_application(path: Path) -> None:
+    """附件1 as its publisher sends it out: empty cells, □ before each option, empty rows."""
+    document = docx.Document()
+    document.styles["Normal"].font.size = Pt(12)
+    document.add_paragraph("附件1")
+    document.add_paragraph("示范项目申报表")
+    grid = document.add_table(rows=0, cols=4)
+    grid.style = "Table Grid"
+    for label in ["单位名称", "统一社会信用代码", "法定代表人身份证号", "邮政编码", "注册资本（万元）"]:
+        cells = grid.add_row().cells
+        cells[0].text = label
+        cells[1].merge(cells[3])
+    nature = grid.add_row().cells
+    nature[0].text = "单位性质"
+    nature[1].merge(nature[3]).text = "□国有企业  □民营企业  □外资企业  □其他________"
+    contact = grid.add_row().cells
+    contact[0].text, contact[2].text = "联系人", "手机"
+    document.add_paragraph("主要设备")
+    rows = document.add_table(rows=4, cols=3)
+    rows.style = "Table Grid"
+    for cell, text in zip(rows.rows[0].cells, ["设备名称", "数量（台/套）", "原值（万元）"], strict=True):
+        cell.text = text
+    document.add_paragraph("申报单位（盖章）            年  月  日")
+    document.save(str(path))
+
+
+def write_published_summary(path: Path) -> None:
+    """附件2 as published: the header of `write_summary` and ten empty bordered rows."""
+    write_summary(path)
+    workbook = load_workbook(path)
+    sheet = workbook.worksheets[0]
+    thin = Side(style="thin")
+    for row in range(5, 15):
+        for column in range(1, 8):
+            sheet.cell(row=row, column=column).border = Border(left=thin, right=thin, top=thin, bottom=thin)
     workbook.save(str(path))
 
 
