@@ -391,23 +391,16 @@ def _packet(
     if unknown:
         return None
     packet_id = f"{notice.id}.{spec.id}"
-    example = run.folder / "examples" / f"{spec.id}.yaml"
     titles = {name: (form.title, form.model) for name, (_, form) in forms.items()}
+    extra: dict[str, Any]
     if spec.applications is None:
         model = submitter_packet_model(packet_id, spec, titles)
         parts = tuple(PacketPart(forms[name][1].id, _attribute(name)) for name in spec.forms)
-        packet = Packet(
-            id=packet_id,
-            title=spec.title,
-            submitter=spec.submitter,
-            model=model,
-            example=example,
-            parts=parts,
-            name_of=_text_at(spec.name),
-            attachments_of=(lambda p: p.attachments) if spec.attachments else None,
-            code_path=spec.code,
-            batch_tables=_batch_tables(spec, forms),
-        )
+        extra = {
+            "attachments_of": (lambda p: p.attachments) if spec.attachments else None,
+            "code_path": spec.code,
+            "batch_tables": _batch_tables(spec, forms),
+        }
     else:
         application = forms[spec.applications.form][1]
         model = bureau_packet_model(packet_id, spec, application.model)
@@ -418,16 +411,17 @@ def _packet(
         parts = tuple(part for part in found if part is not None)
         if len(parts) != len(found):
             return None
-        packet = Packet(
-            id=packet_id,
-            title=spec.title,
-            submitter=spec.submitter,
-            model=model,
-            example=example,
-            parts=parts,
-            name_of=_text_at(spec.name),
-            contents=spec.contents,
-        )
+        extra = {"contents": spec.contents}
+    packet = Packet(
+        id=packet_id,
+        title=spec.title,
+        submitter=spec.submitter,
+        model=model,
+        example=run.folder / "examples" / f"{spec.id}.yaml",
+        parts=parts,
+        name_of=_text_at(spec.name),
+        **extra,
+    )
     _check_example(run, f"examples/{spec.id}.yaml", model)
     return packet
 

@@ -3,31 +3,17 @@ its compiled models, the paper's labels bound to inputs, □ groups as options, 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 import formgen
 from formgen.workflows.portal import forms
-from tests.packages import write_demo
 from tests.workflows.portal.conftest import Site, example, start
 from tests.workflows.portal.test_pages import parse
 
 APPLICANT = "demo-2024-7.applicant"
 
 
-@pytest.fixture
-def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    folder = write_demo(tmp_path / "demo")
-    monkeypatch.setenv("FORMGEN_NOTICES", str(folder))
-    formgen.api.registry.cache_clear()
-    yield folder
-    monkeypatch.delenv("FORMGEN_NOTICES")
-    formgen.api.registry.cache_clear()
-
-
-def test_an_applicant_fills_a_package_form_in_the_portal(package: Path, site: Site) -> None:
+def test_an_applicant_fills_a_package_form_in_the_portal(demo_package: Path, site: Site) -> None:
     site.user("a", "applicant", "示范市")
     client = site.client("a")
     offered = {p["id"]: p["title"] for p in client.get("/api/packets").json()}
