@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -32,6 +32,8 @@ from formgen.model.package_compile import (
 from formgen.model.package_spec import SERIAL, FieldSpec, FormSpec, NoticeSpec, PacketSpec
 from formgen.model.registry import BatchTable, Form, Notice, NoticeFiles, Packet, PacketPart
 from formgen.model.rules import Rule
+
+_M = TypeVar("_M", bound=BaseModel)
 
 __all__ = ["PackageError", "PackageProblem", "check_package", "load_package"]
 
@@ -102,6 +104,17 @@ class _Pass:
             zh, _, en = message.partition(" / ")
             self.add(file.where(location), f"{path}: {zh}" if path else zh, en or message)
 
+    def parsed(self, relative: str, model: type[_M]) -> tuple[YamlFile, _M] | None:
+        """The YAML file `relative` and its data as `model`, or None with its problems noted."""
+        file = self.yaml(relative)
+        if file is None:
+            return None
+        try:
+            return file, model.model_validate(file.data if file.data is not None else {})
+        except ValidationError as exc:
+            self.invalid(file, exc)
+            return None
+
     def yaml(self, relative: str) -> YamlFile | None:
         try:
             return read_yaml(self.folder, relative)
@@ -134,14 +147,10 @@ def load_package(folder: Path, *, trusted: bool) -> Notice:
 
 
 def _compile(run: _Pass) -> Notice | None:
-    notice_file = run.yaml("notice.yaml")
-    if notice_file is None:
+    parsed = run.parsed("notice.yaml", NoticeSpec)
+    if parsed is None:
         return None
-    try:
-        spec = NoticeSpec.model_validate(notice_file.data)
-    except ValidationError as exc:
-        run.invalid(notice_file, exc)
-        return None
+    notice_file, spec = parsed
     forms: dict[str, tuple[FormSpec, Form]] = {}
     for index, name in enumerate(spec.forms):
         compiled = _form(run, spec.id, name)
@@ -171,14 +180,10 @@ def _compile(run: _Pass) -> Notice | None:
 
 
 def _form(run: _Pass, notice_id: str, name: str) -> tuple[FormSpec, Form] | None:
-    file = run.yaml(f"forms/{name}.yaml")
-    if file is None:
+    parsed = run.parsed(f"forms/{name}.yaml", FormSpec)
+    if parsed is None:
         return None
-    try:
-        spec = FormSpec.model_validate(file.data)
-    except ValidationError as exc:
-        run.invalid(file, exc)
-        return None
+    file, spec = parsed
     clean = _unique_paths(run, file, spec)
     try:
         content = read_template(run.folder, spec.template, spec.kind)
@@ -354,13 +359,7 @@ def _excel_template(run: _Pass, file: YamlFile, spec: FormSpec, content: bytes) 
 
 
 def _check_example(run: _Pass, relative: str, model: type[BaseModel]) -> None:
-    example = run.yaml(relative)
-    if example is None:
-        return
-    try:
-        model.model_validate(example.data or {})
-    except ValidationError as exc:
-        run.invalid(example, exc)
+    run.parsed(relative, model)
 
 
 def _packet(
