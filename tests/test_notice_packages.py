@@ -184,3 +184,38 @@ def test_a_batch_of_applicants_yields_each_recommenders_table(demo_package: Path
         names[sheet["B3"].value] = [sheet.cell(row=r, column=2).value for r in range(5, sheet.max_row + 1)]
     assert names["甲市经信局"][:2] == ["申报单位0", "申报单位2"]
     assert names["乙市经信局"][:1] == ["申报单位1"]
+
+
+def test_a_bureaus_intake_collects_filled_forms(demo_package: Path, tmp_path: Path) -> None:
+    inbox = tmp_path / "in"
+    (inbox / "a1").mkdir(parents=True)
+    data = _example(demo_package, "application")
+    (inbox / "a1" / "申报表.docx").write_bytes(word_fill(formgen.render_blank(APPLICATION), data))
+    bureau = {"recommender": "示范市经济和信息化局", "contact": "王芳", "phone": "028-86263273"}
+    (inbox / "bureau.yaml").write_text(yaml.safe_dump(bureau, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["collect", "demo-2024-7.bureau", str(inbox), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(out / f"{SUMMARY}.xlsx").worksheets[0]
+    assert [sheet.cell(row=5, column=c).value for c in range(1, 5)] == [
+        1,
+        "示范智能装备有限公司",
+        "91510100MA61R8KD24",
+        "其他",
+    ]
+    assert "示范智能装备有限公司" in "".join(reading.pdf_text(out / "demo-2024-7.bureau.pdf").split())
+
+
+def test_the_province_merges_bureaus_tables(demo_package: Path, tmp_path: Path) -> None:
+    tables = []
+    for index, (name, code) in enumerate(
+        [("甲公司", "91510100MA61R8KD24"), ("乙公司", "91510107MA62L3R5XE")]
+    ):
+        data = _example(demo_package, "summary")
+        data["rows"][0].update(unit_name=name, credit_code=code)
+        (table,) = formgen.fill(SUMMARY, data, tmp_path / str(index))
+        tables.append(str(table))
+    result = runner.invoke(app, ["merge", SUMMARY, *tables, "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(tmp_path / "out" / f"{SUMMARY}.xlsx").worksheets[0]
+    assert [sheet.cell(row=r, column=2).value for r in (5, 6)] == ["甲公司", "乙公司"]
