@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import io
 import re
-from decimal import Decimal
 import zipfile
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
