@@ -146,6 +146,8 @@ def _column_from(spec: dict[str, Any], table_form: DraftedForm) -> None:
     for column in spec["table"]["columns"]:
         if column["path"] in notes:
             column["from"] = notes[column["path"]]
+        elif column["path"] != "#":
+            column["required"] = False  # no application field gives it: left for the bureau
 
 
 def notice_spec(notice: DraftedNotice, derived: dict[str, str]) -> dict[str, Any]:
@@ -243,6 +245,8 @@ def contents(notice: DraftedNotice) -> dict[str, bytes]:
         if form.name in derived:
             spec["table"]["derive"] = derived[form.name]
             _column_from(spec, form)
+            for entry in spec["fields"]:
+                entry["from"] = entry["path"]  # the bureau's own field of the same path
             form.report.notes.append(
                 f"由申请表{derived[form.name]}派生 / derived from the applications ({derived[form.name]})"
             )

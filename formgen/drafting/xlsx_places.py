@@ -68,10 +68,14 @@ def layout(sheet: Any, name: str) -> SheetLayout | None:
     header = [r[:used] for r in rows[header_top - 1 : header_end]]
     data_top = header_end + 1
     blank = 0
+    numbered = 0
     index = header_end
     while index < len(rows) and _empty_row(rows[index][:used]):
         blank += 1
+        if any(t.isdigit() for t in rows[index][:used]):
+            numbered = blank  # a numbered row (1, 2, 3 in 序号): the blank rows end with the last
         index += 1
+    blank = numbered or blank
     notes = [t for r in rows[index:] for t in dict.fromkeys(r) if t]
     label = next((t for t in rows[0] if t), "") if header_top > 1 else ""
     title = ""
