@@ -22,6 +22,7 @@ from formgen.data import untrusted
 from formgen.data.package_files import PackageError, YamlFile, read_template, read_yaml
 from formgen.document.package_templates import TableLayout, prepare_table, prepare_word, word_tags
 from formgen.model.fields import list_item
+from formgen.model.problems import from_validation_error
 from formgen.model.package_compile import (
     bureau_packet_model,
     deriver,
@@ -96,13 +97,14 @@ class _Pass:
     def add(self, where: str, zh: str, en: str) -> None:
         self.problems.append(PackageProblem(where, zh, en))
 
-    def invalid(self, file: YamlFile, error: ValidationError, prefix: Sequence[str | int] = ()) -> None:
-        for item in error.errors(include_url=False):
-            location = [*prefix, *item["loc"]]
-            path = ".".join(str(step) for step in item["loc"])
-            message = item["msg"].removeprefix("Value error, ")
-            zh, _, en = message.partition(" / ")
-            self.add(file.where(location), f"{path}: {zh}" if path else zh, en or message)
+    def invalid(self, file: YamlFile, model: type[BaseModel], error: ValidationError) -> None:
+        """Each error of `error` at its line, in the words data errors use (`model.problems`):
+        an unknown key gets the closest known one as a hint."""
+        found = from_validation_error(model, error, file.data)
+        for item, problem in zip(error.errors(include_url=False), found, strict=True):
+            where = file.where(item["loc"])
+            name = f"{problem.label} ({problem.path})" if problem.label != problem.path else problem.path
+            self.add(where, f"{name}: {problem.message_zh}", problem.message_en)
 
     def parsed(self, relative: str, model: type[_M]) -> tuple[YamlFile, _M] | None:
         """The YAML file `relative` and its data as `model`, or None with its problems noted."""
@@ -112,7 +114,7 @@ class _Pass:
         try:
             return file, model.model_validate(file.data if file.data is not None else {})
         except ValidationError as exc:
-            self.invalid(file, exc)
+            self.invalid(file, model, exc)
             return None
 
     def yaml(self, relative: str) -> YamlFile | None:
