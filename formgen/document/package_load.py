@@ -22,7 +22,6 @@ from formgen.data import untrusted
 from formgen.data.package_files import PackageError, YamlFile, read_template, read_yaml
 from formgen.document.package_templates import TableLayout, prepare_table, prepare_word, word_tags
 from formgen.model.fields import list_item
-from formgen.model.problems import from_validation_error
 from formgen.model.package_compile import (
     bureau_packet_model,
     deriver,
@@ -31,6 +30,7 @@ from formgen.model.package_compile import (
     submitter_packet_model,
 )
 from formgen.model.package_spec import SERIAL, FieldSpec, FormSpec, NoticeSpec, PacketSpec
+from formgen.model.problems import from_validation_error
 from formgen.model.registry import BatchTable, Form, Notice, NoticeFiles, Packet, PacketPart
 from formgen.model.rules import Rule
 
