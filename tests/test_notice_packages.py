@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from openpyxl import load_workbook
 from typer.testing import CliRunner
@@ -44,14 +45,15 @@ def test_forms_lists_the_package_beside_the_installed_notices(demo_package: Path
     assert ["demo-2024-7.bureau", "packet", "市（州）推荐材料"] in lines
 
 
-def test_the_notices_option_serves_a_package(tmp_path: Path) -> None:
+def test_the_notices_option_serves_a_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = write_demo(tmp_path / "demo")
+    monkeypatch.setenv("FORMGEN_NOTICES", "")  # --notices extends it; undone after the test
     try:
         result = runner.invoke(app, ["--notices", str(folder), "schema", APPLICATION])
         assert result.exit_code == 0, result.output
         schema = json.loads(result.output)
     finally:
-        formgen.api.use_packages([])
+        formgen.api.registry.cache_clear()
     titles = {name: spec.get("title") for name, spec in schema["properties"].items()}
     assert titles["legal_id"] == "法定代表人身份证号" and titles["nature"] == "单位性质"
 
