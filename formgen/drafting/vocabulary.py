@@ -41,7 +41,7 @@ UNITS: dict[str, str] = {
 """A unit printed where the value goes, and the type of value it asks for."""
 
 _FRAME = re.compile(r"^[\s_]*(?:[（(](?:盖章|签字|签名|签章|公章)[)）])?[\s_]*$")
-DATE_BLANK = re.compile(r"(?:(?<=[^\S\n])|(?<=_)|^)[ \t\u3000_]*年[ \t\u3000_]+月[ \t\u3000_]+日")
+DATE_BLANK = re.compile(r"(?:[ \t\u3000_]+|^)年[ \t\u3000_]+月[ \t\u3000_]+日")
 """年 月 日 with gaps (spaces, ideographic spaces, underlines) before the numbers."""
 _UNIT_WORDS = "万元|元|%|％|人|个|家|项|台|套|件|次|平方米|㎡|m²|亩|万吨标准煤|吨标准煤|万吨|吨|万千瓦时|千瓦时|兆瓦|千瓦"
 _UNIT_ONLY = re.compile(rf"^[\s_]*[（(]?\s*({_UNIT_WORDS})\s*[)）]?[\s_]*$")
@@ -105,7 +105,7 @@ TYPE_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("日期", "时间"), "date"),
     (("比例", "比重", "占比", "百分比", "增长率", "增幅"), "percent"),
     (("面积",), "area"),
-    (("人数", "数量", "个数", "户数", "家数", "总数"), "count"),
+    (("人数", "数量", "个数", "户数", "家数", "总数", "场次", "次数"), "count"),
 )
 """Words in a label and the type they ask for, most specific first (手机 before 电话)."""
 
