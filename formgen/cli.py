@@ -586,14 +586,27 @@ def main() -> None:
 @app.command()
 def draft(
     files: Annotated[
-        list[Path], typer.Argument(help="Published forms: .docx .doc .wps .rtf .odt .html .xlsx .xls .et")
-    ],
-    out_dir: Annotated[Path, typer.Option("--out", help="The package folder to write.")],
+        list[Path] | None,
+        typer.Argument(help="Published forms: .docx .doc .wps .rtf .odt .html .xlsx .xls .et"),
+    ] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="The package folder to write.")] = None,
     notice_id: Annotated[
         str | None, typer.Option("--id", help="The notice id (lower-case letters, digits, '-').")
     ] = None,
+    check: Annotated[
+        Path | None,
+        typer.Option(
+            "--check", help="Check the package in this folder instead (as `formgen package check`)."
+        ),
+    ] = None,
 ) -> None:
     """Draft a notice package from the forms a bureau published: template, form YAML, example, report."""
+    if check is not None:
+        package_check(check)
+        return
+    if not files or out_dir is None:
+        err.print("[red]请给出已发布的表单文件和 --out / give the published forms and --out[/red]")
+        raise typer.Exit(EXIT_USAGE)
     notice = _run(lambda: api.draft(files, out_dir, notice_id=notice_id))
     for form in notice.forms:
         _print_draft_report(form.report)

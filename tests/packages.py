@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import docx
 from docx.shared import Pt
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
 DEMO = Path(__file__).resolve().parent.parent / "examples" / "packages" / "demo-2024-7"
@@ -44,37 +45,60 @@ APPLICATION_ROWS = [
 
 def write_application(path: Path) -> None:
     """附件1 示范项目申报表 as a bureau's Word file, tags typed at its input places."""
+    _application(
+        path,
+        APPLICATION_ROWS,
+        contact=("{{r contact.name }}", "{{r contact.mobile }}"),
+        after=[("电子邮箱", "{{r contact.email }}"), ("项目简介", "{{p intro }}")],
+        equipment=[
+            ["{%tr for item in equipment %}", "", ""],
+            ["{{r item.name }}", "{{r item.count }}", "{{r item.value }}"],
+            ["{%tr endfor %}", "", ""],
+        ],
+    )
+
+
+def write_published_application(path: Path) -> None:
+    """附件1 as its publisher sends it out: empty cells, □ before each option, empty rows."""
+    labels = ["单位名称", "统一社会信用代码", "法定代表人身份证号", "邮政编码", "注册资本（万元）"]
+    nature = ("单位性质", "□国有企业  □民营企业  □外资企业  □其他________")
+    _application(path, [*((label, "") for label in labels), nature], ("", ""), [], [["", "", ""]] * 3)
+
+
+def _application(
+    path: Path,
+    rows: Sequence[tuple[str, str]],
+    contact: tuple[str, str],
+    after: Sequence[tuple[str, str]],
+    equipment: Sequence[Sequence[str]],
+) -> None:
+    """The 申报表: label and value rows, 联系人 and 手机 on one row, then the 主要设备 table."""
     document = docx.Document()
     document.styles["Normal"].font.size = Pt(12)
     document.add_paragraph("附件1")
     document.add_paragraph("示范项目申报表")
     grid = document.add_table(rows=0, cols=4)
     grid.style = "Table Grid"
-    for label, value in APPLICATION_ROWS:
+
+    def labelled(label: str, value: str) -> None:
         cells = grid.add_row().cells
         cells[0].text = label
-        merged = cells[1].merge(cells[3])
-        merged.text = value
-    contact = grid.add_row().cells
-    contact[0].text, contact[1].text = "联系人", "{{r contact.name }}"
-    contact[2].text, contact[3].text = "手机", "{{r contact.mobile }}"
-    email = grid.add_row().cells
-    email[0].text = "电子邮箱"
-    email[1].merge(email[3]).text = "{{r contact.email }}"
-    intro = grid.add_row().cells
-    intro[0].text = "项目简介"
-    intro[1].merge(intro[3]).text = "{{p intro }}"
+        cells[1].merge(cells[3]).text = value
+
+    for label, value in rows:
+        labelled(label, value)
+    cells = grid.add_row().cells
+    cells[0].text, cells[1].text, cells[2].text, cells[3].text = "联系人", contact[0], "手机", contact[1]
+    for label, value in after:
+        labelled(label, value)
     document.add_paragraph("主要设备")
-    rows = document.add_table(rows=4, cols=3)
-    rows.style = "Table Grid"
-    for cell, text in zip(rows.rows[0].cells, ["设备名称", "数量（台/套）", "原值（万元）"], strict=True):
-        cell.text = text
-    rows.rows[1].cells[0].text = "{%tr for item in equipment %}"
-    for cell, text in zip(
-        rows.rows[2].cells, ["{{r item.name }}", "{{r item.count }}", "{{r item.value }}"], strict=True
+    table = document.add_table(rows=1 + len(equipment), cols=3)
+    table.style = "Table Grid"
+    for row, texts in zip(
+        table.rows, [["设备名称", "数量（台/套）", "原值（万元）"], *equipment], strict=True
     ):
-        cell.text = text
-    rows.rows[3].cells[0].text = "{%tr endfor %}"
+        for cell, text in zip(row.cells, texts, strict=True):
+            cell.text = text
     document.add_paragraph("申报单位（盖章）            年  月  日")
     document.save(str(path))
 
@@ -98,6 +122,18 @@ def write_summary(path: Path) -> None:
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
     for letter, width in zip("ABCDEFG", [6, 30, 22, 12, 14, 10, 14], strict=True):
         sheet.column_dimensions[letter].width = width
+    workbook.save(str(path))
+
+
+def write_published_summary(path: Path) -> None:
+    """附件2 as published: the header of `write_summary` and ten empty bordered rows."""
+    write_summary(path)
+    workbook = load_workbook(path)
+    sheet = workbook.worksheets[0]
+    thin = Side(style="thin")
+    for row in range(5, 15):
+        for column in range(1, 8):
+            sheet.cell(row=row, column=column).border = Border(left=thin, right=thin, top=thin, bottom=thin)
     workbook.save(str(path))
 
 

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import json
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 from openpyxl import load_workbook
 from typer.testing import CliRunner
@@ -29,23 +27,14 @@ SUMMARY = "demo-2024-7.summary"
 runner = CliRunner()
 
 
-@pytest.fixture
-def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """The example package, served through FORMGEN_NOTICES."""
-    folder = write_demo(tmp_path / "demo")
-    monkeypatch.setenv("FORMGEN_NOTICES", str(folder))
-    formgen.api.registry.cache_clear()
-    yield folder
-    monkeypatch.delenv("FORMGEN_NOTICES")
-    formgen.api.registry.cache_clear()
-
-
-def _example(package: Path, name: str) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load((package / "examples" / f"{name}.yaml").read_text(encoding="utf-8"))
+def _example(demo_package: Path, name: str) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(
+        (demo_package / "examples" / f"{name}.yaml").read_text(encoding="utf-8")
+    )
     return data
 
 
-def test_forms_lists_the_package_beside_the_installed_notices(package: Path) -> None:
+def test_forms_lists_the_package_beside_the_installed_notices(demo_package: Path) -> None:
     result = runner.invoke(app, ["forms"])
     assert result.exit_code == 0, result.output
     assert "sichuan-2023-110.annex3" in result.output
@@ -67,7 +56,7 @@ def test_the_notices_option_serves_a_package(tmp_path: Path) -> None:
     assert titles["legal_id"] == "法定代表人身份证号" and titles["nature"] == "单位性质"
 
 
-def test_the_blank_word_form_has_a_control_at_every_input(package: Path, tmp_path: Path) -> None:
+def test_the_blank_word_form_has_a_control_at_every_input(demo_package: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["blank", APPLICATION, "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     found = reading.controls(tmp_path / f"{APPLICATION}.docx")
@@ -81,7 +70,9 @@ def test_the_blank_word_form_has_a_control_at_every_input(package: Path, tmp_pat
     assert reading.missing_in_order(["单位名称", "单位性质", "国有企业", "其他", "主要设备"], text) == []
 
 
-def test_the_blank_table_keeps_the_published_header_with_inputs_below(package: Path, tmp_path: Path) -> None:
+def test_the_blank_table_keeps_the_published_header_with_inputs_below(
+    demo_package: Path, tmp_path: Path
+) -> None:
     (path,) = formgen.blank([SUMMARY], tmp_path)
     sheet = load_workbook(path).worksheets[0]
     assert [sheet.cell(row=4, column=c).value for c in range(1, 8)] == [
@@ -93,7 +84,7 @@ def test_the_blank_table_keeps_the_published_header_with_inputs_below(package: P
     assert [sheet.cell(row=r, column=1).value for r in range(5, 10)] == [1, 2, 3, 4, 5]
 
 
-def test_example_validate_and_fill_with_pdf(package: Path, tmp_path: Path) -> None:
+def test_example_validate_and_fill_with_pdf(demo_package: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["example", APPLICATION])
     assert result.exit_code == 0
     data = tmp_path / "data.yaml"
@@ -109,8 +100,10 @@ def test_example_validate_and_fill_with_pdf(package: Path, tmp_path: Path) -> No
     assert "激光切割机2310.50" in text
 
 
-def test_invalid_data_names_the_field_and_its_label_in_both_languages(package: Path, tmp_path: Path) -> None:
-    data = _example(package, "application")
+def test_invalid_data_names_the_field_and_its_label_in_both_languages(
+    demo_package: Path, tmp_path: Path
+) -> None:
+    data = _example(demo_package, "application")
     del data["nature_other"]
     (other,) = formgen.check(APPLICATION, data).problems
     assert (
@@ -131,8 +124,10 @@ def test_invalid_data_names_the_field_and_its_label_in_both_languages(package: P
     assert not (tmp_path / "out").exists()
 
 
-def test_a_blank_filled_in_word_and_resaved_by_libreoffice_reads_back(package: Path, tmp_path: Path) -> None:
-    data = _example(package, "application")
+def test_a_blank_filled_in_word_and_resaved_by_libreoffice_reads_back(
+    demo_package: Path, tmp_path: Path
+) -> None:
+    data = _example(demo_package, "application")
     word = tmp_path / "word" / "filled.docx"
     word.parent.mkdir()
     word.write_bytes(word_fill(formgen.render_blank(APPLICATION), data))
@@ -147,8 +142,8 @@ def test_a_blank_filled_in_word_and_resaved_by_libreoffice_reads_back(package: P
         assert checked.instance == expected, (path, checked.problems)
 
 
-def test_a_bureau_packet_derives_its_table_from_the_applications(package: Path, tmp_path: Path) -> None:
-    data = _example(package, "bureau")
+def test_a_bureau_packet_derives_its_table_from_the_applications(demo_package: Path, tmp_path: Path) -> None:
+    data = _example(demo_package, "bureau")
     second = {**data["applications"][0], "unit_name": "示范新材料股份有限公司", "nature": "国有企业"}
     second.pop("nature_other")
     data["applications"].append(second)
@@ -166,8 +161,8 @@ def test_a_bureau_packet_derives_its_table_from_the_applications(package: Path, 
     assert "示范新材料股份有限公司" in reports[1]
 
 
-def test_a_batch_of_applicants_yields_each_recommenders_table(package: Path, tmp_path: Path) -> None:
-    base = _example(package, "applicant")
+def test_a_batch_of_applicants_yields_each_recommenders_table(demo_package: Path, tmp_path: Path) -> None:
+    base = _example(demo_package, "applicant")
     rows = []
     for index, recommender in enumerate(["甲市经信局", "乙市经信局", "甲市经信局"]):
         application = {**base["application"], "recommender": recommender, "unit_name": f"申报单位{index}"}
@@ -189,3 +184,38 @@ def test_a_batch_of_applicants_yields_each_recommenders_table(package: Path, tmp
         names[sheet["B3"].value] = [sheet.cell(row=r, column=2).value for r in range(5, sheet.max_row + 1)]
     assert names["甲市经信局"][:2] == ["申报单位0", "申报单位2"]
     assert names["乙市经信局"][:1] == ["申报单位1"]
+
+
+def test_a_bureaus_intake_collects_filled_forms(demo_package: Path, tmp_path: Path) -> None:
+    inbox = tmp_path / "in"
+    (inbox / "a1").mkdir(parents=True)
+    data = _example(demo_package, "application")
+    (inbox / "a1" / "申报表.docx").write_bytes(word_fill(formgen.render_blank(APPLICATION), data))
+    bureau = {"recommender": "示范市经济和信息化局", "contact": "王芳", "phone": "028-86263273"}
+    (inbox / "bureau.yaml").write_text(yaml.safe_dump(bureau, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["collect", "demo-2024-7.bureau", str(inbox), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(out / f"{SUMMARY}.xlsx").worksheets[0]
+    assert [sheet.cell(row=5, column=c).value for c in range(1, 5)] == [
+        1,
+        "示范智能装备有限公司",
+        "91510100MA61R8KD24",
+        "其他",
+    ]
+    assert "示范智能装备有限公司" in "".join(reading.pdf_text(out / "demo-2024-7.bureau.pdf").split())
+
+
+def test_the_province_merges_bureaus_tables(demo_package: Path, tmp_path: Path) -> None:
+    tables = []
+    for index, (name, code) in enumerate(
+        [("甲公司", "91510100MA61R8KD24"), ("乙公司", "91510107MA62L3R5XE")]
+    ):
+        data = _example(demo_package, "summary")
+        data["rows"][0].update(unit_name=name, credit_code=code)
+        (table,) = formgen.fill(SUMMARY, data, tmp_path / str(index))
+        tables.append(str(table))
+    result = runner.invoke(app, ["merge", SUMMARY, *tables, "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(tmp_path / "out" / f"{SUMMARY}.xlsx").worksheets[0]
+    assert [sheet.cell(row=r, column=2).value for r in (5, 6)] == ["甲公司", "乙公司"]

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from formgen.data import untrusted
+from formgen.data.loading import SafeLoader
 from formgen.data.textfile import DataFileError
 
 YAML_BYTES = 2 * 2**20
@@ -91,22 +92,38 @@ def read_yaml(folder: Path, relative: str) -> YamlFile:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise PackageError(f"{relative}: 应为UTF-8编码 / must be UTF-8 (byte {exc.start})") from None
+    loader = SafeLoader(text)
     try:
-        # An alias repeats a subtree without its text: nested ones make a small file a huge
-        # document (a billion laughs). A package has no use for them.
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.AliasEvent):
-                at = event.start_mark.line + 1 if event.start_mark else 0
-                raise PackageError(f"{relative}:{at}: 包内不用YAML别名（*）/ a package uses no YAML aliases")
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text) if node is not None else None
+        node = loader.get_single_node()
+        if node is not None:
+            _refuse_aliases(node, relative)
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark else ""
         raise PackageError(f"{relative}{line}: YAML格式错误 / invalid YAML: {exc.problem or exc}") from None
     except yaml.YAMLError as exc:
         raise PackageError(f"{relative}: YAML格式错误 / invalid YAML: {exc}") from None
+    finally:
+        loader.dispose()
     return YamlFile(relative, data, node)
+
+
+def _refuse_aliases(root: yaml.Node, relative: str) -> None:
+    """Refuse a node met twice: an alias repeats a subtree without its text, and nested ones
+    make a small file a huge document (a billion laughs). A package has no use for them."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            line = node.start_mark.line + 1
+            raise PackageError(f"{relative}:{line}: 包内不用YAML锚点与别名（&、*）/ a package uses no YAML anchors or aliases")
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
 
 
 def read_template(folder: Path, relative: str, kind: str) -> bytes:

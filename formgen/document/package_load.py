@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -30,8 +30,11 @@ from formgen.model.package_compile import (
     submitter_packet_model,
 )
 from formgen.model.package_spec import SERIAL, FieldSpec, FormSpec, NoticeSpec, PacketSpec
+from formgen.model.problems import from_validation_error
 from formgen.model.registry import BatchTable, Form, Notice, NoticeFiles, Packet, PacketPart
 from formgen.model.rules import Rule
+
+_M = TypeVar("_M", bound=BaseModel)
 
 __all__ = ["PackageError", "PackageProblem", "check_package", "load_package"]
 
@@ -94,13 +97,25 @@ class _Pass:
     def add(self, where: str, zh: str, en: str) -> None:
         self.problems.append(PackageProblem(where, zh, en))
 
-    def invalid(self, file: YamlFile, error: ValidationError, prefix: Sequence[str | int] = ()) -> None:
-        for item in error.errors(include_url=False):
-            location = [*prefix, *item["loc"]]
-            path = ".".join(str(step) for step in item["loc"])
-            message = item["msg"].removeprefix("Value error, ")
-            zh, _, en = message.partition(" / ")
-            self.add(file.where(location), f"{path}: {zh}" if path else zh, en or message)
+    def invalid(self, file: YamlFile, model: type[BaseModel], error: ValidationError) -> None:
+        """Each error of `error` at its line, in the words data errors use (`model.problems`):
+        an unknown key gets the closest known one as a hint."""
+        found = from_validation_error(model, error, file.data)
+        for item, problem in zip(error.errors(include_url=False), found, strict=True):
+            where = file.where(item["loc"])
+            name = f"{problem.label} ({problem.path})" if problem.label != problem.path else problem.path
+            self.add(where, f"{name}: {problem.message_zh}", problem.message_en)
+
+    def parsed(self, relative: str, model: type[_M]) -> tuple[YamlFile, _M] | None:
+        """The YAML file `relative` and its data as `model`, or None with its problems noted."""
+        file = self.yaml(relative)
+        if file is None:
+            return None
+        try:
+            return file, model.model_validate(file.data if file.data is not None else {})
+        except ValidationError as exc:
+            self.invalid(file, model, exc)
+            return None
 
     def yaml(self, relative: str) -> YamlFile | None:
         try:
@@ -134,14 +149,10 @@ def load_package(folder: Path, *, trusted: bool) -> Notice:
 
 
 def _compile(run: _Pass) -> Notice | None:
-    notice_file = run.yaml("notice.yaml")
-    if notice_file is None:
+    parsed = run.parsed("notice.yaml", NoticeSpec)
+    if parsed is None:
         return None
-    try:
-        spec = NoticeSpec.model_validate(notice_file.data)
-    except ValidationError as exc:
-        run.invalid(notice_file, exc)
-        return None
+    notice_file, spec = parsed
     forms: dict[str, tuple[FormSpec, Form]] = {}
     for index, name in enumerate(spec.forms):
         compiled = _form(run, spec.id, name)
@@ -171,14 +182,10 @@ def _compile(run: _Pass) -> Notice | None:
 
 
 def _form(run: _Pass, notice_id: str, name: str) -> tuple[FormSpec, Form] | None:
-    file = run.yaml(f"forms/{name}.yaml")
-    if file is None:
+    parsed = run.parsed(f"forms/{name}.yaml", FormSpec)
+    if parsed is None:
         return None
-    try:
-        spec = FormSpec.model_validate(file.data)
-    except ValidationError as exc:
-        run.invalid(file, exc)
-        return None
+    file, spec = parsed
     clean = _unique_paths(run, file, spec)
     try:
         content = read_template(run.folder, spec.template, spec.kind)
@@ -354,13 +361,7 @@ def _excel_template(run: _Pass, file: YamlFile, spec: FormSpec, content: bytes) 
 
 
 def _check_example(run: _Pass, relative: str, model: type[BaseModel]) -> None:
-    example = run.yaml(relative)
-    if example is None:
-        return
-    try:
-        model.model_validate(example.data or {})
-    except ValidationError as exc:
-        run.invalid(example, exc)
+    run.parsed(relative, model)
 
 
 def _packet(
@@ -391,23 +392,16 @@ def _packet(
     if unknown:
         return None
     packet_id = f"{notice.id}.{spec.id}"
-    example = run.folder / "examples" / f"{spec.id}.yaml"
     titles = {name: (form.title, form.model) for name, (_, form) in forms.items()}
+    extra: dict[str, Any]
     if spec.applications is None:
         model = submitter_packet_model(packet_id, spec, titles)
         parts = tuple(PacketPart(forms[name][1].id, _attribute(name)) for name in spec.forms)
-        packet = Packet(
-            id=packet_id,
-            title=spec.title,
-            submitter=spec.submitter,
-            model=model,
-            example=example,
-            parts=parts,
-            name_of=_text_at(spec.name),
-            attachments_of=(lambda p: p.attachments) if spec.attachments else None,
-            code_path=spec.code,
-            batch_tables=_batch_tables(spec, forms),
-        )
+        extra = {
+            "attachments_of": (lambda p: p.attachments) if spec.attachments else None,
+            "code_path": spec.code,
+            "batch_tables": _batch_tables(spec, forms),
+        }
     else:
         application = forms[spec.applications.form][1]
         model = bureau_packet_model(packet_id, spec, application.model)
@@ -418,16 +412,17 @@ def _packet(
         parts = tuple(part for part in found if part is not None)
         if len(parts) != len(found):
             return None
-        packet = Packet(
-            id=packet_id,
-            title=spec.title,
-            submitter=spec.submitter,
-            model=model,
-            example=example,
-            parts=parts,
-            name_of=_text_at(spec.name),
-            contents=spec.contents,
-        )
+        extra = {"contents": spec.contents}
+    packet = Packet(
+        id=packet_id,
+        title=spec.title,
+        submitter=spec.submitter,
+        model=model,
+        example=run.folder / "examples" / f"{spec.id}.yaml",
+        parts=parts,
+        name_of=_text_at(spec.name),
+        **extra,
+    )
     _check_example(run, f"examples/{spec.id}.yaml", model)
     return packet
 

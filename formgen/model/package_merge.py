@@ -8,7 +8,7 @@ which the draft writes the same way for the same input place (docs/notice-packag
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from formgen.model.package_spec import FieldSpec, FormSpec
@@ -37,33 +37,49 @@ def merge_reviewed(old: FormSpec, new: FormSpec) -> tuple[FormSpec, MergeReport]
     The author's group titles are kept too.
     """
     report = MergeReport()
-    fields = _merge(old.fields, new.fields, report)
+    fields = _merge(old.fields, new.fields, report, _place)
     update: dict[str, object] = {"fields": fields, "groups": {**new.groups, **old.groups}}
     if new.table is not None and old.table is not None:
-        columns = _merge(old.table.columns, new.table.columns, report)
+        columns = _merge(old.table.columns, new.table.columns, report, _column_place)
         update["table"] = new.table.model_copy(update={"columns": columns})
     return new.model_copy(update=update), report
 
 
-def _merge(old: Sequence[FieldSpec], new: Sequence[FieldSpec], report: MergeReport) -> list[FieldSpec]:
-    reviewed = {item.place: item for item in old if item.reviewed and item.place}
+def _place(item: FieldSpec) -> str | None:
+    return item.place
+
+
+def _column_place(item: FieldSpec) -> str | None:
+    """A table's column is where its header is; a column drafted without a place is known by
+    its header text, which the published table prints once."""
+    return item.place or f"表头 {item.label}"
+
+
+def _merge(
+    old: Sequence[FieldSpec],
+    new: Sequence[FieldSpec],
+    report: MergeReport,
+    place: Callable[[FieldSpec], str | None],
+) -> list[FieldSpec]:
+    reviewed = {place(item): item for item in old if item.reviewed and place(item)}
     merged: list[FieldSpec] = []
     for item in new:
-        mine = reviewed.get(item.place) if item.place else None
+        mine = reviewed.get(place(item)) if place(item) else None
         if mine is not None:
             merged.append(mine)
             report.kept.append(mine.path)
         else:
             merged.append(item)
-    placed = {item.place for item in merged}
+    placed = {place(item) for item in merged}
     for index, item in enumerate(old):
-        if item.reviewed and (not item.place or item.place not in placed):
-            before = next((o.place for o in reversed(old[:index]) if o.place in placed), None)
+        if item.reviewed and (not place(item) or place(item) not in placed):
+            before = next((place(o) for o in reversed(old[:index]) if place(o) in placed), None)
             at = next(
-                (i + 1 for i, m in enumerate(merged) if before is not None and m.place == before), len(merged)
+                (i + 1 for i, m in enumerate(merged) if before is not None and place(m) == before),
+                len(merged),
             )
             merged.insert(at, item)
-            placed.add(item.place)
+            placed.add(place(item))
             report.missing.append(item.path)
     taken = {path for item in merged if item.reviewed for path in _paths(item)}
     result = []

@@ -27,6 +27,11 @@ SERIAL = "#"
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
+MAX_FIELDS = 2000
+"""Fields of one form: a 申报书 of forty pages has a few hundred inputs."""
+MAX_ITEMS = 200
+"""Forms, packets, options or columns: real notices use a few dozen at most."""
+
 FieldType = Literal[
     "text",
     "long_text",
@@ -79,9 +84,9 @@ class FieldSpec(_Spec):
     max_chars: int | None = Field(default=None, gt=0)
     minimum: float | None = Field(default=None, alias="min")
     maximum: float | None = Field(default=None, alias="max")
-    options: list[str] = Field(default_factory=list)
+    options: list[str] = Field(default_factory=list, max_length=MAX_ITEMS)
     other: OtherSpec | None = None
-    columns: list[FieldSpec] = Field(default_factory=list)
+    columns: list[FieldSpec] = Field(default_factory=list, max_length=MAX_ITEMS)
     blank_rows: int = Field(default=2, ge=0, le=200)
     min_rows: int = Field(default=0, ge=0)
     max_rows: int | None = Field(default=None, gt=0)
@@ -132,8 +137,8 @@ class TableSpec(_Spec):
     min_rows: int = Field(default=0, ge=0)
     derive: str | None = None
     """The form (of this package) whose applications give one row each."""
-    columns: list[FieldSpec]
-    widths: list[float] = Field(default_factory=list)
+    columns: list[FieldSpec] = Field(max_length=MAX_ITEMS)
+    widths: list[float] = Field(default_factory=list, max_length=MAX_ITEMS)
     """Column widths in characters for the printed table; default: as published."""
 
     @field_validator("path")
@@ -152,7 +157,7 @@ class FormSpec(_Spec):
     source: str | None = None
     """The published file the draft read."""
     source_sha256: str | None = None
-    fields: list[FieldSpec] = Field(default_factory=list)
+    fields: list[FieldSpec] = Field(default_factory=list, max_length=MAX_FIELDS)
     table: TableSpec | None = None
     groups: dict[str, str] = Field(default_factory=dict)
 
@@ -231,8 +236,8 @@ class NoticeSpec(_Spec):
     issuer: str
     doc_number: str
     date: dt.date
-    forms: list[str] = Field(min_length=1)
-    packets: list[PacketSpec] = Field(default_factory=list)
+    forms: list[str] = Field(min_length=1, max_length=MAX_ITEMS)
+    packets: list[PacketSpec] = Field(default_factory=list, max_length=MAX_ITEMS)
 
     @field_validator("id")
     @classmethod

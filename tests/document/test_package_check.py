@@ -60,7 +60,9 @@ def test_an_unknown_type(package: Path) -> None:
     _edit(form, "type: postcode", "type: zipcode")
     problems = check_package(package)
     assert [p.where for p in problems] == [f"forms/application.yaml:{_line(form, 'zipcode')}"]
-    assert "fields.4.type" in problems[0].zh and "'text'" in problems[0].en
+    assert (
+        "fields[4].type" in problems[0].zh and "应为以下之一" in problems[0].zh and "'text'" in problems[0].en
+    )
 
 
 def test_a_template_tag_with_no_field_and_a_field_with_no_place(package: Path) -> None:
@@ -93,6 +95,17 @@ def test_an_example_that_does_not_validate(package: Path) -> None:
     (problem,) = check_package(package)
     assert problem.where == f"examples/application.yaml:{_line(example, 'postcode')}"
     assert "邮政编码应为6位数字" in problem.zh and "six digits" in problem.en
+
+
+def test_a_misspelt_key_is_named_with_the_key_meant(package: Path) -> None:
+    notice = package / "notice.yaml"
+    _edit(notice, "issuer:", "isuer:")
+    problems = [str(p) for p in check_package(package)]
+    line = _line(notice, "isuer")
+    assert (
+        f"notice.yaml:{line}: isuer: 未知字段，是否应为 issuer？ / unknown field; did you mean issuer?"
+        in problems
+    )
 
 
 def test_a_packet_naming_an_unknown_form(package: Path) -> None:
@@ -130,7 +143,7 @@ def test_yaml_that_does_not_parse_or_uses_aliases(package: Path) -> None:
     assert problem.where.startswith("forms/application.yaml:") and "YAML格式错误" in problem.zh
     form.write_text(original + "extra: &a [1]\nmore: *a\n", encoding="utf-8")
     (problem,) = check_package(package)
-    assert problem.where == f"forms/application.yaml:{len(original.splitlines()) + 2}"
+    assert problem.where == f"forms/application.yaml:{len(original.splitlines()) + 1}"  # the anchor
     assert "别名" in problem.zh
 
 
