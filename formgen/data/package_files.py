@@ -118,7 +118,9 @@ def _refuse_aliases(root: yaml.Node, relative: str) -> None:
         node = stack.pop()
         if id(node) in seen:
             line = node.start_mark.line + 1
-            raise PackageError(f"{relative}:{line}: 包内不用YAML锚点与别名（&、*）/ a package uses no YAML anchors or aliases")
+            raise PackageError(
+                f"{relative}:{line}: 包内不用YAML锚点与别名（&、*）/ a package uses no YAML anchors or aliases"
+            )
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             stack.extend(part for pair in node.value for part in pair)
