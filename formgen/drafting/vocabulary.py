@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from formgen.drafting.places import Place
+
 # -- units and frames: a cell holding only one of them is a place to write in ----------------
 
 UNITS: dict[str, str] = {
@@ -251,3 +253,30 @@ def signature_only(label: str) -> bool:
         return True
     notes = "".join(_BRACKETED.findall(bare))
     return any(word in notes for word in ("签字", "签名"))
+
+
+def column(
+    group: str, label: str, where: str, *, options: list[str] | None = None, yes_no: bool = False
+) -> Place:
+    """A rows field's column from its header, under `group` when the header has two levels.
+
+    `options` are a drop-down the published sheet gives; with `yes_no` a 是否 header is 是/否.
+    Prose does not fit a table cell's line: a column is at most text.
+    """
+    words = f"{group}{label}"
+    kind = field_type(words if field_type(label) == "text" else label)
+    if not options and yes_no and "是否" in label:
+        options = ["是", "否"]
+    if options:
+        kind = "choice"
+    return Place(
+        label=words,
+        type="text" if kind == "long_text" else kind,
+        where=where,
+        pattern="表头",
+        confidence=0.85,
+        context=group,
+        unit=unit_in_label(words),
+        max_chars=char_limit(words),
+        options=list(options or []),
+    )
