@@ -21,7 +21,7 @@ _BOX = re.compile(f"[{BOXES}]")
 _UNDERSCORES = re.compile(r"_{3,}")
 _COLON_GAP = re.compile(r"(?<=[：:])[ \t\u3000]{2,}|(?<=[：:])[ \t\u3000]*$")
 _SPACE_GAP = re.compile(r"(?<=[^\s。！？；;!?])[ \u3000]{4,}")
-_PLACEHOLDER = re.compile(r"[XＸ×]{3,}|[XＸ]{2,}")
+_PLACEHOLDER = re.compile(r"[XＸ×]{3,}|[XＸ]{2,}|[*＊]{3,}")
 _LABEL_STOP = re.compile(r"[，,。；;、\t]|[ \u3000]{2,}")
 _OTHER = ("其他", "其它")
 

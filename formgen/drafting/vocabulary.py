@@ -43,8 +43,8 @@ UNITS: dict[str, str] = {
 """A unit printed where the value goes, and the type of value it asks for."""
 
 _FRAME = re.compile(r"^[\s_]*(?:[（(](?:盖章|签字|签名|签章|公章)[)）])?[\s_]*$")
-DATE_BLANK = re.compile(r"(?:[ \t\u3000_]+|^)年[ \t\u3000_]+月[ \t\u3000_]+日")
-"""年 月 日 with gaps (spaces, ideographic spaces, underlines) before the numbers."""
+DATE_BLANK = re.compile(r"(?:[ \t\u3000_*＊]+|^)年[ \t\u3000_*＊]+月[ \t\u3000_*＊]+日")
+"""年 月 日 with gaps (spaces, ideographic spaces, underlines, ****) before the numbers."""
 _UNIT_WORDS = "万元|元|%|％|人|个|家|项|台|套|件|次|平方米|㎡|m²|亩|万吨标准煤|吨标准煤|万吨|吨|万千瓦时|千瓦时|兆瓦|千瓦"
 _UNIT_ONLY = re.compile(rf"^[\s_]*[（(]?\s*({_UNIT_WORDS})\s*[)）]?[\s_]*$")
 _UNIT_IN_LABEL = re.compile(rf"[（(]\s*({_UNIT_WORDS})\s*(?:/[^（）()]*)?[)）]")
