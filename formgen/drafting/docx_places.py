@@ -99,18 +99,27 @@ def _fillable(paragraph: Any) -> bool:
     )
 
 
-def _prose(paragraph: Any, heading: str, where: str, section: str) -> Place:
-    """Prose under a numbered item or a label ending in a colon: the empty line below it."""
+def _prose(
+    paragraph: Any,
+    heading: str,
+    where: str,
+    context: str,
+    *,
+    pattern: str = "条目下空行",
+    confidence: float = 0.65,
+    limit_text: str = "",
+) -> Place:
+    """Prose in the empty line `paragraph` below `heading` (a numbered item, a label ending
+    in a colon): the heading's words are its label, a limit in them or `limit_text` its limit."""
     words = _ITEM.sub(lambda m: m.group(0)[-1], heading, count=1).strip().rstrip("：:；;。.")
-    label = vocabulary.clean_label(words)
     return Place(
-        label=label[:30],
+        label=vocabulary.clean_label(words)[:30],
         type="long_text",
         where=where,
-        pattern="条目下空行",
-        confidence=0.65,
-        context=section,
-        max_chars=vocabulary.char_limit(heading),
+        pattern=pattern,
+        confidence=confidence,
+        context=context,
+        max_chars=vocabulary.char_limit(limit_text or heading),
         spans=[Span(paragraph, 0, 0, block=True)],
     )
 
@@ -302,15 +311,14 @@ def _cell_lines(found: Found, table: Grid, cell: GridCell, where: str, context: 
             found.left_out.append(LeftOut(label, where, reason))
             return
         found.places.append(
-            Place(
-                label=label[:30],
-                type="long_text",
-                where=where,
+            _prose(
+                paragraphs[filled[-1] + 1],
+                texts[filled[0]],
+                where,
+                context,
                 pattern="标签下空行",
                 confidence=0.7,
-                context=context,
-                max_chars=vocabulary.char_limit(" ".join(texts)),
-                spans=[Span(paragraphs[filled[-1] + 1], 0, 0, block=True)],
+                limit_text=" ".join(texts),
             )
         )
 
@@ -404,21 +412,8 @@ def _rows_place(table: Grid, r: int, empties: list[int], labels: list[str], name
         if label in ("序号", "编号") and not group:
             cells.append((slot.tc, None))
             continue
-        unit = vocabulary.unit_in_label(f"{group}{label}")
-        kind = vocabulary.field_type(f"{group}{label}" if vocabulary.field_type(label) == "text" else label)
         cells.append((slot.tc, len(columns)))
-        columns.append(
-            Place(
-                label=f"{group}{label}" if group else label,
-                type="long_text" if kind == "long_text" else kind,
-                where=f"{name} 第{r + 1}行 第{cell.col + 1}格",
-                pattern="表头",
-                confidence=0.85,
-                context=group,
-                unit=unit,
-                max_chars=vocabulary.char_limit(label),
-            )
-        )
+        columns.append(vocabulary.column(group, label, f"{name} 第{r + 1}行 第{cell.col + 1}格"))
     title_row = table.at(r - 1, 0) if r > 0 else None
     title = ""
     if title_row is not None and title_row.colspan == table.width:

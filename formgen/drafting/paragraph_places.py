@@ -21,7 +21,7 @@ _BOX = re.compile(f"[{BOXES}]")
 _UNDERSCORES = re.compile(r"_{3,}")
 _COLON_GAP = re.compile(r"(?<=[：:])[ \t\u3000]{2,}|(?<=[：:])[ \t\u3000]*$")
 _SPACE_GAP = re.compile(r"(?<=[^\s。！？；;!?])[ \u3000]{4,}")
-_PLACEHOLDER = re.compile(r"[XＸ×]{3,}|[XＸ]{2,}")
+_PLACEHOLDER = re.compile(r"[XＸ×]{3,}|[XＸ]{2,}|[*＊]{3,}")
 _LABEL_STOP = re.compile(r"[，,。；;、\t]|[ \u3000]{2,}")
 _OTHER = ("其他", "其它")
 
@@ -115,7 +115,13 @@ def gaps(line: Line) -> tuple[list[Place], list[LeftOut]]:
         return all(end <= a or start >= b for a, b, _, _ in ranges)
 
     for match in vocabulary.DATE_BLANK.finditer(text):
-        ranges.append((match.start(), match.end(), "年月日", 0.9))
+        start = match.start()
+        if not text[:start].strip():
+            # Spaces that only push the date to the right keep doing so: the year's own gap is
+            # the last few before 年.
+            lead = len(match.group(0)) - len(match.group(0).lstrip(" \t\u3000"))
+            start = max(start, start + lead - 4)
+        ranges.append((start, match.end(), "年月日", 0.9))
     marks = underlined(paragraph)
     for start, end in _underlined_runs(text, marks):
         if free(start, end):

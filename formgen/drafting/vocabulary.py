@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from formgen.drafting.places import Place
+
 # -- units and frames: a cell holding only one of them is a place to write in ----------------
 
 UNITS: dict[str, str] = {
@@ -41,8 +43,8 @@ UNITS: dict[str, str] = {
 """A unit printed where the value goes, and the type of value it asks for."""
 
 _FRAME = re.compile(r"^[\s_]*(?:[（(](?:盖章|签字|签名|签章|公章)[)）])?[\s_]*$")
-DATE_BLANK = re.compile(r"(?:(?<=[^\S\n])|(?<=_)|^)[ \t\u3000_]*年[ \t\u3000_]+月[ \t\u3000_]+日")
-"""年 月 日 with gaps (spaces, ideographic spaces, underlines) before the numbers."""
+DATE_BLANK = re.compile(r"(?:[ \t\u3000_*＊]+|^)年[ \t\u3000_*＊]+月[ \t\u3000_*＊]+日")
+"""年 月 日 with gaps (spaces, ideographic spaces, underlines, ****) before the numbers."""
 _UNIT_WORDS = "万元|元|%|％|人|个|家|项|台|套|件|次|平方米|㎡|m²|亩|万吨标准煤|吨标准煤|万吨|吨|万千瓦时|千瓦时|兆瓦|千瓦"
 _UNIT_ONLY = re.compile(rf"^[\s_]*[（(]?\s*({_UNIT_WORDS})\s*[)）]?[\s_]*$")
 _UNIT_IN_LABEL = re.compile(rf"[（(]\s*({_UNIT_WORDS})\s*(?:/[^（）()]*)?[)）]")
@@ -105,7 +107,7 @@ TYPE_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("日期", "时间"), "date"),
     (("比例", "比重", "占比", "百分比", "增长率", "增幅"), "percent"),
     (("面积",), "area"),
-    (("人数", "数量", "个数", "户数", "家数", "总数"), "count"),
+    (("人数", "数量", "个数", "户数", "家数", "总数", "场次", "次数"), "count"),
 )
 """Words in a label and the type they ask for, most specific first (手机 before 电话)."""
 
@@ -251,3 +253,30 @@ def signature_only(label: str) -> bool:
         return True
     notes = "".join(_BRACKETED.findall(bare))
     return any(word in notes for word in ("签字", "签名"))
+
+
+def column(
+    group: str, label: str, where: str, *, options: list[str] | None = None, yes_no: bool = False
+) -> Place:
+    """A rows field's column from its header, under `group` when the header has two levels.
+
+    `options` are a drop-down the published sheet gives; with `yes_no` a 是否 header is 是/否.
+    Prose does not fit a table cell's line: a column is at most text.
+    """
+    words = f"{group}{label}"
+    kind = field_type(words if field_type(label) == "text" else label)
+    if not options and yes_no and "是否" in label:
+        options = ["是", "否"]
+    if options:
+        kind = "choice"
+    return Place(
+        label=words,
+        type="text" if kind == "long_text" else kind,
+        where=where,
+        pattern="表头",
+        confidence=0.85,
+        context=group,
+        unit=unit_in_label(words),
+        max_chars=char_limit(words),
+        options=list(options or []),
+    )

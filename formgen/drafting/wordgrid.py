@@ -62,9 +62,12 @@ def cell_text(tc: Any) -> str:
 
 
 def paragraph_text(paragraph: Any) -> str:
-    """The text of one ``w:p``, tabs as tab characters, breaks as newlines."""
+    """The text of one ``w:p``, tabs as tab characters, breaks as newlines; the characters are
+    those `textedit.pieces` counts, so offsets into it address the runs."""
     parts = []
     for node in paragraph.iter(W + "t", W + "tab", W + "br"):
+        if next(node.iterancestors(W + "p"), None) is not paragraph:
+            continue  # a text box's own paragraph, read where it stands
         if node.tag == W + "t":
             parts.append(node.text or "")
         elif node.tag == W + "tab":

@@ -151,22 +151,13 @@ def places(sheet_layout: SheetLayout, name: str) -> Found:
         parent = vocabulary.tidy_label(texts[0]) if len(texts) > 1 else ""
         if label in ("序号", "编号") and not parent:
             continue
-        kind = vocabulary.field_type(" ".join(texts))
-        options = sheet_layout.lists.get(c, [])
-        if options or "是否" in label:
-            options = options or ["是", "否"]
-            kind = "choice"
         columns.append(
-            Place(
-                label=f"{parent}{label}" if parent else label,
-                type="text" if kind == "long_text" else kind,
-                where=f"第{sheet_layout.header_top}行第{c + 1}列",
-                pattern="表头",
-                confidence=0.85,
-                context=parent,
-                unit=vocabulary.unit_in_label(" ".join(texts)),
-                max_chars=vocabulary.char_limit(" ".join(texts)),
-                options=options,
+            vocabulary.column(
+                parent,
+                label,
+                f"第{sheet_layout.header_top}行 第{c + 1}格",
+                options=sheet_layout.lists.get(c),
+                yes_no=True,
             )
         )
     found.places.append(

@@ -32,6 +32,11 @@ class SmallForm:
     """Labels of places meant for the office: the report must list them as left out."""
 
 
+def _places(*places: tuple[str, str]) -> list[Expected]:
+    """The expected places of a form: (label, type) each."""
+    return [Expected(f"p{i}", label, kind) for i, (label, kind) in enumerate(places)]
+
+
 def _document() -> docx.document.Document:
     return docx.Document()
 
@@ -48,6 +53,12 @@ def _bytes(document: docx.document.Document) -> bytes:
     return buffer.getvalue()
 
 
+def _write(table: Table, texts: dict[tuple[int, int], str]) -> None:
+    """Put each text into its cell (row, column)."""
+    for (r, c), text in texts.items():
+        table.cell(r, c).text = text
+
+
 def _vmerge(table: Table, col: int, first: int, last: int) -> None:
     table.cell(first, col).merge(table.cell(last, col))
 
@@ -57,20 +68,19 @@ def label_beside() -> SmallForm:
     document = _document()
     document.add_paragraph("企业基本信息表")
     table = _grid(document, 3, 4)
-    for (r, c), text in {
+    _write(table, {
         (0, 0): "单位名称", (0, 2): "统一社会信用代码",
         (1, 0): "成立日期", (1, 2): "邮政编码",
         (2, 0): "电子邮箱", (2, 2): "法定代表人身份证号",
-    }.items():  # fmt: skip
-        table.cell(r, c).text = text
-    expected = [
-        Expected("a", "单位名称", "text"),
-        Expected("b", "统一社会信用代码", "credit_code"),
-        Expected("c", "成立日期", "date"),
-        Expected("d", "邮政编码", "postcode"),
-        Expected("e", "电子邮箱", "email"),
-        Expected("f", "法定代表人身份证号", "id_card"),
-    ]
+    })  # fmt: skip
+    expected = _places(
+        ("单位名称", "text"),
+        ("统一社会信用代码", "credit_code"),
+        ("成立日期", "date"),
+        ("邮政编码", "postcode"),
+        ("电子邮箱", "email"),
+        ("法定代表人身份证号", "id_card"),
+    )
     return SmallForm("label_beside", _bytes(document), expected)
 
 
@@ -81,11 +91,7 @@ def label_above() -> SmallForm:
     table = _grid(document, 2, 3)
     for c, text in enumerate(("项目名称", "建设地点", "联系手机")):
         table.cell(0, c).text = text
-    expected = [
-        Expected("a", "项目名称", "text"),
-        Expected("b", "建设地点", "text"),
-        Expected("c", "联系手机", "mobile"),
-    ]
+    expected = _places(("项目名称", "text"), ("建设地点", "text"), ("联系手机", "mobile"))
     return SmallForm("label_above", _bytes(document), expected)
 
 
@@ -101,12 +107,7 @@ def merged_row_headers() -> SmallForm:
         table.cell(r, 1).text = label
     _vmerge(table, 0, 0, 1)
     _vmerge(table, 0, 2, 3)
-    expected = [
-        Expected("a", "姓名", "text"),
-        Expected("b", "电话", "phone"),
-        Expected("c", "姓名", "text"),
-        Expected("d", "电话", "phone"),
-    ]
+    expected = _places(("姓名", "text"), ("电话", "phone"), ("姓名", "text"), ("电话", "phone"))
     return SmallForm("merged_row_headers", _bytes(document), expected)
 
 
@@ -126,13 +127,13 @@ def units_in_cells() -> SmallForm:
     ):
         table.cell(r, 0).text = label
         table.cell(r, 1).text = unit
-    expected = [
-        Expected("a", "营业收入", "money"),
-        Expected("b", "申请补助", "yuan"),
-        Expected("c", "研发投入占比", "percent"),
-        Expected("d", "从业人员", "count"),
-        Expected("e", "厂房", "area"),
-    ]
+    expected = _places(
+        ("营业收入", "money"),
+        ("申请补助", "yuan"),
+        ("研发投入占比", "percent"),
+        ("从业人员", "count"),
+        ("厂房", "area"),
+    )
     return SmallForm("units_in_cells", _bytes(document), expected)
 
 
@@ -145,11 +146,7 @@ def underlines() -> SmallForm:
     gap = paragraph.add_run("                    ")
     gap.underline = WD_UNDERLINE.SINGLE
     document.add_paragraph("联系电话：          ")
-    expected = [
-        Expected("a", "申请单位", "text"),
-        Expected("b", "通讯地址", "text"),
-        Expected("c", "联系电话", "phone"),
-    ]
+    expected = _places(("申请单位", "text"), ("通讯地址", "text"), ("联系电话", "phone"))
     return SmallForm("underlines", _bytes(document), expected)
 
 
@@ -174,11 +171,16 @@ def rows_two_level() -> SmallForm:
     document = _document()
     document.add_paragraph("主要生产设备")
     table = _grid(document, 5, 4)
-    table.cell(0, 0).text = "序号"
-    table.cell(0, 1).text = "设备名称"
-    table.cell(0, 2).text = "购置情况"
-    table.cell(1, 2).text = "数量（台）"
-    table.cell(1, 3).text = "金额（万元）"
+    _write(
+        table,
+        {
+            (0, 0): "序号",
+            (0, 1): "设备名称",
+            (0, 2): "购置情况",
+            (1, 2): "数量（台）",
+            (1, 3): "金额（万元）",
+        },
+    )
     table.cell(0, 2).merge(table.cell(0, 3))
     _vmerge(table, 0, 0, 1)
     _vmerge(table, 1, 0, 1)
@@ -195,12 +197,17 @@ def office_only() -> SmallForm:
     document = _document()
     document.add_paragraph("登记表")
     table = _grid(document, 4, 4)
-    table.cell(0, 0).text = "申请人"
-    table.cell(0, 2).text = "照片"
-    table.cell(1, 0).text = "联系电话"
-    table.cell(2, 0).text = "审核意见"
-    table.cell(3, 0).text = "经办人"
-    table.cell(3, 2).text = "受理日期"
+    _write(
+        table,
+        {
+            (0, 0): "申请人",
+            (0, 2): "照片",
+            (1, 0): "联系电话",
+            (2, 0): "审核意见",
+            (3, 0): "经办人",
+            (3, 2): "受理日期",
+        },
+    )
     expected = [Expected("a", "申请人", "text"), Expected("b", "联系电话", "phone")]
     return SmallForm(
         "office_only", _bytes(document), expected, office=["审核意见", "经办人", "受理日期", "照片"]
@@ -217,11 +224,7 @@ def cover_page() -> SmallForm:
     document.add_paragraph("申报日期：      年    月    日")
     _page_break(document)
     document.add_paragraph("填报说明")
-    expected = [
-        Expected("a", "申报单位", "text"),
-        Expected("b", "推荐单位", "text"),
-        Expected("c", "申报日期", "date"),
-    ]
+    expected = _places(("申报单位", "text"), ("推荐单位", "text"), ("申报日期", "date"))
     return SmallForm("cover_page", _bytes(document), expected)
 
 

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from typer.testing import CliRunner
 
 from formgen.cli import app
+from tests.data.test_untrusted import _with_part
 from tests.drafting import small_forms
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -21,17 +22,6 @@ XXE = (
     b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
     b"<w:body><w:p><w:r><w:t>&x;</w:t></w:r></w:p></w:body></w:document>"
 )
-
-
-def _replace(content: bytes, member: str, data: bytes, extra: dict[str, bytes] | None = None) -> bytes:
-    source = zipfile.ZipFile(io.BytesIO(content))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in source.namelist():
-            target.writestr(name, data if name == member else source.read(name))
-        for name, value in (extra or {}).items():
-            target.writestr(name, value)
-    return out.getvalue()
 
 
 def _no_blank() -> bytes:
@@ -57,7 +47,7 @@ def _macro() -> bytes:
     form = small_forms.label_beside().content
     types = zipfile.ZipFile(io.BytesIO(form)).read("[Content_Types].xml")
     types = types.replace(b"wordprocessingml.document.main+xml", b"ms-word.document.macroEnabled.main+xml")
-    return _replace(form, "[Content_Types].xml", types, {"word/vbaProject.bin": b"\0" * 64})
+    return _with_part(form, "[Content_Types].xml", types, extra={"word/vbaProject.bin": b"\0" * 64})
 
 
 ENCRYPTED = OLE + b"\0" * 504 + "EncryptionInfo".encode("utf-16-le") + b"\0" * 512
@@ -71,7 +61,7 @@ CASES = {
     "not RTF": ("form.rtf", b"PK\x03\x04 not rtf", "不符", "extension"),
     "external entity": (
         "hostile.docx",
-        _replace(small_forms.label_beside().content, "word/document.xml", XXE),
+        _with_part(small_forms.label_beside().content, "word/document.xml", XXE),
         "DTD",
         "hostile",
     ),

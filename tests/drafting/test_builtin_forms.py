@@ -18,7 +18,7 @@ FLOORS = {
     # Of the places found, the share with the hand-made label (0.73): a matrix cell is named by
     # its row and its column (开展…服务数量（2023年3月—2023年11月）), the hand-made one by the column.
     "same_label": 0.70,
-    "same_type": 0.70,  # of the places with a specific type, the share typed the same (0.75)
+    "same_type": 0.75,  # of the places with a specific type, the share typed the same (0.80)
 }
 
 
