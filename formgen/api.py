@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import as_file
@@ -20,8 +21,10 @@ from formgen.data import untrusted
 from formgen.data.loading import load_file, parse
 from formgen.data.naming import safe_name
 from formgen.data.textfile import UnreadableFileError
-from formgen.document import context, docx_render, readback, xlsx_render
+from formgen.document import context, docx_render, package_load, readback, xlsx_render
 from formgen.document.package import write_atomic
+from formgen.document.package_load import PackageProblem
+from formgen.drafting import notice_draft, package_writer
 from formgen.model import common_rules
 from formgen.model.problems import Problem, from_validation_error
 from formgen.model.registry import Form, Packet, Registry, load_registry
@@ -58,10 +61,37 @@ class Checked:
         return not any(p.severity == "error" for p in self.problems)
 
 
+NOTICES_ENV = "FORMGEN_NOTICES"
+"""Colon-separated notice package folders the operator names (``formgen --notices DIR`` adds
+to it, so worker processes see them too)."""
+
+
 @functools.cache
 def registry() -> Registry:
-    """The notices installed in this environment."""
-    return load_registry()
+    """The notices installed in this environment, and the notice packages of `FORMGEN_NOTICES`."""
+    found = load_registry()
+    for folder in package_folders():
+        found.register(package_load.load_package(folder, trusted=True))
+    return found
+
+
+def package_folders() -> list[Path]:
+    """The notice package folders named in `FORMGEN_NOTICES`, in order."""
+    return [Path(part) for part in os.environ.get(NOTICES_ENV, "").split(os.pathsep) if part]
+
+
+def use_packages(folders: Sequence[Path]) -> None:
+    """Serve the notice packages in `folders` too, in this process and the workers it starts."""
+    named = [*package_folders(), *(folder.resolve() for folder in folders)]
+    os.environ[NOTICES_ENV] = os.pathsep.join(str(folder) for folder in named)
+    registry.cache_clear()
+
+
+def check_package(folder: Path) -> list[PackageProblem]:
+    """What is wrong in the notice package at `folder`, at file and line; empty when nothing is.
+
+    The package is read as untrusted: its rules.py is not run."""
+    return package_load.check_package(folder)
 
 
 def form(form_id: str) -> Form:
@@ -451,3 +481,16 @@ def _valid(item_id: str, data: Any) -> BaseModel:
     if not checked.ok or checked.instance is None:
         raise InvalidDataError(item_id, checked.problems)
     return checked.instance
+
+
+def draft(
+    files: Sequence[Path], out_dir: Path = DEFAULT_OUT, *, notice_id: str | None = None
+) -> package_writer.DraftedNotice:
+    """Draft a notice package from published forms (.docx, .doc, .wps, .xlsx, …) into `out_dir`.
+
+    Every file is drafted in memory first; a refused one (hostile, encrypted, macro-enabled, of
+    another kind, or with nothing to fill) raises before anything is written.
+    """
+    notice = notice_draft.draft_notice(files, notice_id)
+    package_writer.write(notice, out_dir)
+    return notice

@@ -83,10 +83,15 @@ class SheetSpec:
     fields: list[HeaderField] = field(default_factory=list)
     landscape: bool = True
     font_size: float = 11
+    header_row: int | None = None
+    """Where a published workbook's header begins (a notice package's table); formgen's own
+    layouts leave it to follow label, title and the fields' rows."""
 
     @property
     def first_header_row(self) -> int:
         """The sheet row of the first header row (after label, title and the fields' rows)."""
+        if self.header_row is not None:
+            return self.header_row
         return max((f.row for f in self.fields), default=2) + 1
 
     @property
@@ -176,8 +181,16 @@ def build(spec: SheetSpec, path: Path) -> None:
     _print_setup(sheet, spec)
     meta = workbook.create_sheet(META_SHEET)
     hide(meta)
-    cells.put_row(meta, 1, ["spec", json.dumps(asdict(spec), ensure_ascii=False)])
+    record_spec(meta, spec)
     save(workbook, path, title=spec.title)
+
+
+def record_spec(meta: Worksheet, spec: SheetSpec) -> None:
+    """Write `spec` into the hidden sheet, as `load_spec` reads it back."""
+    data = asdict(spec)
+    if data["header_row"] is None:
+        del data["header_row"]  # formgen's own templates stay as they were written
+    cells.put_row(meta, 1, ["spec", json.dumps(data, ensure_ascii=False)])
 
 
 def hide(sheet: Worksheet) -> None:
