@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from formgen.data import cells
 from formgen.data.untrusted import SafePackage
 from formgen.document.context import BODY_STYLE
 from formgen.document.controls import W
@@ -188,7 +188,7 @@ def prepare_table(content: bytes, layout: TableLayout) -> bytes:
 
     The header rows are read from the sheet as published, so the spec records what is there.
     """
-    workbook = load_workbook(io.BytesIO(content))
+    workbook = cells.open_workbook(content)
     sheet = workbook.worksheets[0]
     header = [
         [_text(sheet.cell(row=row, column=column).value) for column in range(1, len(layout.columns) + 1)]
@@ -218,13 +218,13 @@ def prepare_table(content: bytes, layout: TableLayout) -> bytes:
 
 def table_headers(content: bytes, header_row: int, header_rows: int, width: int) -> list[str]:
     """Each column's header as printed: its header rows' texts joined, repeats of a merge once."""
-    workbook = load_workbook(io.BytesIO(content), read_only=False)
+    workbook = cells.open_workbook(content)
     sheet = workbook.worksheets[0]
     merged = {}
-    for cells in sheet.merged_cells.ranges:
-        value = sheet.cell(row=cells.min_row, column=cells.min_col).value
-        for row in range(cells.min_row, cells.max_row + 1):
-            for column in range(cells.min_col, cells.max_col + 1):
+    for span in sheet.merged_cells.ranges:
+        value = sheet.cell(row=span.min_row, column=span.min_col).value
+        for row in range(span.min_row, span.max_row + 1):
+            for column in range(span.min_col, span.max_col + 1):
                 merged[(row, column)] = value
     found = []
     for column in range(1, width + 1):

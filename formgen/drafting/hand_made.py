@@ -20,6 +20,7 @@ from typing import Any
 from lxml import etree
 from pydantic import BaseModel
 
+from formgen.data import cells
 from formgen.document.xlsx_layout import META_SHEET, load_spec
 from formgen.drafting import vocabulary
 from formgen.drafting.places import Found, Place
@@ -58,10 +59,9 @@ def unpublish_docx(blank: bytes) -> bytes:
 
 def unpublish_xlsx(blank: bytes) -> bytes:
     """The blank summary table without formgen's hidden sheets, validations and input fill."""
-    from openpyxl import load_workbook
     from openpyxl.styles import PatternFill
 
-    workbook = load_workbook(io.BytesIO(blank))
+    workbook = cells.open_workbook(blank)
     for sheet in list(workbook.worksheets)[1:]:
         workbook.remove(sheet)
     sheet = workbook.worksheets[0]
@@ -300,9 +300,8 @@ def compare_form(form: Form, blank: bytes) -> Comparison:
     if form.kind == "docx":
         drafted = docx_draft.draft(unpublish_docx(blank), f"{form.id}.docx").found
         return compare(drafted, expected_docx(blank, form.model))
-    from openpyxl import load_workbook
 
-    spec = load_spec(load_workbook(io.BytesIO(blank))[META_SHEET])
+    spec = load_spec(cells.open_workbook(blank)[META_SHEET])
     expected = expected_xlsx(
         form.model, spec.rows_path, [c.path for c in spec.columns], {f.path: f.label for f in spec.fields}
     )

@@ -8,10 +8,9 @@ loader adds the hidden sheet that says where the table is, from `Table`.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 
-from formgen.data import untrusted
+from formgen.data import cells, untrusted
 from formgen.document.xlsx_layout import to_bytes
 from formgen.drafting import naming, xlsx_places
 from formgen.drafting.places import Found
@@ -41,11 +40,10 @@ class DraftedXlsx:
 
 def draft(content: bytes, name: str) -> DraftedXlsx:
     """Draft the summary table `content` (already `untrusted.inspect`-ed as an XLSX named `name`)."""
-    from openpyxl import load_workbook  # only spreadsheets need openpyxl
 
     untrusted.SafePackage(content, name)
     try:
-        workbook = load_workbook(io.BytesIO(content))
+        workbook = cells.open_workbook(content)
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
         raise untrusted.RefusedFileError(
             name, f"无法读取此Excel文件（{exc}）", f"the workbook cannot be read ({exc})"
