@@ -23,7 +23,8 @@ from pathlib import Path
 
 from formgen.data.package_files import read_template, read_yaml
 from formgen.document.package_load import load_package
-from formgen.document.package_templates import prepare_word, word_tags
+from formgen.document.package_styles import prepare_word
+from formgen.document.package_templates import word_tags
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTALLED = (

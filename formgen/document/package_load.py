@@ -20,7 +20,8 @@ from pydantic import BaseModel, ValidationError
 
 from formgen.data import untrusted
 from formgen.data.package_files import PackageError, YamlFile, read_template, read_yaml
-from formgen.document.package_templates import TableLayout, prepare_table, prepare_word, word_tags
+from formgen.document.package_styles import prepare_word
+from formgen.document.package_templates import TableLayout, prepare_table, word_tags
 from formgen.model.fields import list_item
 from formgen.model.package_compile import (
     bureau_packet_model,

@@ -9,20 +9,15 @@ hidden ``_formgen`` sheet that the built-in renderer and reader take their spec 
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import docx
-from docx.enum.style import WD_STYLE_TYPE
 from openpyxl.utils import get_column_letter
 
 from formgen.data import cells
 from formgen.data.untrusted import SafePackage
-from formgen.document.context import BODY_STYLE
 from formgen.document.controls import W
-from formgen.document.wordml import IDENTIFIER_STYLE
 from formgen.document.xlsx_layout import (
     META_SHEET,
     Column,
@@ -144,26 +139,6 @@ def _paragraphs(package: SafePackage) -> Iterator[tuple[int, str]]:
         for paragraph in root.iter(f"{W}p"):
             number += 1
             yield number, "".join(t.text or "" for t in paragraph.iter(f"{W}t"))
-
-
-def prepare_word(content: bytes) -> bytes:
-    """The published document with the two styles formgen's filled values name, where it lacks them.
-
-    A value written as paragraphs names the paragraph style ``FormBody`` and an identifier the
-    character style ``Identifier``. A publisher's document has neither, and LibreOffice lays a
-    table cell whose paragraph names a missing style out of its table. Both are added as the
-    document's own Normal text, so a filled value looks like the publisher's paper.
-    """
-    document = docx.Document(io.BytesIO(content))
-    names = {style.name for style in document.styles}
-    if BODY_STYLE not in names:
-        body = document.styles.add_style(BODY_STYLE, WD_STYLE_TYPE.PARAGRAPH)
-        body.base_style = document.styles["Normal"]
-    if IDENTIFIER_STYLE not in names:
-        document.styles.add_style(IDENTIFIER_STYLE, WD_STYLE_TYPE.CHARACTER)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 @dataclass(frozen=True)

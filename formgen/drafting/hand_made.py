@@ -70,9 +70,7 @@ def unpublish_xlsx(blank: bytes) -> bytes:
         for cell in row:
             cell.fill = PatternFill()
     workbook.security = None
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return cells.save(workbook)
 
 
 @dataclass

@@ -104,4 +104,4 @@ def _clear_data(sheet: object, first: int, last: int) -> None:
     for row in sheet.iter_rows(min_row=first, max_row=last):  # type: ignore[attr-defined]
         for cell in row:
             if not isinstance(cell, MergedCell):
-                cell.value = None
+                cells.put(cell, None)
