@@ -40,7 +40,7 @@ def insert_tags(places: list[Place]) -> None:
             edits.setdefault(span.paragraph, []).append((span, tag_for(place, span)))
         if place.other_span is not None:
             other = place.other_span
-            edits.setdefault(other.paragraph, []).append((other, f"{{{{r {place.path}_其他 }}}}"))
+            edits.setdefault(other.paragraph, []).append((other, f"{{{{r {place.other_text_path} }}}}"))
         if place.rows is not None:
             _rows(place, place.rows)
     for paragraph, spans in edits.items():
