@@ -12,7 +12,7 @@ import contextlib
 import re
 from typing import Any
 
-from formgen.drafting import vocabulary
+from formgen.drafting import text_choices, vocabulary
 from formgen.drafting.paragraph_places import BOXES, Line, boxes, gaps
 from formgen.drafting.places import Found, LeftOut, Place, RowsEdit, Span
 from formgen.drafting.wordgrid import Grid, GridCell, W, grid, paragraph_text
@@ -195,6 +195,8 @@ def _empty_cell(
     left = _label_left(table, cell)
     above = _label_above(table, cell)
     label = left or above
+    if left and text_choices.groups(_raw(table, cell, left=True)):
+        return  # 性别（男/女）: the label's own words are the choice (`text_choices`), ticked there
     column = _column_header(table, cell)
     row_label = left or _row_label(table, cell)
     if column and row_label:

@@ -166,6 +166,28 @@ def choices_with_other() -> SmallForm:
     return SmallForm("choices_with_other", _bytes(document), expected)
 
 
+def worded_choices() -> SmallForm:
+    """Choices printed as words: 性别（男/女） in a label cell, 男/女 and （现健在/已故） in a
+    certificate's line, 是/否 before what it asks; a unit pair and a seal note are no choice."""
+    document = _document()
+    document.add_paragraph("情况证明")
+    table = _grid(document, 2, 2)
+    _write(table, {(0, 0): "单位划型（大型、中型、小型）", (1, 0): "价格（元/平方米）"})
+    document.add_paragraph("兹证明________，男/女，其父亲________（现健在/已故）。")
+    document.add_paragraph("经核查，该项目选址 是/否 符合规划。")
+    document.add_paragraph("证明单位（签字/盖章）")
+    expected = [
+        Expected("a", "单位划型", "choice", ["大型", "中型", "小型"]),
+        Expected("b", "价格（元/平方米）", "yuan"),
+        Expected("c", "兹证明", "text"),
+        Expected("d", "性别", "choice", ["男", "女"]),
+        Expected("e", "其父亲", "text"),
+        Expected("f", "现健在/已故", "choice", ["现健在", "已故"]),
+        Expected("g", "是否符合规划", "choice", ["是", "否"]),
+    ]
+    return SmallForm("worded_choices", _bytes(document), expected)
+
+
 def rows_two_level() -> SmallForm:
     """A rows table: 序号, 设备名称 and a 购置情况 group over 数量（台）and 金额（万元）."""
     document = _document()
@@ -254,6 +276,7 @@ ALL: tuple[Callable[[], SmallForm], ...] = (
     units_in_cells,
     underlines,
     choices_with_other,
+    worded_choices,
     rows_two_level,
     office_only,
     cover_page,
