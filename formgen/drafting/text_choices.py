@@ -4,8 +4,9 @@ Certificates and 登记表 print the alternatives and let the applicant strike o
 Two shapes are unambiguous enough to draft as a choice field:
 
 - a bracketed group of two to four short words joined by ``/`` or ``、``, when it is not part
-  of a label that a colon ends (``名称（单位/个人）：``), and none of its words is a unit
-  (``（元/平方米）``) or a seal or signature (``（签字/盖章）``);
+  of a label that a colon ends (``名称（单位/个人）：``), none of its words is a unit
+  (``（元/平方米）``) or a seal or signature (``（签字/盖章）``), it is no note (``（含…/…）``)
+  and no level of government (``乡（镇/街道）``);
 - two words that only ever stand for a choice (男/女, 是/否, 有/无, 同意/不同意, 合格/不合格),
   slashed, standing apart from other words.
 
@@ -40,6 +41,10 @@ _SLASHED = re.compile(
 _SPLIT = re.compile(r"\s*[/／、]\s*")
 _NOT_OPTIONS = (*vocabulary.SIGNATURE_WORDS, "签字", "单位", "个人", "号码", "名称")
 """Words that make a bracketed group a note on a label, not a choice."""
+_NOTE_STARTS = ("含", "包括", "包含", "如", "即", "指", "例如", "不含")
+"""A bracket opening with these explains (（含配偶/未成年子女）); it offers no choice."""
+_DIVISIONS = {"省", "市", "州", "盟", "县", "区", "旗", "乡", "镇", "街道", "村", "社区", "居委会"}
+"""乡（镇/街道）, 县（市、区）: the names of a level of government, one of which the place is."""
 
 
 @dataclass
@@ -84,7 +89,9 @@ def _key(words: list[tuple[str, int]]) -> tuple[str, ...]:
 
 def _choice(words: list[tuple[str, int]]) -> bool:
     options = [word for word, _ in words]
-    if len(set(options)) != len(options):
+    if len(set(options)) != len(options) or options[0].startswith(_NOTE_STARTS):
+        return False
+    if all(word in _DIVISIONS for word in options):
         return False
     return not any(
         word in vocabulary.UNITS or word.endswith(("元", "米")) or any(n in word for n in _NOT_OPTIONS)

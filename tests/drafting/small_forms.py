@@ -168,7 +168,8 @@ def choices_with_other() -> SmallForm:
 
 def worded_choices() -> SmallForm:
     """Choices printed as words: 性别（男/女） in a label cell, 男/女 and （现健在/已故） in a
-    certificate's line, 是/否 before what it asks; a unit pair and a seal note are no choice."""
+    certificate's line, 是/否 before what it asks; a unit pair, a seal note, a note (含…) and
+    levels of government (乡（镇/街道）) are no choice."""
     document = _document()
     document.add_paragraph("情况证明")
     table = _grid(document, 2, 2)
@@ -176,6 +177,7 @@ def worded_choices() -> SmallForm:
     document.add_paragraph("兹证明________，男/女，其父亲________（现健在/已故）。")
     document.add_paragraph("经核查，该项目选址 是/否 符合规划。")
     document.add_paragraph("证明单位（签字/盖章）")
+    document.add_paragraph("户籍所在乡（镇/街道），家庭成员（含配偶/子女）。")
     expected = [
         Expected("a", "单位划型", "choice", ["大型", "中型", "小型"]),
         Expected("b", "价格（元/平方米）", "yuan"),
