@@ -117,7 +117,11 @@ def _converted(path: Path, content: bytes, target: str, note: str) -> Opened:
         source.write_bytes(content)
         try:
             made = convert.convert_cold(
-                [source], Path(work) / "out", to=target, timeout=120, infilter=_IMPORT_FILTERS.get(source_suffix)
+                [source],
+                Path(work) / "out",
+                to=target,
+                timeout=120,
+                infilter=_IMPORT_FILTERS.get(source_suffix),
             )
         except convert.ConversionError as exc:
             raise UnreadableFormError(
