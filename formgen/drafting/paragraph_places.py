@@ -193,7 +193,7 @@ def gaps(line: Line) -> tuple[list[Place], list[LeftOut]]:
 
 def _worded_choices(line: Line, text: str, ranges: list[tuple[int, int, str, float]]) -> list[Place]:
     """Choices printed as words (男/女, （有/无）) outside the line's gaps (`text_choices`)."""
-    found = []
+    found: list[Place] = []
     for group in text_choices.groups(text):
         if any(group.start < b and group.end > a for a, b, _, _ in ranges):
             continue

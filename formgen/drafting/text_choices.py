@@ -25,7 +25,7 @@ from formgen.drafting.places import Place, Span
 
 _WORD = r"[\u4e00-\u9fff]{1,6}"
 _BRACKETED = re.compile(rf"[（(]\s*({_WORD}(?:\s*[/／、]\s*{_WORD}){{1,3}})\s*[)）]")
-_PAIRS = {
+_PAIRS: dict[tuple[str, ...], str] = {
     ("男", "女"): "性别",
     ("是", "否"): "是否",
     ("有", "无"): "有无",
