@@ -50,5 +50,15 @@ def value(spec: FieldSpec) -> Any:
 
 
 def data(fields: Sequence[FieldSpec]) -> dict[str, Any]:
-    """The example data of a form (or of a row): every field, by path (序号 aside)."""
-    return {spec.path: value(spec) for spec in fields if spec.path != SERIAL}
+    """The example data of a form (or of a row): every field, by path (序号 aside); a dotted
+    path (a matrix row's group) nests."""
+    result: dict[str, Any] = {}
+    for spec in fields:
+        if spec.path == SERIAL:
+            continue
+        *groups, name = spec.path.split(".")
+        target = result
+        for group in groups:
+            target = target.setdefault(group, {})
+        target[name] = value(spec)
+    return result

@@ -91,6 +91,9 @@ def form_spec(form: DraftedForm) -> dict[str, Any]:
     }
     if form.table is None:
         spec["fields"] = [field_entry(place) for place in form.places]
+        groups = {p.path.rpartition(".")[0]: p.group for p in form.places if p.group}
+        if groups:
+            spec["groups"] = groups
         return spec
     rows = form.places[-1]
     by_path = {c.path: c for c in rows.columns}
@@ -125,7 +128,7 @@ def derive(table_form: DraftedForm, applications: list[DraftedForm]) -> str | No
     rows = table_form.places[-1]
     best: tuple[int, str, dict[str, str]] = (0, "", {})
     for form in applications:
-        by_label = {_bare(p.label): p.path for p in form.places if p.type not in ("rows",)}
+        by_label = {_bare(p.label): p.path for p in form.places if p.type != "rows" and not p.group}
         links = {c.path: by_label[_bare(c.label)] for c in rows.columns if _bare(c.label) in by_label}
         if len(links) > best[0]:
             best = (len(links), form.name, links)

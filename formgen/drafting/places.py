@@ -54,6 +54,8 @@ class Place:
     """The data path of that text; empty: ``<path>_其他``."""
     columns: list[Place] = field(default_factory=list)
     blank_rows: int = 0
+    group: str = ""
+    """A matrix cell's row label (a 指标 by 年度): the field nests under it, as ``指标.2023年``."""
     path: str = ""
     spans: list[Span] = field(default_factory=list)
     other_span: Span | None = None

@@ -190,6 +190,30 @@ def worded_choices() -> SmallForm:
     return SmallForm("worded_choices", _bytes(document), expected)
 
 
+def indicator_matrix() -> SmallForm:
+    """指标 by 年度: each row's cells nest under its 指标; a unit in the row types them, a year
+    column asks for a figure, 总目标 for a line; a 合计 row of one cell is no group."""
+    document = _document()
+    document.add_paragraph("重点绩效指标")
+    table = _grid(document, 5, 4)
+    _write(table, {
+        (0, 0): "指标", (0, 1): "2023年", (0, 2): "2024年", (0, 3): "总目标",
+        (1, 0): "营业收入（万元）", (2, 0): "服务企业数量", (3, 0): "成果指标",
+        (4, 0): "合计", (4, 1): "——", (4, 2): "——",
+    })  # fmt: skip
+    # Titles as a hand-made model gives them: the column's, in a group titled by the row.
+    years = ("2023年", "2024年", "总目标")
+    expected = [
+        *(Expected(f"a{i}", year, "money") for i, year in enumerate(years)),
+        *(Expected(f"b{i}", year, "count") for i, year in enumerate(years)),
+        Expected("c0", "2023年", "number"),
+        Expected("c1", "2024年", "number"),
+        Expected("c2", "总目标", "text"),
+        Expected("d", "合计（总目标）", "text"),
+    ]
+    return SmallForm("indicator_matrix", _bytes(document), expected)
+
+
 def rows_two_level() -> SmallForm:
     """A rows table: 序号, 设备名称 and a 购置情况 group over 数量（台）and 金额（万元）."""
     document = _document()
@@ -279,6 +303,7 @@ ALL: tuple[Callable[[], SmallForm], ...] = (
     underlines,
     choices_with_other,
     worded_choices,
+    indicator_matrix,
     rows_two_level,
     office_only,
     cover_page,
