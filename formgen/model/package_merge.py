@@ -51,7 +51,8 @@ def merge_reviewed(old: FormSpec, new: FormSpec) -> tuple[FormSpec, MergeReport]
 
 
 def _place(item: FieldSpec) -> str | None:
-    return item.place
+    """Where a field is: its `place` in a Word form, its `cell` above an Excel table."""
+    return item.place or (f"单元格 {item.cell}" if item.cell else None)
 
 
 def _column_place(item: FieldSpec) -> str | None:

@@ -97,3 +97,14 @@ def test_what_is_new_and_what_is_gone_are_reported() -> None:
     merged, report = merge_reviewed(author, draft)
     assert [f.path for f in merged.fields] == ["unit_name", "seal", "email"]
     assert (report.new, report.gone, report.missing) == (["email"], ["fax"], ["seal"])
+
+
+def test_a_field_above_an_excel_table_is_known_by_its_cell() -> None:
+    def table() -> TableSpec:
+        return TableSpec(header_row=4, columns=[FieldSpec(path="#", label="序号")])
+
+    mine = FieldSpec(path="recommender", label="推荐单位（盖章）", cell="B3", reviewed=True)
+    author = _form(mine, table=table())
+    draft = _form(FieldSpec(path="推荐单位", label="推荐单位", cell="B3"), table=table())
+    merged, report = merge_reviewed(author, draft)
+    assert merged.fields == [mine] and report.kept == ["recommender"] and report.missing == []
