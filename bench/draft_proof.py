@@ -36,7 +36,12 @@ def _line(name: str, c: hand_made.Comparison) -> str:
 
 
 def _details(c: hand_made.Comparison) -> None:
-    for title, items in (("missed", c.missed), ("not a place", c.extra), ("typed otherwise", c.wrong_type)):
+    for title, items in (
+        ("missed", c.missed),
+        ("not a place", c.extra),
+        ("typed otherwise", c.wrong_type),
+        ("labelled otherwise", c.other_label),
+    ):
         if items:
             print(f"    {title}: " + "；".join(items))
 

@@ -24,7 +24,7 @@ from formgen.data.textfile import UnreadableFileError
 from formgen.document import context, docx_render, package_load, readback, xlsx_render
 from formgen.document.package import write_atomic
 from formgen.document.package_load import PackageProblem
-from formgen.drafting import notice_draft, package_writer
+from formgen.drafting import notice_draft, package_writer, redraft
 from formgen.model import common_rules
 from formgen.model.problems import Problem, from_validation_error
 from formgen.model.registry import Form, Packet, Registry, load_registry
@@ -489,8 +489,12 @@ def draft(
     """Draft a notice package from published forms (.docx, .doc, .wps, .xlsx, …) into `out_dir`.
 
     Every file is drafted in memory first; a refused one (hostile, encrypted, macro-enabled, of
-    another kind, or with nothing to fill) raises before anything is written.
+    another kind, or with nothing to fill) raises before anything is written. Into a folder
+    that holds a package, the draft keeps the author's reviewed fields, notice and packets
+    (`drafting.redraft`); a folder holding anything else, or a package whose YAML does not
+    parse, is refused (`PackageError`) and left as it was.
     """
-    notice = notice_draft.draft_notice(files, notice_id)
-    package_writer.write(notice, out_dir)
+    previous = redraft.read_previous(out_dir)
+    notice = notice_draft.draft_notice(files, notice_id, previous)
+    package_writer.write(notice, out_dir, previous)
     return notice

@@ -58,11 +58,13 @@ def write_application(path: Path) -> None:
     )
 
 
-def write_published_application(path: Path) -> None:
-    """附件1 as its publisher sends it out: empty cells, □ before each option, empty rows."""
+def write_published_application(path: Path, after: Sequence[str] = ()) -> None:
+    """附件1 as its publisher sends it out: empty cells, □ before each option, empty rows;
+    `after` adds rows of those labels below 联系人 (a publisher's next edition)."""
     labels = ["单位名称", "统一社会信用代码", "法定代表人身份证号", "邮政编码", "注册资本（万元）"]
     nature = ("单位性质", "□国有企业  □民营企业  □外资企业  □其他________")
-    _application(path, [*((label, "") for label in labels), nature], ("", ""), [], [["", "", ""]] * 3)
+    rows = [*((label, "") for label in labels), nature]
+    _application(path, rows, ("", ""), [(label, "") for label in after], [["", "", ""]] * 3)
 
 
 def _application(
@@ -125,14 +127,18 @@ def write_summary(path: Path) -> None:
     workbook.save(str(path))
 
 
-def write_published_summary(path: Path) -> None:
-    """附件2 as published: the header of `write_summary` and ten empty bordered rows."""
+def write_published_summary(path: Path, more_columns: Sequence[str] = ()) -> None:
+    """附件2 as published: the header of `write_summary` and ten empty bordered rows;
+    `more_columns` adds header cells of those texts on the right (a publisher's next edition)."""
     write_summary(path)
     workbook = load_workbook(path)
     sheet = workbook.worksheets[0]
     thin = Side(style="thin")
+    for offset, text in enumerate(more_columns):
+        cell = sheet.cell(row=4, column=8 + offset, value=text)
+        cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
     for row in range(5, 15):
-        for column in range(1, 8):
+        for column in range(1, 8 + len(more_columns)):
             sheet.cell(row=row, column=column).border = Border(left=thin, right=thin, top=thin, bottom=thin)
     workbook.save(str(path))
 

@@ -1,9 +1,11 @@
 """docs/adding-a-notice.md, followed end to end: draft → review → check → use.
 
 A bureau's Word form and Excel table (written here as a publisher would) are drafted into a
-package; the author corrects two fields; `formgen package check` finds the example the
-correction broke; then the package fills, makes a bureau's packet, reads a filled copy back,
-is served by the portal, and a re-draft keeps the corrections.
+package; the author corrects two fields and marks them reviewed; `formgen package check` finds
+what the corrections left to do (the example, the template's tag of the renamed path); the
+publisher then adds a row and a column, the author drafts again into the same folder, and the
+corrections are kept, the new places drafted, the package clean; it fills, makes a bureau's
+packet, reads a filled copy back and is served by the portal.
 """
 
 from __future__ import annotations
@@ -20,9 +22,6 @@ from typer.testing import CliRunner
 import formgen
 from formgen.cli import app
 from formgen.document.controls import word_fill
-from formgen.drafting import notice_draft, package_writer
-from formgen.model.package_merge import merge_reviewed
-from formgen.model.package_spec import FormSpec
 from formgen.workflows.portal import forms
 from formgen.workflows.portal.accounts import add_user
 from formgen.workflows.portal.app import create_app
@@ -65,15 +64,20 @@ def _correct(package: Path) -> None:
     _dump(package / "forms" / "annex2.yaml", table)
     form = _load(package / "forms" / "annex1.yaml")
     date = next(f for f in form["fields"] if f["type"] == "date")
-    date.update(label="申报日期", reviewed=True)
+    date.update(path="申报日期", label="申报日期", reviewed=True)
     _dump(package / "forms" / "annex1.yaml", form)
+
+
+def _draft(files: list[Path], package: Path) -> str:
+    args = ["draft", *map(str, files), "--id", "demo-2024-8", "--out", str(package)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    return " ".join(result.output.split())
 
 
 def test_draft_review_check_and_use(published: list[Path], tmp_path: Path, served: None) -> None:
     package = tmp_path / "pkg"
-    args = ["draft", *map(str, published), "--id", "demo-2024-8", "--out", str(package)]
-    result = runner.invoke(app, args)
-    assert result.exit_code == 0, result.output
+    _draft(published, package)
     assert runner.invoke(app, ["package", "check", str(package)]).exit_code == 0
 
     _correct(package)
@@ -81,16 +85,26 @@ def test_draft_review_check_and_use(published: list[Path], tmp_path: Path, serve
     assert result.exit_code == 1
     output = " ".join(result.output.split())
     assert "examples/annex2.yaml:" in output and "单位性质" in output  # the example's 单位性质 is no option
-    example = _load(package / "examples" / "annex2.yaml")
-    for row in example[formgen_table_path(package)]:
-        row["单位性质"] = "民营企业"
-    _dump(package / "examples" / "annex2.yaml", example)
+    assert "申报日期 (申报日期) has no place in the template" in output  # the tag names the draft's path
+
+    edition = tmp_path / "edition2"
+    edition.mkdir()
+    form, table = edition / published[0].name, edition / published[1].name
+    write_published_application(form, after=["成立日期"])
+    write_published_summary(table, more_columns=["所属行业"])
+    output = _draft([form, table], package)
+    assert "保留已复核字段 / kept as reviewed: 申报日期" in output
+    assert "保留已复核字段 / kept as reviewed: 单位性质" in output
+    assert "来源中新出现的字段 / new in the source: 成立日期" in output
+    assert "来源中新出现的字段 / new in the source: 所属行业" in output
     result = runner.invoke(app, ["package", "check", str(package)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 0, result.output  # the tag names 申报日期, the example ticks an option
+    _assert_corrections_kept(package)
 
     formgen.api.use_packages([package])
     form_id, table_id = "demo-2024-8.annex1", "demo-2024-8.annex2"
     application = formgen.example_data(form_id)
+    assert application["申报日期"] and application["成立日期"]
     application["单位性质"] = "其他"
     other = next(f for f in _load(package / "forms" / "annex1.yaml")["fields"] if f["type"] == "choice")[
         "other"
@@ -111,12 +125,12 @@ def test_draft_review_check_and_use(published: list[Path], tmp_path: Path, serve
     pdf = formgen.packet("demo-2024-8.bureau", bureau, tmp_path / "packet")
     pages = ["".join(page.split()) for page in reading.pdf_pages_text(pdf)]
     assert "目录" in pages[0]
-    table = "".join(pages[1:3])  # the published table is portrait: its columns run over two pages
-    assert "示范项目推荐汇总表" in table and "单位性质注册资本（万元）联系人手机其他100.00" in table
+    printed = "".join(pages[1:4])  # the published table is portrait: its columns run over the pages
+    assert "示范项目推荐汇总表" in printed and "单位性质注册资本（万元）联系人手机" in printed
+    assert "其他100.00" in printed
     assert table_id in {f.id for f in formgen.registry().forms()}
 
     _serve(tmp_path, application)
-    _redraft_keeps_the_corrections(published, package)
 
 
 def formgen_table_path(package: Path) -> str:
@@ -148,17 +162,20 @@ def _serve(tmp_path: Path, application: dict[str, Any]) -> None:
         session.get_bind().dispose()
 
 
-def _redraft_keeps_the_corrections(published: list[Path], package: Path) -> None:
-    """Drafting the same files again, merged with the author's package, keeps both corrections."""
-    again = notice_draft.draft_notice(published, "demo-2024-8")
-    for form in again.forms:
-        name = form.name
-        fresh = FormSpec.model_validate(package_writer.form_spec(form))
-        mine = FormSpec.model_validate(_load(package / "forms" / f"{name}.yaml"))
-        merged, report = merge_reviewed(mine, fresh)
-        if merged.kind == "docx":
-            assert "申报日期" in [f.label for f in merged.fields] and len(report.kept) == 1
-        else:
-            assert merged.table is not None
-            nature = next(c for c in merged.table.columns if c.label == "单位性质")
-            assert nature.type == "choice" and nature.options == NATURES and report.kept == ["单位性质"]
+def _assert_corrections_kept(package: Path) -> None:
+    """Both corrections are in the re-drafted YAML whole, and the Word template's tag names the
+    author's path."""
+    form = _load(package / "forms" / "annex1.yaml")
+    date = next(f for f in form["fields"] if f["place"].startswith("段落"))
+    assert (date["type"], date["path"], date["label"], date["reviewed"]) == (
+        "date",
+        "申报日期",
+        "申报日期",
+        True,
+    )
+    table = _load(package / "forms" / "annex2.yaml")["table"]
+    nature = next(c for c in table["columns"] if c["label"] == "单位性质")
+    assert (nature["type"], nature["options"], nature["reviewed"]) == ("choice", NATURES, True)
+    assert [c["label"] for c in table["columns"]][-1] == "所属行业"
+    tags = reading.docx_text(package / "templates" / "annex1.docx")
+    assert "{{r 申报日期 }}" in tags and "{{r 成立日期 }}" in tags

@@ -37,7 +37,7 @@ from formgen.model.rules import Rule
 
 _M = TypeVar("_M", bound=BaseModel)
 
-__all__ = ["PackageError", "PackageProblem", "check_package", "load_package"]
+__all__ = ["PackageError", "PackageProblem", "PackageSpecs", "check_package", "load_package", "read_specs"]
 
 
 @dataclass(frozen=True)
@@ -147,6 +147,37 @@ def load_package(folder: Path, *, trusted: bool) -> Notice:
         lines = "\n".join(f"  {p}" for p in run.problems)
         raise PackageError(f"{folder}: 材料包有误 / the notice package has problems:\n{lines}")
     return notice
+
+
+@dataclass
+class PackageSpecs:
+    """A package's YAML as the author left it: what a re-draft must not lose."""
+
+    notice: NoticeSpec
+    forms: dict[str, FormSpec]
+    examples: dict[str, Any]
+    """Each form's example data by form name, as written (not validated: a re-draft writes new ones)."""
+
+
+def read_specs(folder: Path) -> PackageSpecs:
+    """The notice and form specs of the package at `folder`, or `PackageError` naming every file
+    and line that does not parse: a re-draft refuses to write over YAML it cannot read."""
+    run = _Pass(folder, trusted=False)
+    parsed = run.parsed("notice.yaml", NoticeSpec)
+    forms: dict[str, FormSpec] = {}
+    examples: dict[str, Any] = {}
+    for name in parsed[1].forms if parsed else []:
+        form = run.parsed(f"forms/{name}.yaml", FormSpec)
+        if form is not None:
+            forms[name] = form[1]
+        try:
+            examples[name] = read_yaml(folder, f"examples/{name}.yaml").data
+        except PackageError:
+            examples[name] = None  # an example that does not parse is written again
+    if parsed is None or run.problems:
+        lines = "\n".join(f"  {p}" for p in run.problems)
+        raise PackageError(f"{folder}: 材料包有误 / the notice package has problems:\n{lines}")
+    return PackageSpecs(parsed[1], forms, examples)
 
 
 def _compile(run: _Pass) -> Notice | None:

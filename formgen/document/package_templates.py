@@ -34,6 +34,8 @@ _VALUE = re.compile(rf"^\{{\{{\s*([rp])\s+({_PATH})\s*\}}\}}$")
 _OPTION = re.compile(rf"^\{{\{{\s*r\s+({_PATH})\[\s*'([^'\\{{}}]*)'\s*\]\s*\}}\}}$")
 _FOR = re.compile(rf"^\{{%\s*tr\s+for\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\s+({_PATH})\s*%\}}$")
 _ENDFOR = re.compile(r"^\{%\s*tr\s+endfor\s*%\}$")
+_SERIAL = re.compile(r"^\{\{\s*loop\.index\s*\}\}$")
+"""A row's 序号 (1, 2, 3 …) inside a ``{%tr for %}`` row: Jinja's own loop counter, no field."""
 _ANY_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\{\{|\{%|\{#", re.DOTALL)
 
 TAG_FORMS = (
@@ -42,6 +44,7 @@ TAG_FORMS = (
     "{{r path['选项'] }}",
     "{%tr for item in path %}",
     "{%tr endfor %}",
+    "{{ loop.index }}",
 )
 
 _PARTS = ("word/document.xml",)
@@ -83,7 +86,12 @@ def word_tags(content: bytes, name: str) -> tuple[list[Tag], list[BadTag]]:
     for number, text in _paragraphs(package):
         for match in _ANY_TAG.finditer(text):
             tag = match.group(0)
-            if found := _VALUE.match(tag):
+            if _SERIAL.match(tag):
+                if not loops:
+                    bad.append(
+                        BadTag(number, tag, "序号标签须在行循环内", "a 序号 tag belongs in a rows loop")
+                    )
+            elif found := _VALUE.match(tag):
                 tags.append(
                     _resolve(found.group(2), None, number, tag, loops, paragraphs=found.group(1) == "p")
                 )

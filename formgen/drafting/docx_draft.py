@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from formgen.data import untrusted
@@ -18,8 +19,12 @@ class DraftedDocx:
     template: bytes
 
 
-def draft(content: bytes, name: str) -> DraftedDocx:
-    """Draft the Word form `content` (already `untrusted.inspect`-ed as a DOCX named `name`)."""
+def draft(content: bytes, name: str, settle: Callable[[Found], None] | None = None) -> DraftedDocx:
+    """Draft the Word form `content` (already `untrusted.inspect`-ed as a DOCX named `name`).
+
+    `settle` sees the named places before their tags go in: a re-draft gives them the author's
+    paths there (`redraft.settle`).
+    """
     package = untrusted.SafePackage(content, name)
     root = package.xml(docx_template.DOCUMENT_PART)
     body = root.find(f"{W}body")
@@ -27,5 +32,7 @@ def draft(content: bytes, name: str) -> DraftedDocx:
         raise untrusted.RefusedFileError(name, "文档没有正文", "the document has no body")
     found = docx_places.find(body)
     naming.assign(found.places)
+    if settle is not None:
+        settle(found)
     docx_template.insert_tags(found.places)
     return DraftedDocx(found, docx_template.write(content, root))

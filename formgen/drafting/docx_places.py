@@ -12,7 +12,7 @@ import contextlib
 import re
 from typing import Any
 
-from formgen.drafting import vocabulary
+from formgen.drafting import text_choices, vocabulary
 from formgen.drafting.paragraph_places import BOXES, Line, boxes, gaps
 from formgen.drafting.places import Found, LeftOut, Place, RowsEdit, Span
 from formgen.drafting.wordgrid import Grid, GridCell, W, grid, paragraph_text
@@ -195,11 +195,17 @@ def _empty_cell(
     left = _label_left(table, cell)
     above = _label_above(table, cell)
     label = left or above
+    if left and text_choices.groups(_raw(table, cell, left=True)):
+        return  # 性别（男/女）: the label's own words are the choice (`text_choices`), ticked there
     column = _column_header(table, cell)
     row_label = left or _row_label(table, cell)
-    if column and row_label:
-        # A matrix: the row's label and the column's (指标 by 年度) name the cell together.
-        label = f"{row_label}（{column}）"
+    group = ""
+    if column and row_label and _matrix_row(table, cell):
+        # A matrix: the cell is the row's 指标 in the column's 年度; it nests under the row, as
+        # a hand-made model groups it, and the group's title says which 指标.
+        label, group = column, row_label
+    elif column and row_label:
+        label = f"{row_label}（{column}）"  # one cell of its row (合计 under 数量): no group
     elif above and not left:
         label_cell = table.at(cell.row - 1, cell.col)
         parent = _label_above(table, label_cell) if label_cell is not None and cell.row > 1 else ""
@@ -219,6 +225,8 @@ def _empty_cell(
         found.left_out.append(LeftOut(label, where, "签字盖章处，手写 / signed or stamped by hand"))
         return
     kind = "date" if date else vocabulary.field_type(label, unit)
+    if column and row_label and not date:
+        kind = vocabulary.matrix_type(row_label, column, unit)
     if kind == "text" and context and vocabulary.field_type(context) in vocabulary.NUMBERS:
         kind = vocabulary.field_type(context)  # 2021年 under 营业收入（万元）
     if kind == "text" and _tall(cell):
@@ -234,12 +242,23 @@ def _empty_cell(
         where=where,
         pattern=pattern,
         confidence=0.9 if left else 0.75,
-        context=context if context != label else "",
+        context=group or (context if context != label else ""),
+        group=group,
         unit=unit or vocabulary.unit_in_label(label),
         max_chars=vocabulary.char_limit(_raw(table, cell, left=bool(left))),
         spans=[Span(paragraph, 0, len(paragraph_text(paragraph)) if date or not unit else 0, block=block)],
     )
     _keep(found, place, office)
+
+
+def _matrix_row(table: Grid, cell: GridCell) -> bool:
+    """Whether `cell`'s row has two or more empty cells under column labels (a 指标 by 年度)."""
+    empty = [
+        c
+        for c in table.row_cells(cell.row)
+        if (not c.text.strip() or vocabulary.unit_only(c.text)) and _column_header(table, c)
+    ]
+    return len(empty) >= 2
 
 
 def _raw(table: Grid, cell: GridCell, *, left: bool) -> str:
@@ -255,7 +274,7 @@ def _row_label(table: Grid, cell: GridCell) -> str:
         left = table.at(cell.row, col)
         if left is None:
             return ""
-        if left.text.strip():
+        if left.text.strip() and not vocabulary.not_applicable(left.text):
             return _label_of(left)
         col = left.col - 1
     return ""

@@ -40,7 +40,7 @@ def insert_tags(places: list[Place]) -> None:
             edits.setdefault(span.paragraph, []).append((span, tag_for(place, span)))
         if place.other_span is not None:
             other = place.other_span
-            edits.setdefault(other.paragraph, []).append((other, f"{{{{r {place.path}_其他 }}}}"))
+            edits.setdefault(other.paragraph, []).append((other, f"{{{{r {place.other_text_path} }}}}"))
         if place.rows is not None:
             _rows(place, place.rows)
     for paragraph, spans in edits.items():
@@ -56,9 +56,9 @@ def _rows(place: Place, edit: RowsEdit) -> None:
         paragraph = tc.find(W + "p")
         if paragraph is None:
             paragraph = etree.SubElement(tc, W + "p")
-        if column is None:
-            continue  # 序号: the package's tags print no counter; the cell stays as published
-        tag = f"{{{{r item.{place.columns[column].path} }}}}"
+        # 序号: the row's number, counted by the loop, as the published 1, 2, 3 … were; plain
+        # text in the cell's run (a value tag's run is formgen's, with its control)
+        tag = "{{ loop.index }}" if column is None else f"{{{{r item.{place.columns[column].path} }}}}"
         replace(paragraph, 0, len("".join(t.text or "" for t in paragraph.iter(W + "t"))), tag)
     edit.template.addprevious(_loop_row(edit.template, f"{{%tr for item in {place.path} %}}"))
     edit.template.addnext(_loop_row(edit.template, "{%tr endfor %}"))

@@ -205,6 +205,8 @@ class Comparison:
     missed: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
     wrong_type: list[str] = field(default_factory=list)
+    other_label: list[str] = field(default_factory=list)
+    """Places found whose drafted label differs from the hand-made title: drafted≠hand-made."""
 
     @property
     def found_share(self) -> float:
@@ -269,9 +271,10 @@ def compare(found: Found, expected: list[Expected]) -> Comparison:
         result.found += 1
         drafted_label, label = _norm(match.label), _norm(place.label)
         # A column under a two-level header carries its group first (所在地 + 市（州）).
-        result.same_label += drafted_label == label or bool(
-            match.context and drafted_label == _norm(match.context) + label
-        )
+        same = drafted_label == label or bool(match.context and drafted_label == _norm(match.context) + label)
+        result.same_label += same
+        if not same:
+            result.other_label.append(f"{match.label}≠{place.label}")
         if place.type not in ("text", "long_text"):
             if match.type in _COMPATIBLE.get(place.type, {place.type}):
                 result.same_type += 1

@@ -28,6 +28,8 @@ WORD_CONVERTED = {
 }
 EXCEL_CONVERTED = {".xls": "xlsx", ".et": "xlsx", ".ods": "xlsx"}
 ACCEPTED = (".docx", ".xlsx", *WORD_CONVERTED, *EXCEL_CONVERTED)
+_IMPORT_FILTERS = {".html": "HTML (StarWriter)", ".htm": "HTML (StarWriter)"}
+"""LibreOffice opens a page as a web page, which it cannot save as .docx: open it as a document."""
 
 
 class UnreadableFormError(UnreadableFileError):
@@ -114,7 +116,13 @@ def _converted(path: Path, content: bytes, target: str, note: str) -> Opened:
         source = Path(work) / f"form{source_suffix}"
         source.write_bytes(content)
         try:
-            made = convert.convert_cold([source], Path(work) / "out", to=target, timeout=120)
+            made = convert.convert_cold(
+                [source],
+                Path(work) / "out",
+                to=target,
+                timeout=120,
+                infilter=_IMPORT_FILTERS.get(source_suffix),
+            )
         except convert.ConversionError as exc:
             raise UnreadableFormError(
                 path.name, f"LibreOffice无法打开此文件（{exc}）", f"LibreOffice cannot open the file ({exc})"

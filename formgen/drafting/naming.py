@@ -40,8 +40,26 @@ def identifier(text: str) -> str:
 
 
 def assign(places: list[Place]) -> None:
-    """Give every place (and every column of a rows place) a path unique among its siblings."""
-    _assign_level(places)
+    """Give every place (and every column of a rows place) a path unique among its siblings;
+    a matrix cell's is its row's group and its column (``开展服务数量.总目标``)."""
+    flat = [place for place in places if not place.group]
+    _assign_level(flat)
+    taken = {place.path for place in flat}
+    groups: dict[str, str] = {}
+    for place in places:
+        if place.group and place.group not in groups:
+            base = identifier(place.group)
+            path, n = base, 2
+            while path in taken:
+                path = f"{base}_{n}"
+                n += 1
+            taken.add(path)
+            groups[place.group] = path
+    for group, prefix in groups.items():
+        members = [place for place in places if place.group == group]
+        _assign_level(members)
+        for place in members:
+            place.path = f"{prefix}.{place.path}"
     for place in places:
         if place.columns:
             _assign_level(place.columns)

@@ -17,9 +17,10 @@ from typing import Any
 import yaml
 
 from formgen.document.package import write_atomic
-from formgen.drafting import example, report
+from formgen.drafting import example, redraft, report
 from formgen.drafting.places import Place
 from formgen.drafting.xlsx_draft import Table
+from formgen.model.package_spec import SERIAL, FieldSpec, FormSpec
 
 TYPE_NAMES = {"money": "money_wan", "yuan": "money_yuan", "number": "quantity"}
 """Drafting's type names that the package format spells otherwise."""
@@ -53,7 +54,8 @@ class DraftedNotice:
     forms: list[DraftedForm] = field(default_factory=list)
 
 
-def _field(place: Place, *, column: bool = False) -> dict[str, Any]:
+def field_entry(place: Place, *, column: bool = False) -> dict[str, Any]:
+    """A place as a field of the form's YAML (a table's column has no `place`: its header is)."""
     entry: dict[str, Any] = {
         "path": place.path,
         "label": place.label,
@@ -65,12 +67,12 @@ def _field(place: Place, *, column: bool = False) -> dict[str, Any]:
     if place.options:
         entry["options"] = list(place.options)
     if place.other:
-        entry["other"] = {"path": f"{place.path}_其他", "label": f"{place.other}（请注明）"}
+        entry["other"] = {"path": place.other_text_path, "label": f"{place.other}（请注明）"}
         if place.other != "其他":
             entry["other"]["option"] = place.other
     if place.type == "rows":
         entry["blank_rows"] = max(place.blank_rows, 1)
-        entry["columns"] = [_field(c, column=True) for c in place.columns]
+        entry["columns"] = [field_entry(c, column=True) for c in place.columns]
     if not column:
         entry["place"] = place.where
         entry["confidence"] = place.confidence
@@ -88,11 +90,16 @@ def form_spec(form: DraftedForm) -> dict[str, Any]:
         "source_sha256": form.source_sha256,
     }
     if form.table is None:
-        spec["fields"] = [_field(place) for place in form.places]
+        spec["fields"] = [field_entry(place) for place in form.places]
+        groups = {p.path.rpartition(".")[0]: p.group for p in form.places if p.group}
+        if groups:
+            spec["groups"] = groups
         return spec
     rows = form.places[-1]
     by_path = {c.path: c for c in rows.columns}
-    spec["fields"] = [{**_field(place), "cell": form.table.fields[place.path]} for place in form.places[:-1]]
+    spec["fields"] = [
+        {**field_entry(place), "cell": form.table.fields[place.path]} for place in form.places[:-1]
+    ]
     for entry in spec["fields"]:
         entry.pop("place", None)
     spec["table"] = {
@@ -102,7 +109,7 @@ def form_spec(form: DraftedForm) -> dict[str, Any]:
         "header_rows": form.table.header_rows,
         "blank_rows": form.table.blank_rows,
         "columns": [
-            {"path": "#", "label": "序号"} if path is None else _field(by_path[path], column=True)
+            {"path": "#", "label": "序号"} if path is None else field_entry(by_path[path], column=True)
             for path in form.table.columns
         ],
     }
@@ -121,7 +128,7 @@ def derive(table_form: DraftedForm, applications: list[DraftedForm]) -> str | No
     rows = table_form.places[-1]
     best: tuple[int, str, dict[str, str]] = (0, "", {})
     for form in applications:
-        by_label = {_bare(p.label): p.path for p in form.places if p.type not in ("rows",)}
+        by_label = {_bare(p.label): p.path for p in form.places if p.type != "rows" and not p.group}
         links = {c.path: by_label[_bare(c.label)] for c in rows.columns if _bare(c.label) in by_label}
         if len(links) > best[0]:
             best = (len(links), form.name, links)
@@ -230,8 +237,14 @@ def _plain(data: Any) -> Any:
     return data
 
 
-def contents(notice: DraftedNotice) -> dict[str, bytes]:
-    """Every file of the package by its path in the folder."""
+def contents(notice: DraftedNotice, previous: redraft.Previous | None = None) -> dict[str, bytes]:
+    """Every file of the package by its path in the folder.
+
+    With `previous` (the author's package in the folder) each form keeps the author's reviewed
+    fields (`redraft.merge`), its example keeps their example values, and notice.yaml keeps
+    what the author wrote about the notice and its packets; the report says what was kept,
+    what is new and what is gone.
+    """
     applications = [f for f in notice.forms if f.kind == "docx" and f.places]
     derived: dict[str, str] = {}
     files: dict[str, bytes] = {}
@@ -240,23 +253,33 @@ def contents(notice: DraftedNotice) -> dict[str, bytes]:
             name = derive(form, applications)
             if name:
                 derived[form.name] = name
+    specs: dict[str, FormSpec] = {}
     for form in notice.forms:
-        spec = form_spec(form)
+        data = form_spec(form)
         if form.name in derived:
-            spec["table"]["derive"] = derived[form.name]
-            _column_from(spec, form)
-            for entry in spec["fields"]:
+            data["table"]["derive"] = derived[form.name]
+            _column_from(data, form)
+            for entry in data["fields"]:
                 entry["from"] = entry["path"]  # the bureau's own field of the same path
             form.report.notes.append(
                 f"由申请表{derived[form.name]}派生 / derived from the applications ({derived[form.name]})"
             )
-        files[f"forms/{form.name}.yaml"] = _yaml(spec)
+        hit = previous.form_for(form.source, form.name) if previous is not None else None
+        spec, merged = redraft.merge(hit[1] if hit else None, FormSpec.model_validate(data))
+        if merged is not None:
+            form.report.notes += redraft.notes(merged)
+        specs[form.name] = spec
+        files[f"forms/{form.name}.yaml"] = _yaml(spec_data(spec))
         files[f"templates/{form.name}.{form.kind}"] = form.template
-        files[f"examples/{form.name}.yaml"] = _yaml(example.data(form.places))
-    spec = notice_spec(notice, derived)
-    files["notice.yaml"] = _yaml(spec)
-    for packet in spec["packets"]:
-        files[f"examples/{packet['id']}.yaml"] = _yaml(_packet_example(packet, notice))
+        kept = previous.specs.examples.get(hit[0]) if previous is not None and hit else None
+        files[f"examples/{form.name}.yaml"] = _yaml(_form_example(spec, kept))
+    notice_data = notice_spec(notice, derived)
+    if previous is not None:
+        notice_data = _keep_notice(notice_data, previous)
+        specs = {**previous.specs.forms, **specs}  # the packets' examples see the forms not drafted
+    files["notice.yaml"] = _yaml(notice_data)
+    for packet in notice_data["packets"]:
+        files[f"examples/{packet['id']}.yaml"] = _yaml(_packet_example(packet, specs))
     reports = [form.report for form in notice.forms]
     files["draft-report.md"] = report.markdown(reports).encode("utf-8")
     files["draft-report.json"] = json.dumps(
@@ -265,22 +288,85 @@ def contents(notice: DraftedNotice) -> dict[str, bytes]:
     return files
 
 
-def _packet_example(packet: dict[str, Any], notice: DraftedNotice) -> dict[str, Any]:
-    forms = {f.name: f for f in notice.forms}
-    if "forms" in packet:
-        return {name: example.data(forms[name].places) for name in packet["forms"]}
-    data: dict[str, Any] = {f["path"]: f"示例{f['label']}" for f in packet["fields"]}
-    table_form = forms[packet["parts"][0]["form"]]
-    for place in table_form.places[:-1]:
-        data[place.path] = example.value(place)
-    data["applications"] = [example.data(forms[packet["applications"]["form"]].places)]
+_QUIET_DEFAULTS = {"required": True, "reviewed": False, "min_rows": 0}
+"""Keys a form's YAML leaves out at these values, as the format's defaults say them."""
+
+
+def spec_data(spec: FormSpec) -> dict[str, Any]:
+    """A form spec as the YAML the draft writes: the format's keys in order, defaults left out."""
+    return {"kind": spec.kind, **_quiet(spec.model_dump(by_alias=True, mode="json"))}
+
+
+def _quiet(data: Any) -> Any:
+    if isinstance(data, list):
+        return [_quiet(item) for item in data]
+    if not isinstance(data, dict):
+        return data
+    kept = {
+        key: _quiet(value)
+        for key, value in data.items()
+        if value is not None and value != [] and value != {} and _QUIET_DEFAULTS.get(key, ...) != value
+    }
+    if "type" in kept and kept["type"] != "rows":
+        kept.pop("blank_rows", None)
+    if kept.get("path") == SERIAL:
+        kept.pop("type", None)  # the 序号 column: formgen numbers it
+    return kept
+
+
+def _form_example(spec: FormSpec, kept: Any) -> dict[str, Any]:
+    """The form's example: a sample for each field, the author's own value for a reviewed one."""
+    fields = list(spec.fields)
+    if spec.table is not None:
+        fields.append(
+            FieldSpec(path=spec.table.path, label=spec.table.label, type="rows", columns=spec.table.columns)
+        )
+    data = example.data(fields)
+    if isinstance(kept, dict):
+        for item in fields:
+            if item.reviewed and item.path in kept and _still_valid(item, kept[item.path]):
+                data[item.path] = kept[item.path]
     return data
 
 
-def write(notice: DraftedNotice, out_dir: Path) -> list[Path]:
+def _still_valid(item: FieldSpec, value: Any) -> bool:
+    """Whether the author's example value of a reviewed field can stay: the field is the
+    author's own, so its value was checked against it, unless its options were changed since."""
+    if item.type == "choice":
+        return value in item.options
+    if item.type == "choices":
+        return isinstance(value, list) and all(v in item.options for v in value)
+    if item.type == "rows":
+        paths = {c.path for c in item.columns if c.path != SERIAL}
+        return isinstance(value, list) and all(isinstance(r, dict) and set(r) == paths for r in value)
+    return True
+
+
+def _keep_notice(drafted: dict[str, Any], previous: redraft.Previous) -> dict[str, Any]:
+    """notice.yaml of a re-draft: the author's title, issuer, 文号, date and packets, the
+    drafted forms then the author's others (not drafted this time, their files untouched),
+    and any drafted packet the author's notice does not have yet."""
+    old = previous.specs.notice.model_dump(by_alias=True, exclude_none=True, mode="python")
+    ids = {packet["id"] for packet in old["packets"]}
+    packets = [*old["packets"], *(p for p in drafted["packets"] if p["id"] not in ids)]
+    keep = {key: old[key] for key in ("title", "issuer", "doc_number", "date")}
+    forms = [*drafted["forms"], *(name for name in old["forms"] if name not in drafted["forms"])]
+    return {**drafted, **keep, "forms": forms, "packets": [_quiet(p) for p in packets]}
+
+
+def _packet_example(packet: dict[str, Any], specs: dict[str, FormSpec]) -> dict[str, Any]:
+    if packet.get("forms"):
+        return {name: _form_example(specs[name], None) for name in packet["forms"]}
+    data: dict[str, Any] = {f["path"]: f"示例{f['label']}" for f in packet["fields"]}
+    data.update(example.data(specs[packet["parts"][0]["form"]].fields))
+    data["applications"] = [_form_example(specs[packet["applications"]["form"]], None)]
+    return data
+
+
+def write(notice: DraftedNotice, out_dir: Path, previous: redraft.Previous | None = None) -> list[Path]:
     """Write the package into `out_dir`, every file whole; return the paths written."""
     written = []
-    for relative, data in contents(notice).items():
+    for relative, data in contents(notice, previous).items():
         target = out_dir / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target, data)

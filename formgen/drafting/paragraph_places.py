@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from formgen.drafting import vocabulary
+from formgen.drafting import text_choices, vocabulary
 from formgen.drafting.places import LeftOut, Place, Span
 from formgen.drafting.textedit import underlined
 from formgen.drafting.wordgrid import paragraph_text
@@ -186,7 +186,27 @@ def gaps(line: Line) -> tuple[list[Place], list[LeftOut]]:
                 spans=[Span(paragraph, start, end)],
             )
         )
+    places += _worded_choices(line, text, ranges)
+    places.sort(key=lambda p: p.spans[0].start)
     return places, left
+
+
+def _worded_choices(line: Line, text: str, ranges: list[tuple[int, int, str, float]]) -> list[Place]:
+    """Choices printed as words (男/女, （有/无）) outside the line's gaps (`text_choices`)."""
+    found: list[Place] = []
+    for group in text_choices.groups(text):
+        if any(group.start < b and group.end > a for a, b, _, _ in ranges):
+            continue
+        if vocabulary.office_reason(f"{line.context} {text}"):
+            continue
+        before = text[: group.start]
+        joined = bool(before) and "\u4e00" <= before.rstrip()[-1:] <= "\u9fff" and before == before.rstrip()
+        label = vocabulary.clean_label(_last_phrase(before)) if joined else ""
+        if group.label in ("是否", "有无"):
+            label = text_choices.after(text, group)
+        where = f"{line.where} 文字选项{len(found) + 1}"
+        found.append(text_choices.place(group, line.paragraph, label, where, line.context))
+    return found
 
 
 def _underlined_runs(text: str, marks: list[bool]) -> list[tuple[int, int]]:

@@ -50,13 +50,22 @@ class Place:
     options: list[str] = field(default_factory=list)
     other: str | None = None
     """The option (其他) whose text the applicant writes on its line."""
+    other_path: str = ""
+    """The data path of that text; empty: ``<path>_其他``."""
     columns: list[Place] = field(default_factory=list)
     blank_rows: int = 0
+    group: str = ""
+    """A matrix cell's row label (a 指标 by 年度): the field nests under it, as ``指标.2023年``."""
     path: str = ""
     spans: list[Span] = field(default_factory=list)
     other_span: Span | None = None
     rows: RowsEdit | None = None
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def other_text_path(self) -> str:
+        """The data path of the text written after the `other` option."""
+        return self.other_path or f"{self.path}_其他"
 
 
 @dataclass

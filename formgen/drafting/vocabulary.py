@@ -89,9 +89,23 @@ def tidy_label(text: str) -> str:
 
 
 def is_label(text: str) -> bool:
-    """Whether a cell's text reads as a label: short words, not a sentence, not a frame."""
+    """Whether a cell's text reads as a label: short words, not a sentence, not a frame, not
+    a dash that says "nothing here"."""
     stripped = text.strip()
-    return bool(stripped) and not frame_only(stripped) and len(clean_label(stripped)) <= 30
+    return (
+        bool(stripped)
+        and not frame_only(stripped)
+        and not not_applicable(stripped)
+        and len(clean_label(stripped)) <= 30
+    )
+
+
+_NOT_APPLICABLE = re.compile(r"^[\s\-—–－―/／\\]+$")
+
+
+def not_applicable(text: str) -> bool:
+    """A cell holding only dashes or a slash (——, /): nothing is asked there."""
+    return bool(_NOT_APPLICABLE.match(text))
 
 
 # -- types ---------------------------------------------------------------------------------
@@ -160,6 +174,28 @@ def field_type(label: str, unit: str | None = None) -> str:
     if any(word in label for word in _LONG_WORDS):
         return "long_text"
     return "text"
+
+
+_PERIOD = re.compile(r"(?:19|20)\d{2}\s*年")
+
+
+def matrix_type(row: str, column: str, unit: str | None = None) -> str:
+    """The type of a matrix cell: the row's 指标 in the column's 年度 or period.
+
+    A unit in the cell, the column or the row says it (营业收入（万元） by 2021年 is money);
+    else a column naming a year or a period asks for the 指标's figure in it, a number
+    (`quantity`) even when the row names no unit (优化能源供给成果指标 by 2023年3月—2023年11月).
+    """
+    if unit:
+        return UNITS[unit]
+    for label in (column, row):
+        kind = field_type(label)
+        if kind in NUMBERS:
+            return kind
+    if _PERIOD.search(column):
+        return "quantity"
+    kind = field_type(f"{row}{column}")
+    return "text" if kind == "long_text" else kind  # a cell of a matrix holds a line
 
 
 _LIMIT = re.compile(

@@ -24,6 +24,11 @@ class MergeReport:
     """Paths of reviewed fields whose place the new draft did not find: kept, the author knows best."""
     renamed: list[tuple[str, str]] = field(default_factory=list)
     """(draft path, new path) of drafted fields moved aside from a reviewed field's path."""
+    new: list[str] = field(default_factory=list)
+    """Paths of drafted fields at places the author's package did not have: the source grew."""
+    gone: list[str] = field(default_factory=list)
+    """Paths of unreviewed fields of the author's package whose place the draft no longer finds:
+    dropped with their place (a reviewed one is kept and listed in `missing`)."""
 
 
 def merge_reviewed(old: FormSpec, new: FormSpec) -> tuple[FormSpec, MergeReport]:
@@ -46,7 +51,8 @@ def merge_reviewed(old: FormSpec, new: FormSpec) -> tuple[FormSpec, MergeReport]
 
 
 def _place(item: FieldSpec) -> str | None:
-    return item.place
+    """Where a field is: its `place` in a Word form, its `cell` above an Excel table."""
+    return item.place or (f"单元格 {item.cell}" if item.cell else None)
 
 
 def _column_place(item: FieldSpec) -> str | None:
@@ -62,6 +68,10 @@ def _merge(
     place: Callable[[FieldSpec], str | None],
 ) -> list[FieldSpec]:
     reviewed = {place(item): item for item in old if item.reviewed and place(item)}
+    old_places = {place(item) for item in old}
+    new_places = {place(item) for item in new}
+    report.new += [item.path for item in new if place(item) not in old_places]
+    report.gone += [item.path for item in old if not item.reviewed and place(item) not in new_places]
     merged: list[FieldSpec] = []
     for item in new:
         mine = reviewed.get(place(item)) if place(item) else None

@@ -131,12 +131,19 @@ def _place(made: Path, target: Path) -> Path:
 
 
 def convert_cold(
-    sources: Sequence[Path], out_dir: Path, *, timeout: float = DEFAULT_TIMEOUT_S, to: str = "pdf"
+    sources: Sequence[Path],
+    out_dir: Path,
+    *,
+    timeout: float = DEFAULT_TIMEOUT_S,
+    to: str = "pdf",
+    infilter: str | None = None,
 ) -> list[Path]:
     """Convert `sources` with one cold ``soffice --convert-to pdf`` process and its own profile.
 
     With `to` ("docx", "xlsx") the files are opened and saved again in that format, as a
     person using LibreOffice would (the intake demo, the read-back tests); all must be of it.
+    `infilter` names the import filter: an HTML page opens as a web page, which cannot be saved
+    as .docx, unless opened as a Writer document (``HTML (StarWriter)``).
     """
     if not sources:
         return []
@@ -151,6 +158,7 @@ def convert_cold(
             "--headless",
             "--norestore",
             "--nolockcheck",
+            *([f"--infilter={infilter}"] if infilter else []),
             "--convert-to",
             to,
             "--outdir",

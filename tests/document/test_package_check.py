@@ -118,21 +118,35 @@ def test_a_packet_naming_an_unknown_form(package: Path) -> None:
     )
 
 
-def test_jinja_beyond_formgens_tags_refuses_the_template(package: Path) -> None:
-    template = package / "templates" / "application.docx"
+def _replace_tag(template: Path, old: str, new: str) -> None:
     with zipfile.ZipFile(template) as source:
         parts = {name: source.read(name) for name in source.namelist()}
-    hostile = "{{ cycler.__init__.__globals__.os.popen('id').read() }}"
-    parts["word/document.xml"] = parts["word/document.xml"].replace(b"{{r postcode }}", hostile.encode())
+    assert old.encode() in parts["word/document.xml"]
+    parts["word/document.xml"] = parts["word/document.xml"].replace(old.encode(), new.encode())
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as target:
         for name, content in parts.items():
             target.writestr(name, content)
     template.write_bytes(buffer.getvalue())
+
+
+def test_jinja_beyond_formgens_tags_refuses_the_template(package: Path) -> None:
+    hostile = "{{ cycler.__init__.__globals__.os.popen('id').read() }}"
+    _replace_tag(package / "templates" / "application.docx", "{{r postcode }}", hostile)
     problems = [str(p) for p in check_package(package)]
     assert any("cycler" in p and "模板只允许这些标签" in p for p in problems), problems
     with pytest.raises(PackageError, match="模板只允许这些标签"):
         load_package(package, trusted=True)
+
+
+def test_a_serial_number_belongs_in_a_rows_loop(package: Path) -> None:
+    """``{{ loop.index }}`` prints a row's 序号 inside ``{%tr for %}``; outside one it is refused."""
+    template = package / "templates" / "application.docx"
+    _replace_tag(template, "{{r item.name }}", "{{ loop.index }}{{r item.name }}")
+    assert check_package(package) == []
+    _replace_tag(template, "{{r postcode }}", "{{r postcode }}{{ loop.index }}")
+    problems = [str(p) for p in check_package(package)]
+    assert any("loop.index" in p and "序号标签须在行循环内" in p for p in problems), problems
 
 
 def test_yaml_that_does_not_parse_or_uses_aliases(package: Path) -> None:

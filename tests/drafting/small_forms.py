@@ -166,6 +166,54 @@ def choices_with_other() -> SmallForm:
     return SmallForm("choices_with_other", _bytes(document), expected)
 
 
+def worded_choices() -> SmallForm:
+    """Choices printed as words: 性别（男/女） in a label cell, 男/女 and （现健在/已故） in a
+    certificate's line, 是/否 before what it asks; a unit pair, a seal note, a note (含…) and
+    levels of government (乡（镇/街道）) are no choice."""
+    document = _document()
+    document.add_paragraph("情况证明")
+    table = _grid(document, 2, 2)
+    _write(table, {(0, 0): "单位划型（大型、中型、小型）", (1, 0): "价格（元/平方米）"})
+    document.add_paragraph("兹证明________，男/女，其父亲________（现健在/已故）。")
+    document.add_paragraph("经核查，该项目选址 是/否 符合规划。")
+    document.add_paragraph("证明单位（签字/盖章）")
+    document.add_paragraph("户籍所在乡（镇/街道），家庭成员（含配偶/子女）。")
+    expected = [
+        Expected("a", "单位划型", "choice", ["大型", "中型", "小型"]),
+        Expected("b", "价格（元/平方米）", "yuan"),
+        Expected("c", "兹证明", "text"),
+        Expected("d", "性别", "choice", ["男", "女"]),
+        Expected("e", "其父亲", "text"),
+        Expected("f", "现健在/已故", "choice", ["现健在", "已故"]),
+        Expected("g", "是否符合规划", "choice", ["是", "否"]),
+    ]
+    return SmallForm("worded_choices", _bytes(document), expected)
+
+
+def indicator_matrix() -> SmallForm:
+    """指标 by 年度: each row's cells nest under its 指标; a unit in the row types them, a year
+    column asks for a figure, 总目标 for a line; a 合计 row of one cell is no group."""
+    document = _document()
+    document.add_paragraph("重点绩效指标")
+    table = _grid(document, 5, 4)
+    _write(table, {
+        (0, 0): "指标", (0, 1): "2023年", (0, 2): "2024年", (0, 3): "总目标",
+        (1, 0): "营业收入（万元）", (2, 0): "服务企业数量", (3, 0): "成果指标",
+        (4, 0): "合计", (4, 1): "——", (4, 2): "——",
+    })  # fmt: skip
+    # Titles as a hand-made model gives them: the column's, in a group titled by the row.
+    years = ("2023年", "2024年", "总目标")
+    expected = [
+        *(Expected(f"a{i}", year, "money") for i, year in enumerate(years)),
+        *(Expected(f"b{i}", year, "count") for i, year in enumerate(years)),
+        Expected("c0", "2023年", "number"),
+        Expected("c1", "2024年", "number"),
+        Expected("c2", "总目标", "text"),
+        Expected("d", "合计（总目标）", "text"),
+    ]
+    return SmallForm("indicator_matrix", _bytes(document), expected)
+
+
 def rows_two_level() -> SmallForm:
     """A rows table: 序号, 设备名称 and a 购置情况 group over 数量（台）and 金额（万元）."""
     document = _document()
@@ -254,6 +302,8 @@ ALL: tuple[Callable[[], SmallForm], ...] = (
     units_in_cells,
     underlines,
     choices_with_other,
+    worded_choices,
+    indicator_matrix,
     rows_two_level,
     office_only,
     cover_page,

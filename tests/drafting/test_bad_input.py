@@ -10,10 +10,11 @@ from pathlib import Path
 import docx
 import pytest
 from openpyxl import Workbook
+from PIL import Image
 from typer.testing import CliRunner
 
 from formgen.cli import app
-from tests.data.test_untrusted import _with_part
+from tests.data.test_untrusted import LAUGHS, _bomb, _with_part
 from tests.drafting import small_forms
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -50,6 +51,30 @@ def _macro() -> bytes:
     return _with_part(form, "[Content_Types].xml", types, extra={"word/vbaProject.bin": b"\0" * 64})
 
 
+def _macro_workbook() -> bytes:
+    """An .xlsm's content named .xlsx: the workbook part typed macro-enabled, a VBA project in it."""
+    types = zipfile.ZipFile(io.BytesIO(_summary())).read("[Content_Types].xml")
+    types = types.replace(b"spreadsheetml.sheet.main+xml", b"ms-excel.sheet.macroEnabled.main+xml")
+    return _with_part(_summary(), "[Content_Types].xml", types, extra={"xl/vbaProject.bin": b"\0" * 64})
+
+
+def _summary() -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for column, text in enumerate(["序号", "单位名称", "联系电话"], start=1):
+        sheet.cell(row=1, column=column, value=text)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 ENCRYPTED = OLE + b"\0" * 504 + "EncryptionInfo".encode("utf-16-le") + b"\0" * 512
 
 CASES = {
@@ -65,6 +90,19 @@ CASES = {
         "DTD",
         "hostile",
     ),
+    "billion laughs": (
+        "laughs.docx",
+        _with_part(small_forms.label_beside().content, "word/document.xml", LAUGHS),
+        "DTD",
+        "hostile",
+    ),
+    "zip bomb": ("bomb.docx", _bomb(20 * 2**20), "压缩炸弹", "compression bomb"),
+    "encrypted .xlsx": ("locked.xlsx", ENCRYPTED, "加密", "encrypted"),
+    "encrypted .et": ("locked.et", ENCRYPTED, "加密", "encrypted"),
+    "macro-enabled workbook": ("macro.xlsx", _macro_workbook(), "含宏", "macro-enabled"),
+    "a picture named .xlsx": ("table.xlsx", _png(), "PNG", "extension"),
+    "a workbook named .odt": ("form.odt", _summary(), "不符", "extension"),
+    "a page named .html": ("form.html", "单位名称：____".encode(), "不符", "extension"),
     "nothing to fill": ("notice.docx", _no_blank(), "没有找到可填写之处", "no place to fill"),
     "a sheet with no table": ("table.xlsx", _no_table(), "没有带表头的表格", "no table"),
 }

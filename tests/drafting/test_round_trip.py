@@ -148,3 +148,17 @@ def _shown(value: str, printed: str) -> bool:
         number = Decimal(value)
         return any(form in plain for form in (f"{number:.2f}", f"{number.normalize():f}"))
     return reading.squeeze(value) in printed
+
+
+def test_a_rows_tables_serial_column_counts_the_rows(package: Path, tmp_path: Path) -> None:
+    """序号 prints 1, 2, 3 in the filled document (the loop counts) and nothing else in that column."""
+    form_id = _form_id(package, "rows_two_level")
+    data = formgen.example_data(form_id)
+    path, rows = next((k, v) for k, v in data.items() if isinstance(v, list))
+    data[path] = [rows[0], rows[1], rows[0]]
+    filled = formgen.fill(form_id, data, tmp_path)[0]
+    table = docx.Document(str(filled)).tables[0]
+    serials = [row.cells[0].text.strip() for row in table.rows[2:]]
+    assert serials == ["1", "2", "3"]
+    blank = docx.Document(io.BytesIO(formgen.render_blank(form_id))).tables[0]
+    assert [row.cells[0].text.strip() for row in blank.rows[2:]] == ["1", "2", "3"]

@@ -35,6 +35,7 @@ def test_a_reviewed_field_is_kept_whole_at_its_place() -> None:
     ]
     assert merged.fields[0].prompt == "18位"
     assert report.kept == ["legal_id"] and report.missing == [] and report.renamed == []
+    assert report.new == [] and report.gone == []
 
 
 def test_a_reviewed_field_the_draft_misses_stays_after_its_neighbour() -> None:
@@ -80,3 +81,30 @@ def test_a_tables_reviewed_columns_are_kept() -> None:
     assert merged.table is not None
     assert [(c.path, c.type) for c in merged.table.columns] == [("#", "text"), ("revenue", "money_wan")]
     assert merged.groups == {"contact": "联系人信息"}
+
+
+def test_what_is_new_and_what_is_gone_are_reported() -> None:
+    """A place only the draft has is new; an unreviewed field whose place went is gone with it,
+    a reviewed one is kept (missing), never listed as gone."""
+    author = _form(
+        _field("unit_name", "单位名称", "表1 第1行 第2格"),
+        _field("fax", "传真", "表1 第2行 第2格"),
+        _field("seal", "盖章", "段落30", reviewed=True),
+    )
+    draft = _form(
+        _field("unit_name", "单位名称", "表1 第1行 第2格"), _field("email", "电子邮箱", "表1 第3行 第2格")
+    )
+    merged, report = merge_reviewed(author, draft)
+    assert [f.path for f in merged.fields] == ["unit_name", "seal", "email"]
+    assert (report.new, report.gone, report.missing) == (["email"], ["fax"], ["seal"])
+
+
+def test_a_field_above_an_excel_table_is_known_by_its_cell() -> None:
+    def table() -> TableSpec:
+        return TableSpec(header_row=4, columns=[FieldSpec(path="#", label="序号")])
+
+    mine = FieldSpec(path="recommender", label="推荐单位（盖章）", cell="B3", reviewed=True)
+    author = _form(mine, table=table())
+    draft = _form(FieldSpec(path="推荐单位", label="推荐单位", cell="B3"), table=table())
+    merged, report = merge_reviewed(author, draft)
+    assert merged.fields == [mine] and report.kept == ["recommender"] and report.missing == []

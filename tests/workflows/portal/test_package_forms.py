@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 import formgen
 from formgen.workflows.portal import forms
+from tests.drafting import small_forms
 from tests.workflows.portal.conftest import Site, example, start
 from tests.workflows.portal.test_pages import parse
 
@@ -53,3 +56,36 @@ def test_an_applicant_fills_a_package_form_in_the_portal(demo_package: Path, sit
     ]
     ticked = [o.get("value") for o in options if o.get("type") == "radio" and "checked" in o]
     assert ticked == ["其他"]
+
+
+def test_a_drafted_matrix_and_worded_choices_in_the_portal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, site: Site
+) -> None:
+    """A drafted 指标 by 年度 matrix is a section per 指标, its cells titled by their 年度; choices
+    printed as words (男/女, （现健在/已故）) are options; the draft's example saves clean."""
+    files = []
+    for make in (small_forms.indicator_matrix, small_forms.worded_choices):
+        form = make()
+        files.append(tmp_path / f"{form.name}.docx")
+        files[-1].write_bytes(form.content)
+    formgen.api.draft(files, tmp_path / "pkg", notice_id="drafted")
+    monkeypatch.setenv("FORMGEN_NOTICES", str(tmp_path / "pkg"))
+    formgen.api.registry.cache_clear()
+    try:
+        site.user("a", "applicant", "示范市")
+        client = site.client("a")
+        application = start(client, "drafted.applicant", example("drafted.applicant"))
+        problems = client.get(f"/api/applications/{application}").json()["problems"]
+        assert [p for p in problems if p["severity"] == "error"] == []
+        sections = forms.sections(formgen.registry().packet("drafted.applicant").model)
+        titles = {}
+        for index, section in enumerate(sections):
+            page = parse(client.get(f"/applications/{application}/sections/{index}").text)
+            titles[section.path] = " ".join("".join(page.text).split())
+        assert "2023年（万元）" in titles["form1.营业收入万元"]
+        assert "服务企业数量" in titles["form1.服务企业数量"] and "总目标" in titles["form1.服务企业数量"]
+        sex = next(path for path in titles if path.endswith("性别"))
+        page = parse(client.get(f"/applications/{application}/sections/{list(titles).index(sex)}").text)
+        assert [i.get("value") for i in page.inputs if i.get("type") == "radio"] == ["男", "女"]
+    finally:
+        formgen.api.registry.cache_clear()
