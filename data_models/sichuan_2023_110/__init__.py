@@ -105,4 +105,6 @@ NOTICE = Notice(
     forms=FORMS,
     packets=PACKETS,
     rules=rules.RULES,
+    # 市（州） bureaus take in applications (各市（州）经济和信息化局).
+    regions=tuple(city.value for city in regions.SichuanCity),
 )
