@@ -23,8 +23,12 @@ STATUS_LABELS = {"draft": "草稿", "submitted": "已提交", "returned": "已�
 ROLES = ("applicant", "bureau", "admin")
 
 
-def _now() -> dt.datetime:
+def utc_now() -> dt.datetime:
+    """Now in UTC without a zone, as every timestamp column stores it."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+_now = utc_now
 
 
 class Base(DeclarativeBase):
@@ -41,6 +45,67 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     region: Mapped[str] = mapped_column(String(100), default="")
     created: Mapped[dt.datetime] = mapped_column(default=_now)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True, default=None)
+    """Where the portal writes to the account (lower case); None for accounts made without one."""
+    unit_name: Mapped[str] = mapped_column(String(200), default="")
+    """单位名称 of a signed-up applicant; only its bureau or an admin changes it."""
+    credit_code: Mapped[str] = mapped_column(String(18), default="")
+    """统一社会信用代码 of a signed-up applicant."""
+    confirmed: Mapped[bool] = mapped_column(default=True)
+    """False from sign-up until the e-mailed link is followed: until then it cannot sign in."""
+
+
+class AccountToken(Base):
+    """A link's secret for confirming an e-mail address or resetting a password.
+
+    Only its SHA-256 digest is kept, so a copy of the database opens no account; a token
+    works until `expires` and once (`used` is set by the first use).
+    """
+
+    __tablename__ = "account_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    expires: Mapped[dt.datetime] = mapped_column()
+    used: Mapped[dt.datetime | None] = mapped_column(default=None)
+    created: Mapped[dt.datetime] = mapped_column(default=_now)
+
+
+class ResetRequest(Base):
+    """An address someone asked a password reset for, handled by the mail sender.
+
+    The request only records the address, whether an account has it or not, so the answer
+    (and its time) cannot tell the two apart.
+    """
+
+    __tablename__ = "reset_requests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    at: Mapped[dt.datetime] = mapped_column(default=_now, index=True)
+    handled: Mapped[bool] = mapped_column(default=False, index=True)
+
+
+class Mail(Base):
+    """One message in the outbox: queued in the transaction of the action it tells about.
+
+    `status`: queued (waiting, or waiting to retry at `next_try`), sending (claimed by a
+    sender), sent, failed (retries used up), or logged (no SMTP server is configured: the
+    admin's mail log shows it instead).
+    """
+
+    __tablename__ = "mail_outbox"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_try: Mapped[dt.datetime] = mapped_column(default=_now)
+    error: Mapped[str] = mapped_column(Text, default="")
+    created: Mapped[dt.datetime] = mapped_column(default=_now)
+    sent: Mapped[dt.datetime | None] = mapped_column(default=None)
 
 
 class Application(Base):
