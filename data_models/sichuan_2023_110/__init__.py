@@ -23,6 +23,7 @@ from . import (
     notice,
     notice_layout,
     packets,
+    regions,
     rules,
 )
 

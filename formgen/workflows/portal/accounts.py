@@ -7,10 +7,12 @@ from pathlib import Path
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from formgen.model.checks import check_email
 from formgen.workflows.portal.db import ROLES, User, open_database
+from formgen.workflows.portal.passwords import normal_email, password_problem
 from formgen.workflows.portal.security import (
     clear_failures,
     csrf_token,
@@ -33,48 +35,66 @@ class LoginRefused(Exception):
         self.status = status
 
 
-def add_user(session: Session, name: str, password: str, role: str, region: str = "") -> User:
-    """Make an account; applicants and bureaus belong to a region (成都市, 万州区…)."""
+def add_user(
+    session: Session, name: str, password: str, role: str, region: str = "", email: str = ""
+) -> User:
+    """Make an account; applicants and bureaus belong to a region (成都市, 万州区…). With an
+    `email`, the portal writes to it (receipts, decisions) and it signs in by it too."""
     name = name.strip()
+    address = normal_email(email) or None
     if role not in ROLES:
         raise ValueError(f"角色应为 {'/'.join(ROLES)} / role must be one of {', '.join(ROLES)}")
     if not name or len(name) > 100:
         raise ValueError("用户名应为1至100个字符 / a user name has 1 to 100 characters")
-    if len(password) < 8:
-        raise ValueError("密码至少8个字符 / a password has at least 8 characters")
+    weak = password_problem(password, name, email)
+    if weak is not None:
+        raise ValueError(f"{weak.message_zh} / {weak.message_en}")
+    if address is not None:
+        check_email(address)
     if role in ("applicant", "bureau") and not region.strip():
         raise ValueError("申请人和主管部门须有所在地区（--region） / applicants and bureaus need a --region")
     if session.scalar(select(User).where(User.name == name)) is not None:
         raise ValueError(f"用户已存在 / the user exists: {name}")
-    user = User(name=name, password_hash=hash_password(password), role=role, region=region.strip())
+    if address is not None and session.scalar(select(User).where(User.email == address)) is not None:
+        raise ValueError(f"该邮箱已被其他账户使用 / another account has this e-mail: {address}")
+    user = User(
+        name=name, password_hash=hash_password(password), role=role, region=region.strip(), email=address
+    )
     session.add(user)
     session.commit()
     return user
 
 
 def add_account(
-    data_dir: Path, database: str | None, name: str, password: str, role: str, region: str
+    data_dir: Path, database: str | None, name: str, password: str, role: str, region: str, email: str = ""
 ) -> User:
     """`add_user` on the portal's database (`formgen users add`)."""
     engine = open_database(data_dir, database)
     try:
         with Session(engine, expire_on_commit=False) as session:
-            return add_user(session, name, password, role, region)
+            return add_user(session, name, password, role, region, email)
     finally:
         engine.dispose()
 
 
 def sign_in(session: Session, name: str, password: str) -> User:
-    """The user whose name and password these are; `LoginRefused` otherwise."""
+    """The user whose name (or e-mail) and password these are; `LoginRefused` otherwise, also
+    for a signed-up account whose e-mail is not yet confirmed."""
     if too_many_attempts(session, name):
         raise LoginRefused(
             429, "登录失败次数过多，请15分钟后再试 / too many failed sign-ins; try again in 15 minutes"
         )
-    user = session.scalar(select(User).where(User.name == name))
+    user = session.scalar(select(User).where(or_(User.name == name, User.email == normal_email(name))))
     if user is None or not password_matches(user.password_hash, password):
         record_failure(session, name)
         raise LoginRefused(401, "用户名或密码错误 / wrong user name or password")
     clear_failures(session, name)
+    if not user.confirmed:
+        raise LoginRefused(
+            403,
+            "邮箱尚未确认：请打开注册后收到的邮件中的链接 / the e-mail is not confirmed yet: "
+            "follow the link in the letter sent at sign-up",
+        )
     return user
 
 

@@ -16,9 +16,12 @@ from sqlalchemy.orm import sessionmaker
 from starlette.middleware.sessions import SessionMiddleware
 
 from formgen.pdf import convert
-from formgen.workflows.portal import accounts, applicant, bureau, json_api
+from formgen.workflows.portal import accounts, applicant, bureau, json_api, mail_log, reset, signup, units
 from formgen.workflows.portal.db import database_url, make_engine, migrate
 from formgen.workflows.portal.documents import Busy, PdfGate
+from formgen.workflows.portal.mail import SmtpServer
+from formgen.workflows.portal.outbox import Outbox
+from formgen.workflows.portal.passwords import handle_reset_requests
 from formgen.workflows.portal.security import BodyLimit, SecurityHeaders, secret_key
 from formgen.workflows.portal.uploads import MAX_UPLOAD
 from formgen.workflows.portal.web import HERE, Portal, render, templates
@@ -35,6 +38,8 @@ def create_app(
     workers: int = 2,
     pdf_queue: int = 4,
     secure_cookies: bool | None = None,
+    smtp: str | None = None,
+    public_url: str | None = None,
 ) -> FastAPI:
     """The portal over the database at `database` (SQLite in `data_dir` when None).
 
@@ -42,6 +47,11 @@ def create_app(
     LibreOffice workers; more than `workers + pdf_queue` PDF requests at once get 503 with
     Retry-After. `secure_cookies` (default: on unless FORMGEN_INSECURE_COOKIES=1) marks the
     session cookie Secure and sends HSTS, for a portal behind TLS.
+
+    Mail goes through the SMTP server of the URL `smtp` (default: FORMGEN_SMTP_URL; none: the
+    admin's mail log shows what would have been sent); its links begin with `public_url`
+    (default: FORMGEN_PUBLIC_URL, else http://localhost:8000), never with a request's Host
+    header, which a stranger could set to send a victim's reset link elsewhere.
     """
     data_dir = (data_dir or Path(os.environ.get("FORMGEN_DATA", "portal-data"))).resolve()
     database = database or os.environ.get("FORMGEN_DATABASE_URL")
@@ -49,6 +59,16 @@ def create_app(
     engine = make_engine(database_url(database, data_dir))
     migrate(engine)
     sessions = sessionmaker(engine, expire_on_commit=False)
+    smtp = smtp or os.environ.get("FORMGEN_SMTP_URL")
+    outbox = Outbox(
+        sessions,
+        SmtpServer.from_url(smtp) if smtp else None,
+        public_url or os.environ.get("FORMGEN_PUBLIC_URL") or "http://localhost:8000",
+        chores=(handle_reset_requests,),
+    )
+    # Every database session knows the outbox, so an action queues its letter in its own
+    # transaction (see outbox.outbox_of).
+    sessions.configure(info={"outbox": outbox})
     with sessions() as session:
         secret = secret_key(session)
     if secure_cookies is None:
@@ -56,7 +76,7 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        with convert.service(workers):
+        with convert.service(workers), outbox.running():
             yield
         engine.dispose()
 
@@ -69,7 +89,12 @@ def create_app(
         redoc_url=None,
     )
     app.state.portal = Portal(data_dir, sessions, PdfGate(workers + pdf_queue), templates())
+    app.state.outbox = outbox
     app.include_router(accounts.router)
+    app.include_router(signup.router)
+    app.include_router(reset.router)
+    app.include_router(units.router)
+    app.include_router(mail_log.router)
     app.include_router(applicant.router)
     app.include_router(bureau.router)
     app.include_router(json_api.router)
@@ -121,12 +146,25 @@ def app_from_environment() -> FastAPI:
     return create_app()
 
 
-def serve(host: str, port: int, data_dir: Path, database: str | None, *, workers: int = 2) -> None:
-    """Run the portal in this process until stopped (`formgen serve`)."""
+def serve(
+    host: str,
+    port: int,
+    data_dir: Path,
+    database: str | None,
+    *,
+    workers: int = 2,
+    smtp: str | None = None,
+    public_url: str | None = None,
+) -> None:
+    """Run the portal in this process until stopped (`formgen serve`); letters' links begin
+    with `public_url`, else FORMGEN_PUBLIC_URL, else the address served."""
     import uvicorn
 
     secure = (
         host not in ("127.0.0.1", "localhost", "::1") and os.environ.get("FORMGEN_INSECURE_COOKIES") != "1"
     )
-    app = create_app(data_dir, database, workers=workers, secure_cookies=secure)
+    public_url = public_url or os.environ.get("FORMGEN_PUBLIC_URL") or f"http://{host}:{port}"
+    app = create_app(
+        data_dir, database, workers=workers, secure_cookies=secure, smtp=smtp, public_url=public_url
+    )
     uvicorn.run(app, host=host, port=port, proxy_headers=True, server_header=False)

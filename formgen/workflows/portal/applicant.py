@@ -18,7 +18,7 @@ from starlette.datastructures import UploadFile
 from formgen import api
 from formgen.data import paths
 from formgen.model.problems import Problem
-from formgen.workflows.portal import forms, uploads
+from formgen.workflows.portal import forms, notify, uploads
 from formgen.workflows.portal.db import Application, Attachment, User
 from formgen.workflows.portal.documents import applicant_packets, documents, packet_pdf
 from formgen.workflows.portal.web import (
@@ -261,6 +261,7 @@ def submit(session: Session, user: User, application_id: int) -> Application:
         raise HTTPException(422, "仍有错误，不能提交 / errors remain; it cannot be submitted")
     application.status = "submitted"
     application.version += 1
+    notify.status_changed(session, application)
     session.commit()
     return application
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from formgen import api
 from formgen.model.registry import Packet
-from formgen.workflows.portal import forms
+from formgen.workflows.portal import forms, notify
 from formgen.workflows.portal.db import Application, BureauProfile, User
 from formgen.workflows.portal.documents import bureau_data, bureau_packets, documents, own_fields, packet_pdf
 from formgen.workflows.portal.web import (
@@ -144,6 +144,7 @@ def decide(session: Session, user: User, application_id: int, verdict: str, comm
         raise HTTPException(404, "未知操作 / unknown action")
     application.comment = comment.strip()
     application.version += 1
+    notify.status_changed(session, application)
     session.commit()
     return application
 
