@@ -79,7 +79,7 @@ def link_in(message: EmailMessage, path: str) -> str:
     return found.group(0)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
@@ -90,7 +90,7 @@ def _free_port() -> int:
 def smtp_server() -> Iterator[tuple[str, Inbox]]:
     """An SMTP server on loopback: its ``smtp://`` URL and its inbox."""
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
         yield f"smtp://127.0.0.1:{controller.port}?from=portal@formgen.test", inbox
