@@ -20,15 +20,21 @@ WAIT_S = 30.0
 
 
 class Inbox:
-    """What the server received; `refuse` makes it answer the next N deliveries with 451."""
+    """What the server received; `refuse` makes it answer the next N deliveries with 451, and
+    a `hold` event keeps each delivery waiting (after setting `held`) until it is set."""
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.refuse = 0
         self.refused = 0
+        self.hold: threading.Event | None = None
+        self.held = threading.Event()
         self._changed = threading.Condition()
 
     async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
+        if self.hold is not None:
+            self.held.set()
+            self.hold.wait(WAIT_S)  # blocks only this server's own loop
         with self._changed:
             if self.refuse > 0:
                 self.refuse -= 1
