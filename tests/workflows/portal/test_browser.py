@@ -9,92 +9,45 @@ Screenshots of each step are kept in test-artifacts/portal/ (git-ignored) to be 
 from __future__ import annotations
 
 import json
-import socket
-import tempfile
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
-from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import BrowserContext, Page, expect
 
 import formgen
 from formgen.workflows.portal.accounts import add_user
 from formgen.workflows.portal.app import create_app
 from tests.reading import pdf_text
+from tests.workflows.portal.browsing import ARTIFACTS as STEP_ARTIFACTS
+from tests.workflows.portal.browsing import Steps, chromium, serving
 from tests.workflows.portal.conftest import CITY, ENTERPRISE, PASSWORD, PROVIDER, example
+from tests.workflows.portal.smtp import free_port
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "portal"
+ARTIFACTS = STEP_ARTIFACTS / "portal"
 EXAMPLES = Path(formgen.__file__).resolve().parents[1] / "data_models" / "sichuan_2023_110" / "examples"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, Any]]:
     """The portal on a loopback port, with one warm LibreOffice worker; and the app."""
     app = create_app(tmp_path / "data", None, workers=1, secure_cookies=False)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "the portal did not start"
-    yield f"http://127.0.0.1:{port}", app
-    server.should_exit = True
-    thread.join(timeout=60)
+    with serving(app, free_port()) as base:
+        yield base, app
 
 
 @pytest.fixture
 def browser() -> Iterator[BrowserContext]:
-    """Chromium from Debian with a fresh profile; never a downloaded browser."""
-    with tempfile.TemporaryDirectory(prefix="formgen-chromium-") as profile, sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True, args=ARGS, accept_downloads=True, locale="zh-CN"
-        )
+    """Chromium from Debian with a fresh profile."""
+    with chromium() as context:
         yield context
-        context.close()
-
-
-class Steps:
-    """Screenshots numbered in the order taken."""
-
-    def __init__(self) -> None:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        for old in ARTIFACTS.glob("*.png"):
-            old.unlink()
-        self.count = 0
-
-    def shot(self, page: Page, name: str) -> None:
-        self.count += 1
-        page.screenshot(path=str(ARTIFACTS / f"{self.count:02d}-{name}.png"), full_page=True)
 
 
 def sign_in(page: Page, base: str, name: str) -> None:
     page.goto(base + "/login")
-    page.get_by_label("用户名 / user name").fill(name)
+    page.get_by_label("用户名").fill(name)
     page.get_by_label("密码 / password").fill(PASSWORD)
     page.get_by_label("密码 / password").press("Enter")  # keyboard only
 

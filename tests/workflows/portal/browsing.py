@@ -1,0 +1,72 @@
+"""What the browser tests share: the portal served on a loopback port, Debian's Chromium
+driven by Playwright, and numbered screenshots of each step (kept, git-ignored, in
+test-artifacts/, to be looked at)."""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import uvicorn
+from fastapi import FastAPI
+from playwright.sync_api import BrowserContext, Page, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+
+
+@contextmanager
+def serving(app: FastAPI, port: int) -> Iterator[str]:
+    """`app` served on loopback `port` (its lifespan entered); its base URL."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "the portal did not start"
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=60)
+
+
+@contextmanager
+def chromium() -> Iterator[BrowserContext]:
+    """Chromium from Debian with a fresh profile; never a downloaded browser."""
+    with tempfile.TemporaryDirectory(prefix="formgen-chromium-") as profile, sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, headless=True, args=ARGS, accept_downloads=True, locale="zh-CN"
+        )
+        yield context
+        context.close()
+
+
+class Steps:
+    """Screenshots numbered in the order taken, in test-artifacts/`folder`/ (emptied first)."""
+
+    def __init__(self, folder: str = "portal") -> None:
+        self.folder = ARTIFACTS / folder
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for old in self.folder.glob("*.png"):
+            old.unlink()
+        self.count = 0
+
+    def shot(self, page: Page, name: str) -> None:
+        self.count += 1
+        page.screenshot(path=str(self.folder / f"{self.count:02d}-{name}.png"), full_page=True)
