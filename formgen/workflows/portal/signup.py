@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -38,12 +38,9 @@ MAX_EMAIL = 100
 SENT = "我们已向您填写的邮箱发送了一封邮件，请打开其中的链接完成注册。若未收到，请检查垃圾邮件箱。"
 
 
-class SignUpIn(BaseModel):
+class SignUpIn(units.UnitIn):
     """A new applicant's account: unit, credit code, region (of `GET /api/regions`), e-mail, password."""
 
-    unit_name: str = Field(max_length=1000)
-    credit_code: str = Field(max_length=100)
-    region: str = Field(max_length=200)
     email: str = Field(max_length=1000)
     password: str = Field(max_length=1000)
 
