@@ -13,9 +13,9 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import ForeignKey, String, Text, create_engine, event
+from sqlalchemy import ForeignKey, String, Text, create_engine, event, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 STATUSES = ("draft", "submitted", "returned", "accepted")
 """An application's life: filled (draft), handed in, sent back with a comment, accepted."""
@@ -64,6 +64,45 @@ class Application(Base):
         """The draft's data, as the form last sent it."""
         loaded = json.loads(self.data_json)
         return loaded if isinstance(loaded, dict) else {}
+
+
+class Stale(Exception):
+    """The application changed since the version a save was made from (another tab or process)."""
+
+
+def save_application(session: Session, application: Application, version: int, **values: Any) -> int:
+    """Write `values` into `application` if it is still at `version`; return the new version.
+
+    The check and the write are one conditional UPDATE (``... WHERE id = ? AND version = ?``),
+    so of several saves made from one version, in threads or in other processes, exactly one
+    matches a row and the others raise `Stale`: no acknowledged save is overwritten unseen.
+    The session's copy of `application` is refreshed with what was stored.
+    """
+    stored = session.execute(
+        update(Application)
+        .where(Application.id == application.id, Application.version == version)
+        .values(**values, version=Application.version + 1, updated=_now())
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    if stored.rowcount != 1:  # type: ignore[attr-defined]
+        raise Stale
+    session.refresh(application)
+    return application.version
+
+
+def touch_application(session: Session, application: Application) -> int:
+    """Raise `application`'s version for a change beside its data (an upload added or removed),
+    atomically, so a page that read the old version cannot save over it; return the new one."""
+    session.execute(
+        update(Application)
+        .where(Application.id == application.id)
+        .values(version=Application.version + 1, updated=_now())
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    session.refresh(application)
+    return application.version
 
 
 class Attachment(Base):
