@@ -488,12 +488,20 @@ def serve(
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
     data_dir: DataOption = Path("portal-data"),
     database: DatabaseOption = None,
+    trusted_proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--trusted-proxy",
+            help="A reverse proxy's address whose X-Forwarded-For names the client (repeat for several;"
+            " default FORMGEN_TRUSTED_PROXIES).",
+        ),
+    ] = None,
 ) -> None:
     """Run the web portal for applicants and bureaus (SQLite in --data by default)."""
     from formgen.workflows.portal import app as portal_app
 
     out.print(f"formgen portal: http://{host}:{port}/  (data: {data_dir})")
-    _run(lambda: portal_app.serve(host, port, data_dir, database))
+    _run(lambda: portal_app.serve(host, port, data_dir, database, trusted_proxy=trusted_proxy))
 
 
 users_app = typer.Typer(help="Manage the portal's accounts.", no_args_is_help=True)

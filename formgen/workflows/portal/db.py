@@ -13,7 +13,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import ForeignKey, String, Text, create_engine, event, update
+from sqlalchemy import Boolean, ForeignKey, String, Text, create_engine, event, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -23,7 +23,8 @@ STATUS_LABELS = {"draft": "草稿", "submitted": "已提交", "returned": "已�
 ROLES = ("applicant", "bureau", "admin")
 
 
-def _now() -> dt.datetime:
+def now() -> dt.datetime:
+    """The time in UTC, without a zone, as the tables keep it."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
@@ -40,7 +41,23 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
     region: Mapped[str] = mapped_column(String(100), default="")
-    created: Mapped[dt.datetime] = mapped_column(default=_now)
+    created: Mapped[dt.datetime] = mapped_column(default=now)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Set by an administrator: the account cannot sign in, and its sessions are ended."""
+
+
+class WebSession(Base):
+    """A signed-in (or about to sign in) browser: the cookie holds a random token, this table
+    only its SHA-256, so a copy of the database signs nobody in."""
+
+    __tablename__ = "sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    client: Mapped[str] = mapped_column(String(200))
+    """The client's address and browser, as the admin sees them."""
+    created: Mapped[dt.datetime] = mapped_column(default=now, index=True)
+    last_seen: Mapped[dt.datetime] = mapped_column(default=now, index=True)
 
 
 class Application(Base):
@@ -56,8 +73,8 @@ class Application(Base):
     version: Mapped[int] = mapped_column(default=1)
     """Raised by every save: a save from an older version (another tab) is refused, not merged."""
     comment: Mapped[str] = mapped_column(Text, default="")
-    created: Mapped[dt.datetime] = mapped_column(default=_now)
-    updated: Mapped[dt.datetime] = mapped_column(default=_now)
+    created: Mapped[dt.datetime] = mapped_column(default=now)
+    updated: Mapped[dt.datetime] = mapped_column(default=now)
 
     @property
     def data(self) -> dict[str, Any]:
@@ -81,7 +98,7 @@ def save_application(session: Session, application: Application, version: int, *
     stored = session.execute(
         update(Application)
         .where(Application.id == application.id, Application.version == version)
-        .values(**values, version=Application.version + 1, updated=_now())
+        .values(**values, version=Application.version + 1, updated=now())
         .execution_options(synchronize_session=False)
     )
     session.commit()
@@ -97,7 +114,7 @@ def touch_application(session: Session, application: Application) -> int:
     session.execute(
         update(Application)
         .where(Application.id == application.id)
-        .values(version=Application.version + 1, updated=_now())
+        .values(version=Application.version + 1, updated=now())
         .execution_options(synchronize_session=False)
     )
     session.commit()
@@ -115,7 +132,7 @@ class Attachment(Base):
     stored_name: Mapped[str] = mapped_column(String(100), unique=True)
     media_type: Mapped[str] = mapped_column(String(50))
     size: Mapped[int] = mapped_column()
-    created: Mapped[dt.datetime] = mapped_column(default=_now)
+    created: Mapped[dt.datetime] = mapped_column(default=now)
 
 
 class BureauProfile(Base):
@@ -129,12 +146,14 @@ class BureauProfile(Base):
 
 
 class LoginAttempt(Base):
-    """A failed sign-in, for the rate limit shared by every app process."""
+    """A sign-in attempt from one client address, for the limits shared by every app process
+    (kept while it fails; a good sign-in clears its account's attempts from that address)."""
 
     __tablename__ = "login_attempts"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), index=True)
-    at: Mapped[dt.datetime] = mapped_column(default=_now, index=True)
+    client: Mapped[str] = mapped_column(String(100), default="")
+    at: Mapped[dt.datetime] = mapped_column(default=now, index=True)
 
 
 class Setting(Base):

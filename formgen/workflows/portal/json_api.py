@@ -21,6 +21,7 @@ from formgen.workflows.portal.db import Application, Stale, save_application
 from formgen.workflows.portal.web import (
     application_for,
     checked,
+    client_of,
     dumps,
     form_values,
     portal,
@@ -121,7 +122,7 @@ def login(request: Request, body: Login) -> Any:
     """Sign in: 401 for a wrong name or password, 429 after too many failures."""
     with portal(request).db() as session:
         try:
-            user = sign_in(session, body.name.strip(), body.password)
+            user = sign_in(session, body.name.strip(), body.password, client_of(request))
         except LoginRefused as exc:
             return JSONResponse({"detail": str(exc)}, status_code=exc.status)
         token = start_session(request, user)
