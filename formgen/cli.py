@@ -488,6 +488,14 @@ def serve(
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
     data_dir: DataOption = Path("portal-data"),
     database: DatabaseOption = None,
+    trusted_proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--trusted-proxy",
+            help="A reverse proxy's address whose X-Forwarded-For names the client (repeat for several;"
+            " default FORMGEN_TRUSTED_PROXIES).",
+        ),
+    ] = None,
     smtp: Annotated[
         str | None,
         typer.Option(
@@ -519,7 +527,11 @@ def serve(
             err.print(f"[red]--smtp: {exc}[/red]", highlight=False)
             raise typer.Exit(EXIT_USAGE) from None
     out.print(f"formgen portal: http://{host}:{port}/  (data: {data_dir})")
-    _run(lambda: portal_app.serve(host, port, data_dir, database, smtp=smtp, public_url=public_url))
+    _run(
+        lambda: portal_app.serve(
+            host, port, data_dir, database, trusted_proxy=trusted_proxy, smtp=smtp, public_url=public_url
+        )
+    )
 
 
 users_app = typer.Typer(help="Manage the portal's accounts.", no_args_is_help=True)

@@ -1,4 +1,5 @@
-"""Accounts: signing in and out (rate-limited), and the administrator's page of users."""
+"""Accounts: signing in (limited) and out, changing one's password, and the administrator's
+page of users, where an account is added or disabled."""
 
 from __future__ import annotations
 
@@ -14,14 +15,22 @@ from formgen.model.checks import check_email
 from formgen.workflows.portal.db import ROLES, User, open_database
 from formgen.workflows.portal.passwords import normal_email, password_problem
 from formgen.workflows.portal.security import (
-    clear_failures,
+    clear_attempts,
+    count_attempt,
     csrf_token,
     hash_password,
-    password_matches,
-    record_failure,
-    too_many_attempts,
+    password_matches_user,
 )
-from formgen.workflows.portal.web import form_values, portal, render, require_csrf, require_user, user_of
+from formgen.workflows.portal.sessions import end_sessions
+from formgen.workflows.portal.web import (
+    client_of,
+    form_values,
+    portal,
+    render,
+    require_csrf,
+    require_user,
+    user_of,
+)
 
 router = APIRouter(include_in_schema=False)
 HOME = {"applicant": "/applications", "bureau": "/bureau", "admin": "/admin/users"}
@@ -77,32 +86,64 @@ def add_account(
         engine.dispose()
 
 
-def sign_in(session: Session, name: str, password: str) -> User:
-    """The user whose name (or e-mail) and password these are; `LoginRefused` otherwise, also
-    for a signed-up account whose e-mail is not yet confirmed."""
-    if too_many_attempts(session, name):
+def sign_in(session: Session, name: str, password: str, client: str) -> User:
+    """The user whose name (or e-mail) and password these are, signing in from `client`;
+    `LoginRefused` otherwise, also for a signed-up account whose e-mail is not yet confirmed.
+
+    Too many attempts of `name` from `client`, or from `client` at all, are refused before any
+    password is checked. An unknown name, a disabled account and a wrong password get the
+    same answer after the same argon2 work.
+    """
+    if not count_attempt(session, name, client):
         raise LoginRefused(
             429, "登录失败次数过多，请15分钟后再试 / too many failed sign-ins; try again in 15 minutes"
         )
     user = session.scalar(select(User).where(or_(User.name == name, User.email == normal_email(name))))
-    if user is None or not password_matches(user.password_hash, password):
-        record_failure(session, name)
+    usable = user if user is not None and not user.disabled else None
+    matched = password_matches_user(usable.password_hash if usable else None, password)
+    if usable is None or not matched:
         raise LoginRefused(401, "用户名或密码错误 / wrong user name or password")
-    clear_failures(session, name)
-    if not user.confirmed:
+    clear_attempts(session, name, client)
+    if not usable.confirmed:
         raise LoginRefused(
             403,
             "邮箱尚未确认：请打开注册后收到的邮件中的链接 / the e-mail is not confirmed yet: "
             "follow the link in the letter sent at sign-up",
         )
-    return user
+    return usable
 
 
 def start_session(request: Request, user: User) -> str:
-    """Begin a fresh signed session for `user`; return its CSRF token."""
+    """Begin a fresh session for `user` under a new token; return its CSRF token."""
     request.session.clear()
     request.session["uid"] = user.id
     return csrf_token(request.session)
+
+
+def change_password(session: Session, user: User, old: str, new: str) -> None:
+    """Set `user`'s password after checking the old one, and end every session of the user
+    (the caller starts a fresh one for the browser that made the change)."""
+    if not password_matches_user(user.password_hash, old):
+        raise ValueError("原密码不正确 / the current password is wrong")
+    weak = password_problem(new, user.name, user.email or "")
+    if weak is not None:
+        raise ValueError(f"{weak.message_zh} / {weak.message_en}")
+    user.password_hash = hash_password(new)
+    end_sessions(session, user.id)
+    session.commit()
+
+
+def set_disabled(session: Session, admin: User, user_id: int, disabled: bool) -> None:
+    """Disable an account (its sessions end at once, it cannot sign in) or enable it again."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise HTTPException(404, "找不到该用户 / no such user")
+    if user.id == admin.id:
+        raise HTTPException(409, "不能停用自己的账户 / you cannot disable your own account")
+    user.disabled = disabled
+    if disabled:
+        end_sessions(session, user.id)
+    session.commit()
 
 
 @router.get("/")
@@ -131,7 +172,7 @@ async def login_post(request: Request) -> Response:
     def work() -> User | LoginRefused:
         with portal(request).db() as session:
             try:
-                return sign_in(session, name.strip(), password)
+                return sign_in(session, name.strip(), password, client_of(request))
             except LoginRefused as exc:
                 return exc
 
@@ -144,7 +185,7 @@ async def login_post(request: Request) -> Response:
 
 @router.post("/logout")
 async def logout(request: Request) -> Response:
-    """Sign out."""
+    """Sign out: the session ends on the server, in every app process."""
     form = await form_values(request)
     require_csrf(request, form.get("csrf"))
     request.session.clear()
@@ -179,3 +220,52 @@ async def add_user_page(request: Request) -> Response:
             return RedirectResponse("/admin/users", status_code=303)
 
     return await run_in_threadpool(work)
+
+
+@router.get("/account/password")
+def password_page(request: Request) -> Response:
+    """The form to change one's password."""
+    with portal(request).db() as session:
+        user = require_user(request, session)
+        return render(request, "password.html", user=user, message="")
+
+
+@router.post("/account/password")
+async def password_post(request: Request) -> Response:
+    """Change one's password; every other session of the account ends."""
+    form = await form_values(request)
+    require_csrf(request, form.get("csrf"))
+
+    def work() -> Response:
+        with portal(request).db() as session:
+            user = require_user(request, session)
+            try:
+                change_password(session, user, form.get("old") or "", form.get("new") or "")
+            except ValueError as exc:
+                return render(request, "password.html", 422, user=user, message=str(exc))
+            start_session(request, user)
+            return render(
+                request,
+                "password.html",
+                user=user,
+                message="密码已修改，其他登录已退出 / password changed; other sessions ended",
+            )
+
+    return await run_in_threadpool(work)
+
+
+@router.post("/admin/users/{user_id}/{verb}")
+async def disable_user_page(request: Request, user_id: int, verb: str) -> Response:
+    """The administrator disables an account (停用) or enables it again (启用)."""
+    form = await form_values(request)
+    require_csrf(request, form.get("csrf"))
+    if verb not in ("disable", "enable"):
+        raise HTTPException(404, "未知操作 / unknown action")
+
+    def work() -> None:
+        with portal(request).db() as session:
+            admin = require_user(request, session, "admin")
+            set_disabled(session, admin, user_id, verb == "disable")
+
+    await run_in_threadpool(work)
+    return RedirectResponse("/admin/users", status_code=303)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -13,7 +14,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import sessionmaker
-from starlette.middleware.sessions import SessionMiddleware
 
 from formgen.pdf import convert
 from formgen.workflows.portal import accounts, applicant, bureau, json_api, mail_log, reset, signup, units
@@ -22,7 +22,8 @@ from formgen.workflows.portal.documents import Busy, PdfGate
 from formgen.workflows.portal.mail import SmtpServer
 from formgen.workflows.portal.outbox import Outbox
 from formgen.workflows.portal.passwords import handle_reset_requests
-from formgen.workflows.portal.security import BodyLimit, SecurityHeaders, secret_key
+from formgen.workflows.portal.security import BodyLimit, SecurityHeaders, trusted_proxies
+from formgen.workflows.portal.sessions import IDLE, LIFETIME, ServerSessions, SessionPolicy
 from formgen.workflows.portal.uploads import MAX_UPLOAD
 from formgen.workflows.portal.web import HERE, Portal, render, templates
 
@@ -38,6 +39,9 @@ def create_app(
     workers: int = 2,
     pdf_queue: int = 4,
     secure_cookies: bool | None = None,
+    trusted_proxy: list[str] | None = None,
+    session_idle: dt.timedelta | None = None,
+    session_lifetime: dt.timedelta | None = None,
     smtp: str | None = None,
     public_url: str | None = None,
 ) -> FastAPI:
@@ -47,6 +51,11 @@ def create_app(
     LibreOffice workers; more than `workers + pdf_queue` PDF requests at once get 503 with
     Retry-After. `secure_cookies` (default: on unless FORMGEN_INSECURE_COOKIES=1) marks the
     session cookie Secure and sends HSTS, for a portal behind TLS.
+
+    `trusted_proxy` (default: FORMGEN_TRUSTED_PROXIES, comma-separated) are the addresses of
+    reverse proxies whose X-Forwarded-For names the client, for the sign-in limits. Sessions
+    end after `session_idle` unused (FORMGEN_SESSION_IDLE_MINUTES, 60) and `session_lifetime`
+    in all (FORMGEN_SESSION_LIFETIME_HOURS, 12).
 
     Mail goes through the SMTP server of the URL `smtp` (default: FORMGEN_SMTP_URL; none: the
     admin's mail log shows what would have been sent); its links begin with `public_url`
@@ -69,10 +78,15 @@ def create_app(
     # Every database session knows the outbox, so an action queues its letter in its own
     # transaction (see outbox.outbox_of).
     sessions.configure(info={"outbox": outbox})
-    with sessions() as session:
-        secret = secret_key(session)
     if secure_cookies is None:
         secure_cookies = os.environ.get("FORMGEN_INSECURE_COOKIES") != "1"
+    proxies = trusted_proxies(trusted_proxy or os.environ.get("FORMGEN_TRUSTED_PROXIES"))
+    policy = SessionPolicy(
+        idle=session_idle or _minutes("FORMGEN_SESSION_IDLE_MINUTES", IDLE),
+        lifetime=session_lifetime or _minutes("FORMGEN_SESSION_LIFETIME_HOURS", LIFETIME, per=60),
+        secure=secure_cookies,
+        trusted_proxies=proxies,
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -88,7 +102,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
     )
-    app.state.portal = Portal(data_dir, sessions, PdfGate(workers + pdf_queue), templates())
+    app.state.portal = Portal(data_dir, sessions, PdfGate(workers + pdf_queue), templates(), proxies)
     app.state.outbox = outbox
     app.include_router(accounts.router)
     app.include_router(signup.router)
@@ -99,14 +113,7 @@ def create_app(
     app.include_router(bureau.router)
     app.include_router(json_api.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    app.add_middleware(
-        SessionMiddleware,
-        secret_key=secret,
-        session_cookie="formgen_session",
-        same_site="strict",
-        https_only=secure_cookies,
-        max_age=12 * 3600,
-    )
+    app.add_middleware(ServerSessions, sessions=sessions, policy=policy)
     app.add_middleware(BodyLimit, limit=REQUEST_LIMIT)
     app.add_middleware(SecurityHeaders, hsts=secure_cookies)
 
@@ -124,6 +131,16 @@ def create_app(
         return JSONResponse({"detail": exc.errors()}, status_code=422)
 
     return app
+
+
+def _minutes(variable: str, default: dt.timedelta, *, per: int = 1) -> dt.timedelta:
+    """A duration from the environment, in minutes (or in units of `per` minutes)."""
+    value = os.environ.get(variable, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) == 0:
+        raise ValueError(f"{variable} 应为正整数 / {variable} must be a positive whole number: {value!r}")
+    return dt.timedelta(minutes=int(value) * per)
 
 
 def _error(request: Request, status: int, message: str, headers: dict[str, str]) -> Response:
@@ -153,11 +170,16 @@ def serve(
     database: str | None,
     *,
     workers: int = 2,
+    trusted_proxy: list[str] | None = None,
     smtp: str | None = None,
     public_url: str | None = None,
 ) -> None:
     """Run the portal in this process until stopped (`formgen serve`); letters' links begin
-    with `public_url`, else FORMGEN_PUBLIC_URL, else the address served."""
+    with `public_url`, else FORMGEN_PUBLIC_URL, else the address served.
+
+    uvicorn's own proxy-header handling is off: it would believe X-Forwarded-For from any
+    loopback peer. The portal reads it itself, from `trusted_proxy` peers only.
+    """
     import uvicorn
 
     secure = (
@@ -165,6 +187,12 @@ def serve(
     )
     public_url = public_url or os.environ.get("FORMGEN_PUBLIC_URL") or f"http://{host}:{port}"
     app = create_app(
-        data_dir, database, workers=workers, secure_cookies=secure, smtp=smtp, public_url=public_url
+        data_dir,
+        database,
+        workers=workers,
+        secure_cookies=secure,
+        trusted_proxy=trusted_proxy,
+        smtp=smtp,
+        public_url=public_url,
     )
-    uvicorn.run(app, host=host, port=port, proxy_headers=True, server_header=False)
+    uvicorn.run(app, host=host, port=port, proxy_headers=False, server_header=False)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select, update
 
-from formgen.workflows.portal.db import Mail, utc_now
+from formgen.workflows.portal.db import Mail, now
 from formgen.workflows.portal.letters import beijing_time
 from formgen.workflows.portal.outbox import outbox_of
 from formgen.workflows.portal.web import form_values, portal, render, require_csrf, require_user
@@ -52,7 +52,7 @@ async def retry_page(request: Request, mail_id: int) -> Response:
         done = session.execute(
             update(Mail)
             .where(Mail.id == mail_id, Mail.status == "failed")
-            .values(status="queued", attempts=0, next_try=utc_now())
+            .values(status="queued", attempts=0, next_try=now())
         )
         session.commit()
         if getattr(done, "rowcount", 0) != 1:

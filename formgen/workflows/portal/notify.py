@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from formgen import api
-from formgen.workflows.portal.db import Application, User, utc_now
+from formgen.workflows.portal.db import Application, User, now
 from formgen.workflows.portal.letters import beijing_time, letter
 from formgen.workflows.portal.outbox import outbox_of
 
@@ -18,10 +18,11 @@ LETTERS = {"submitted": "receipt", "returned": "returned", "accepted": "accepted
 """The letter each new status sends."""
 
 
-def status_changed(session: Session, application: Application) -> None:
-    """Queue the applicant's letter for the application's new status, if it has one and the
-    applicant an e-mail address."""
-    name = LETTERS.get(application.status)
+def status_changed(session: Session, application: Application, status: str, comment: str = "") -> None:
+    """Queue the applicant's letter for the application's new `status` (with the bureau's
+    `comment`), if the status has one and the applicant an e-mail address; the caller's
+    commit of the change sends it, its rollback drops it."""
+    name = LETTERS.get(status)
     owner = session.get(User, application.owner_id)
     if name is None or owner is None or not owner.email:
         return
@@ -39,8 +40,8 @@ def status_changed(session: Session, application: Application) -> None:
             title=packet.title,
             notice=f"{notice.title}（{notice.doc_number}）",
             region=application.region,
-            time=beijing_time(utc_now()),
-            comment=application.comment,
+            time=beijing_time(now()),
+            comment=comment,
             link=outbox.link(f"/applications/{application.id}/summary"),
         ),
     )

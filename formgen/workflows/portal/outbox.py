@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from formgen.workflows.portal.db import Mail, utc_now
+from formgen.workflows.portal.db import Mail, now
 from formgen.workflows.portal.letters import Letter
 from formgen.workflows.portal.mail import SmtpServer
 
@@ -100,18 +100,18 @@ class Outbox:
 
     def _claim(self) -> Mail | None:
         """The oldest due message, marked as being sent by this sender; None when none is due."""
-        now = utc_now()
+        moment = now()
         with self.sessions() as session:
             session.execute(
                 update(Mail)
-                .where(Mail.status == "sending", Mail.next_try < now - STALE_CLAIM)
+                .where(Mail.status == "sending", Mail.next_try < moment - STALE_CLAIM)
                 .values(status="queued")
             )
             session.commit()
             while True:
                 found = session.scalar(
                     select(Mail)
-                    .where(Mail.status == "queued", Mail.next_try <= now)
+                    .where(Mail.status == "queued", Mail.next_try <= moment)
                     .order_by(Mail.next_try, Mail.id)
                     .limit(1)
                 )
@@ -120,7 +120,7 @@ class Outbox:
                 won: Any = session.execute(
                     update(Mail)
                     .where(Mail.id == found.id, Mail.status == "queued")
-                    .values(status="sending", attempts=Mail.attempts + 1, next_try=now)
+                    .values(status="sending", attempts=Mail.attempts + 1, next_try=moment)
                     .execution_options(synchronize_session=False)
                 )
                 session.commit()
@@ -136,17 +136,19 @@ class Outbox:
             self._record_failure(mail, exc)
             return 0
         with self.sessions() as session:
-            session.execute(update(Mail).where(Mail.id == mail.id).values(status="sent", sent=utc_now()))
+            session.execute(update(Mail).where(Mail.id == mail.id).values(status="sent", sent=now()))
             session.commit()
         return 1
 
     def _record_failure(self, mail: Mail, exc: Exception) -> None:
-        error = f"{utc_now():%Y-%m-%d %H:%M:%S} 第{mail.attempts}次发送失败 / attempt {mail.attempts} failed: {exc!r}"
+        error = (
+            f"{now():%Y-%m-%d %H:%M:%S} 第{mail.attempts}次发送失败 / attempt {mail.attempts} failed: {exc!r}"
+        )
         if mail.attempts > len(RETRY_DELAYS):
             values: dict[str, Any] = {"status": "failed"}
             log.error("mail %d to %s failed for good: %r", mail.id, mail.recipient, exc)
         else:
-            values = {"status": "queued", "next_try": utc_now() + RETRY_DELAYS[mail.attempts - 1]}
+            values = {"status": "queued", "next_try": now() + RETRY_DELAYS[mail.attempts - 1]}
             log.warning("mail %d to %s failed, will retry: %r", mail.id, mail.recipient, exc)
         with self.sessions() as session:
             previous = mail.error + "\n" if mail.error else ""
@@ -161,7 +163,7 @@ class Outbox:
             )
         if due is None:
             return IDLE_WAIT_S
-        return min(IDLE_WAIT_S, max(0.0, (due - utc_now()).total_seconds()))
+        return min(IDLE_WAIT_S, max(0.0, (due - now()).total_seconds()))
 
     def run(self, stop: threading.Event) -> None:
         """Send until `stop` is set, waking when a letter is committed or a retry falls due."""

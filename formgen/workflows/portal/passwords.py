@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session
 
 from formgen.model.problems import Problem
 from formgen.workflows.portal import tokens
-from formgen.workflows.portal.db import AccountToken, ResetRequest, User, utc_now
+from formgen.workflows.portal.db import AccountToken, ResetRequest, User, now
 from formgen.workflows.portal.letters import letter
 from formgen.workflows.portal.outbox import Outbox
 from formgen.workflows.portal.security import hash_password
+from formgen.workflows.portal.sessions import end_sessions
 
 MIN_LENGTH = 10
 RESET_MAILS_PER_HOUR = 3
@@ -87,7 +88,7 @@ def handle_reset_requests(session: Session, outbox: Outbox) -> None:
 
 
 def _recent_resets(session: Session, user: User) -> int:
-    since = utc_now() - dt.timedelta(hours=1)
+    since = now() - dt.timedelta(hours=1)
     found = session.scalar(
         select(func.count())
         .select_from(AccountToken)
@@ -115,6 +116,7 @@ def reset_password(session: Session, token: str, password: str) -> User | Proble
     session.execute(
         update(User).where(User.id == user.id).values(password_hash=hash_password(password), confirmed=True)
     )
+    end_sessions(session, user.id)
     session.commit()
     return user
 

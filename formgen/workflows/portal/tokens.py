@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from formgen.workflows.portal.db import AccountToken, User, utc_now
+from formgen.workflows.portal.db import AccountToken, User, now
 
 CONFIRM_FOR = dt.timedelta(hours=48)
 """How long a sign-up's confirmation link works."""
@@ -26,15 +26,15 @@ def _digest(token: str) -> str:
 def issue(session: Session, user: User, purpose: str, valid_for: dt.timedelta) -> str:
     """A new token for `user` and `purpose` (added to `session`); earlier unused ones of the
     same purpose stop working, so only the newest link opens anything."""
-    now = utc_now()
+    moment = now()
     session.execute(
         update(AccountToken)
         .where(AccountToken.user_id == user.id, AccountToken.purpose == purpose, AccountToken.used.is_(None))
-        .values(used=now)
+        .values(used=moment)
     )
     token = secrets.token_urlsafe(32)
     session.add(
-        AccountToken(user_id=user.id, purpose=purpose, digest=_digest(token), expires=now + valid_for)
+        AccountToken(user_id=user.id, purpose=purpose, digest=_digest(token), expires=moment + valid_for)
     )
     return token
 
@@ -46,7 +46,7 @@ def holder(session: Session, token: str, purpose: str) -> User | None:
             AccountToken.digest == _digest(token),
             AccountToken.purpose == purpose,
             AccountToken.used.is_(None),
-            AccountToken.expires > utc_now(),
+            AccountToken.expires > now(),
         )
     )
     return session.get(User, found.user_id) if found else None
@@ -61,15 +61,15 @@ def redeem(session: Session, token: str, purpose: str) -> User | None:
     user = holder(session, token, purpose)
     if user is None:
         return None
-    now = utc_now()
+    moment = now()
     done: Any = session.execute(
         update(AccountToken)
         .where(
             AccountToken.digest == _digest(token),
             AccountToken.used.is_(None),
-            AccountToken.expires > now,
+            AccountToken.expires > moment,
         )
-        .values(used=now)
+        .values(used=moment)
         .execution_options(synchronize_session=False)
     )
     return user if done.rowcount == 1 else None

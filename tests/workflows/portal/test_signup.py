@@ -190,6 +190,8 @@ def test_a_password_is_reset_by_a_single_use_link_and_the_answer_never_tells_if_
 ) -> None:
     client = mail_site.client()
     address = signed_up(mail_site, inbox[1], client)
+    elsewhere = mail_site.client(address)
+    assert elsewhere.get("/api/applications").status_code == 200
 
     known = _statements(mail_site, client, address.upper())
     unknown = _statements(mail_site, client, "nobody@shuan.example.cn")
@@ -209,6 +211,7 @@ def test_a_password_is_reset_by_a_single_use_link_and_the_answer_never_tells_if_
     done = client.post(link, data={"password": NEW_PASSWORD, "csrf": csrf})
     assert done.status_code == 200 and "密码已重设" in done.text, "a weak try leaves the link usable"
 
+    assert elsewhere.get("/api/applications").status_code == 401, "the reset ended every session"
     assert login(client, address) == 401, "the old password no longer works"
     assert login(client, address, NEW_PASSWORD) == 200
     reused = client.post(

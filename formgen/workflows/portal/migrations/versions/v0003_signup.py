@@ -1,8 +1,8 @@
 """Sign-up and e-mail: users' e-mail, unit and credit code, confirmation; link tokens,
 reset requests and the mail outbox.
 
-Revision ID: 0002_signup
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_signup"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
