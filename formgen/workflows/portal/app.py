@@ -16,7 +16,17 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import sessionmaker
 
 from formgen.pdf import convert
-from formgen.workflows.portal import accounts, applicant, bureau, json_api, mail_log, reset, signup, units
+from formgen.workflows.portal import (
+    accounts,
+    applicant,
+    bureau,
+    email_change,
+    json_api,
+    mail_log,
+    reset,
+    signup,
+    units,
+)
 from formgen.workflows.portal.db import database_url, make_engine, migrate
 from formgen.workflows.portal.documents import Busy, PdfGate
 from formgen.workflows.portal.mail import SmtpServer
@@ -107,6 +117,7 @@ def create_app(
     app.include_router(accounts.router)
     app.include_router(signup.router)
     app.include_router(reset.router)
+    app.include_router(email_change.router)
     app.include_router(units.router)
     app.include_router(mail_log.router)
     app.include_router(applicant.router)

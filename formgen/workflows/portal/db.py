@@ -52,6 +52,8 @@ class User(Base):
     """统一社会信用代码 of a signed-up applicant."""
     confirmed: Mapped[bool] = mapped_column(default=True)
     """False from sign-up until the e-mailed link is followed: until then it cannot sign in."""
+    pending_email: Mapped[str] = mapped_column(String(254), default="")
+    """A new address the account asked for, taken once the link sent to it is followed."""
 
 
 class WebSession(Base):

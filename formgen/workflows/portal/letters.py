@@ -21,6 +21,8 @@ SUBJECTS = {
     "returned": "您的申请已退回，请修改后重新提交",
     "accepted": "您的申请已受理",
     "exists": "该邮箱已注册申报门户",
+    "email_confirm": "请确认新的电子邮箱",
+    "email_changed": "账户电子邮箱已更改",
 }
 """Each letter's subject; the portal's name follows it."""
 BEIJING = dt.timezone(dt.timedelta(hours=8))

@@ -45,19 +45,27 @@ class SignUpIn(units.UnitIn):
     password: str = Field(max_length=1000)
 
 
+def email_problem(address: str) -> Problem | None:
+    """Why `address` (normalised) cannot be an account's e-mail, or None."""
+    try:
+        checks.check_email(address)
+        if len(address) > MAX_EMAIL:
+            raise ValueError(
+                f"电子邮箱不超过{MAX_EMAIL}个字符 / an e-mail address has at most {MAX_EMAIL} characters"
+            )
+    except ValueError as exc:
+        return from_check("email", LABELS["email"], exc)
+    return None
+
+
 def check(values: Mapping[str, str]) -> tuple[dict[str, str], list[Problem]]:
     """The sign-up's values cleaned (trimmed, code in capitals, address in lower case) and
     every problem with them, each naming its field."""
     clean, problems = check_unit(values)
     clean["email"] = normal_email(values.get("email") or "")
-    try:
-        checks.check_email(clean["email"])
-        if len(clean["email"]) > MAX_EMAIL:
-            raise ValueError(
-                f"电子邮箱不超过{MAX_EMAIL}个字符 / an e-mail address has at most {MAX_EMAIL} characters"
-            )
-    except ValueError as exc:
-        problems.append(from_check("email", LABELS["email"], exc))
+    wrong = email_problem(clean["email"])
+    if wrong is not None:
+        problems.append(wrong)
     weak = password_problem(values.get("password") or "", clean["email"])
     if weak is not None:
         problems.append(weak)

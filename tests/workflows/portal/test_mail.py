@@ -14,7 +14,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlalchemy import select, update
 
-from formgen.workflows.portal.db import Application, Mail
+from formgen.workflows.portal import notify
+from formgen.workflows.portal.db import Application, Mail, Stale, save_application
 from formgen.workflows.portal.mail import BadSmtpUrl, SmtpServer
 from formgen.workflows.portal.outbox import RETRY_DELAYS
 from tests.workflows.portal.conftest import PROVIDER, Site, example, start
@@ -61,6 +62,20 @@ def test_a_receipt_on_submitting_and_letters_on_return_and_acceptance(
     mail_site.outbox.deliver_due()
     subjects = [m["subject"] for m in inbox[1].wait_for(4)]
     assert "已收到您的申请" in subjects[2] and "已受理" in subjects[3]
+
+
+def test_a_letter_goes_with_its_change_or_not_at_all(mail_site: Site) -> None:
+    _applicant, _bureau, report = submitted(mail_site)
+    with mail_site.portal.db() as session:
+        application = session.get(Application, report)
+        assert application is not None
+        notify.status_changed(session, application, "accepted")
+        with pytest.raises(Stale):
+            save_application(session, application, application.version - 1, status="accepted")
+    with mail_site.portal.db() as session:
+        subjects = session.scalars(select(Mail.subject)).all()
+        assert len(subjects) == 1 and "已收到您的申请" in subjects[0], "the stale acceptance's letter is gone"
+        assert session.get(Application, report).status == "submitted"  # type: ignore[union-attr]
 
 
 def test_an_account_without_an_address_gets_no_letter(mail_site: Site, inbox: tuple[str, Inbox]) -> None:

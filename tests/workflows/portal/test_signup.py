@@ -321,3 +321,39 @@ def test_the_accounts_page_changes_a_unit_and_shows_a_wrong_region_beside_its_fi
     )
     assert done.status_code == 200 and "新名" in done.text
     assert mail_site.client(address).get("/accounts").status_code == 403
+
+
+def test_an_e_mail_change_takes_effect_by_the_new_addresss_link_and_ends_every_session(
+    mail_site: Site, inbox: tuple[str, Inbox]
+) -> None:
+    address = signed_up(mail_site, inbox[1], mail_site.client())
+    mail_site.user("other", "applicant", "成都市", "taken@shuan.example.cn")
+    applicant, elsewhere = mail_site.client(address), mail_site.client(address)
+    change = "/api/account/email"
+
+    wrong = applicant.post(change, json={"password": "not-the-password-1", "email": "new@shuan.example.cn"})
+    assert wrong.status_code == 422 and wrong.json()["detail"][0]["path"] == "password"
+    bad = applicant.post(change, json={"password": PASSWORD, "email": "nowhere"})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["label"] == "电子邮箱"
+    taken = applicant.post(change, json={"password": PASSWORD, "email": "Taken@shuan.example.cn"})
+    asked = applicant.post(change, json={"password": PASSWORD, "email": "New@Shuan.example.cn"})
+    assert (taken.status_code, taken.json()) == (asked.status_code, asked.json()) == (202, asked.json())
+
+    mail_site.outbox.deliver_due()
+    (exists,) = inbox[1].to("taken@shuan.example.cn")
+    assert "该邮箱已注册" in exists["subject"]
+    (confirm,) = inbox[1].to("new@shuan.example.cn")
+    assert address in text_of(confirm)
+    assert login(mail_site.client(), address) == 200, "the old address works until the link is followed"
+
+    link = path_of(link_in(confirm, "/email/"))
+    taken_page = mail_site.client().get(link)
+    assert taken_page.status_code == 200 and "电子邮箱已更改" in taken_page.text
+    assert mail_site.client().get(link).status_code == 400, "a link works once"
+    assert elsewhere.get("/api/applications").status_code == 401, "every session ended"
+    assert applicant.get("/api/applications").status_code == 401
+    assert login(mail_site.client(), "new@shuan.example.cn") == 200
+    assert login(mail_site.client(), address) == 401
+    mail_site.outbox.deliver_due()
+    notice = [m for m in inbox[1].to(address) if "已更改" in m["subject"]]
+    assert len(notice) == 1 and "new@shuan.example.cn" in text_of(notice[0])

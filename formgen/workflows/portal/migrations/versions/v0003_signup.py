@@ -1,5 +1,5 @@
-"""Sign-up and e-mail: users' e-mail, unit and credit code, confirmation; link tokens,
-reset requests and the mail outbox.
+"""Sign-up and e-mail: users' e-mail (and one awaiting confirmation), unit and credit code,
+confirmation; link tokens, reset requests and the mail outbox.
 
 Revision ID: 0003
 Revises: 0002
@@ -23,6 +23,7 @@ def upgrade() -> None:
         users.add_column(sa.Column("unit_name", sa.String(200), nullable=False, server_default=""))
         users.add_column(sa.Column("credit_code", sa.String(18), nullable=False, server_default=""))
         users.add_column(sa.Column("confirmed", sa.Boolean, nullable=False, server_default=sa.true()))
+        users.add_column(sa.Column("pending_email", sa.String(254), nullable=False, server_default=""))
         users.create_unique_constraint("uq_users_email", ["email"])
     op.create_table(
         "account_tokens",
@@ -63,5 +64,5 @@ def downgrade() -> None:
         op.drop_table(table)
     with op.batch_alter_table("users") as users:
         users.drop_constraint("uq_users_email", type_="unique")
-        for column in ("confirmed", "credit_code", "unit_name", "email"):
+        for column in ("pending_email", "confirmed", "credit_code", "unit_name", "email"):
             users.drop_column(column)
