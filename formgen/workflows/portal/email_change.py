@@ -26,7 +26,7 @@ from formgen.workflows.portal.passwords import normal_email
 from formgen.workflows.portal.security import password_matches_user
 from formgen.workflows.portal.sessions import end_sessions
 from formgen.workflows.portal.signup import email_problem
-from formgen.workflows.portal.web import form_values, portal, render, require_csrf, require_user
+from formgen.workflows.portal.web import form_values, message_page, portal, render, require_csrf, require_user
 
 router = APIRouter()
 
@@ -148,16 +148,12 @@ def take_page(request: Request, token: str) -> Response:
     with portal(request).db() as session:
         user = take_change(session, token)
     if user is None:
-        return render(
+        return message_page(
             request,
-            "message.html",
+            "链接无效",
+            "确认链接无效、已使用或已过期，或该邮箱已被其他账户使用。请登录后重新申请更改邮箱。",
+            ("/login", "去登录"),
             400,
-            user=None,
-            title="链接无效",
-            message="确认链接无效、已使用或已过期，或该邮箱已被其他账户使用。请登录后重新申请更改邮箱。",
-            link=("/login", "去登录"),
         )
     request.session.clear()
-    return render(
-        request, "message.html", user=None, title="邮箱已更改", message=DONE, link=("/login", "去登录")
-    )
+    return message_page(request, "邮箱已更改", DONE, ("/login", "去登录"))

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from formgen.model.problems import Problem
 from formgen.workflows.portal.outbox import outbox_of
 from formgen.workflows.portal.passwords import request_reset, reset_password
-from formgen.workflows.portal.web import form_values, portal, render, require_csrf
+from formgen.workflows.portal.web import form_values, message_page, portal, render, require_csrf
 
 router = APIRouter()
 
@@ -51,9 +51,7 @@ async def ask_post(request: Request) -> Response:
             request_reset(session, outbox_of(session), address)
 
     await run_in_threadpool(work)
-    return render(
-        request, "message.html", user=None, title="请查收邮件", message=ASKED, link=("/login", "去登录")
-    )
+    return message_page(request, "请查收邮件", ASKED, ("/login", "去登录"))
 
 
 @router.post("/api/password-reset", status_code=202, tags=["api"])
@@ -87,9 +85,7 @@ async def new_password_post(request: Request, token: str) -> Response:
     if problem is not None:
         return render(request, "reset_password.html", 422, user=None, token=token, problem=problem.message_zh)
     request.session.clear()
-    return render(
-        request, "message.html", user=None, title="密码已重设", message=DONE, link=("/login", "去登录")
-    )
+    return message_page(request, "密码已重设", DONE, ("/login", "去登录"))
 
 
 @router.post("/api/password-reset/confirm", tags=["api"])

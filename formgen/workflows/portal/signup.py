@@ -27,7 +27,7 @@ from formgen.workflows.portal.outbox import Outbox, outbox_of
 from formgen.workflows.portal.passwords import normal_email, password_problem
 from formgen.workflows.portal.security import hash_password
 from formgen.workflows.portal.units import check_unit, from_check
-from formgen.workflows.portal.web import form_values, portal, render, require_csrf
+from formgen.workflows.portal.web import form_values, message_page, portal, render, require_csrf
 
 router = APIRouter()
 
@@ -163,9 +163,7 @@ async def signup_post(request: Request) -> Response:
     problems = await run_in_threadpool(work)
     if problems:
         return _page(request, values, problems, 422)
-    return render(
-        request, "message.html", user=None, title="请查收邮件", message=SENT, link=("/login", "去登录")
-    )
+    return message_page(request, "请查收邮件", SENT, ("/login", "去登录"))
 
 
 @router.post("/api/signup", status_code=202, tags=["api"])
@@ -191,20 +189,11 @@ def confirm_page(request: Request, token: str) -> Response:
     with portal(request).db() as session:
         user = confirm(session, token)
     if user is None:
-        return render(
+        return message_page(
             request,
-            "message.html",
+            "链接无效",
+            "确认链接无效、已使用或已过期。若尚未确认，请用“忘记密码”重新获取邮件，重设密码即同时确认邮箱。",
+            ("/reset", "忘记密码"),
             400,
-            user=None,
-            title="链接无效",
-            message="确认链接无效、已使用或已过期。若尚未确认，请用“忘记密码”重新获取邮件，重设密码即同时确认邮箱。",
-            link=("/reset", "忘记密码"),
         )
-    return render(
-        request,
-        "message.html",
-        user=None,
-        title="邮箱已确认",
-        message="邮箱已确认，现在可以登录了。",
-        link=("/login", "去登录"),
-    )
+    return message_page(request, "邮箱已确认", "邮箱已确认，现在可以登录了。", ("/login", "去登录"))

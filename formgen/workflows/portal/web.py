@@ -160,6 +160,14 @@ def render(request: Request, name: str, code: int = 200, **values: Any) -> HTMLR
     return HTMLResponse(html, status_code=code)
 
 
+def message_page(
+    request: Request, title: str, message: str, link: tuple[str, str], code: int = 200
+) -> HTMLResponse:
+    """A signed-out page that says one thing (a letter is on its way, a link worked or not)
+    and where to go next (`link`: its address and words)."""
+    return render(request, "message.html", code, user=None, title=title, message=message, link=link)
+
+
 def download(content: bytes, name: str, media_type: str) -> Response:
     """A file to save, never to show inline (uploads are not to run in the portal's origin)."""
     return Response(
