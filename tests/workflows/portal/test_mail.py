@@ -6,14 +6,23 @@ never holds up a request."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import subprocess
+import sys
 import threading
+import time
+import urllib.request
+from pathlib import Path
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlalchemy import select, update
+from typer.testing import CliRunner
 
+from formgen.cli import app as cli_app
+from formgen.model.checks import uscc_check_character
 from formgen.workflows.portal import notify
 from formgen.workflows.portal.db import Application, Mail, Stale, save_application
 from formgen.workflows.portal.mail import BadSmtpUrl, SmtpServer
@@ -214,3 +223,51 @@ def test_smtp_urls(url: str, expected: tuple[str, int, str, str, str]) -> None:
 def test_a_bad_smtp_url_says_why(url: str, why: str) -> None:
     with pytest.raises(BadSmtpUrl, match=why):
         SmtpServer.from_url(url)
+
+
+def test_formgen_serve_sends_its_letters_through_the_smtp_url(
+    tmp_path: Path, inbox: tuple[str, Inbox]
+) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [str(Path(sys.executable).with_name("formgen")), "serve", "--port", str(port)]
+    command += ["--data", str(tmp_path / "portal"), "--smtp", inbox[0], "--public-url", base]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline, page = time.monotonic() + 60, ""
+        while time.monotonic() < deadline and not page:  # until it listens
+            try:
+                with urllib.request.urlopen(base + "/login", timeout=5) as response:
+                    page = response.read().decode()
+            except OSError:
+                time.sleep(0.3)
+        body = json.dumps(
+            {
+                "unit_name": "成都蜀安智造技术服务有限公司",
+                "credit_code": "91510100MA61R8XK0" + uscc_check_character("91510100MA61R8XK0"),
+                "region": "成都市",
+                "email": ADDRESS,
+                "password": "correct horse battery",
+            }
+        ).encode()
+        asked = urllib.request.Request(
+            base + "/api/signup", data=body, headers={"content-type": "application/json"}, method="POST"
+        )
+        with urllib.request.urlopen(asked, timeout=30) as response:
+            assert response.status == 202
+        (letter,) = inbox[1].wait_for(1)
+        link = link_in(letter, "/confirm/")
+        assert link.startswith(base + "/confirm/"), "links start with --public-url"
+        with urllib.request.urlopen(link, timeout=30) as response:
+            assert "邮箱已确认" in response.read().decode()
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+def test_formgen_serve_refuses_a_bad_smtp_url(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli_app, ["serve", "--data", str(tmp_path), "--smtp", "http://mail.example.cn"]
+    )
+    assert result.exit_code == 2
+    assert "--smtp" in result.output and "应以" in result.output
