@@ -23,9 +23,9 @@ from . import (
     notice,
     notice_layout,
     packets,
-    regions,
     rules,
 )
+from .regions import SichuanCity
 
 ISSUER = "四川省经济和信息化厅办公室"
 NOTICE_ID = "sichuan-2023-110"
@@ -106,6 +106,5 @@ NOTICE = Notice(
     forms=FORMS,
     packets=PACKETS,
     rules=rules.RULES,
-    # 市（州） bureaus take in applications (各市（州）经济和信息化局).
-    regions=tuple(city.value for city in regions.SichuanCity),
+    regions=tuple(city.value for city in SichuanCity),
 )

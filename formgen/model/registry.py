@@ -132,8 +132,8 @@ class Notice:
     rules: tuple[Rule, ...] = ()
     """The notice's rulebook (see formgen.model.rules)."""
     regions: tuple[str, ...] = ()
-    """The places whose bureaus take in its applications (a province's 市（州）, a city's 区县),
-    as accounts name them: the portal offers these when someone signs up."""
+    """The regions whose bureaus take in its applications (四川's 市（州）, 重庆's 区县), as the
+    notice addresses them; empty when it does not say."""
 
 
 class NoData(FormModel):
