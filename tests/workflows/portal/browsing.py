@@ -10,10 +10,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import uvicorn
-from fastapi import FastAPI
 from playwright.sync_api import BrowserContext, Page, sync_playwright
+
+from tests.workflows.portal.smtp import free_port
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -26,12 +28,14 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "portal"
 
 
 @contextmanager
-def serving(app: FastAPI, port: int) -> Iterator[str]:
-    """`app` served on loopback `port` (its lifespan entered); its base URL."""
+def serving(app: Any, port: int | None = None) -> Iterator[str]:
+    """`app` (an ASGI app) served on loopback `port` (a free one when None) in a thread of this
+    process, its lifespan entered; its base URL."""
+    port = port or free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -58,9 +62,10 @@ def chromium() -> Iterator[BrowserContext]:
 
 
 class Steps:
-    """Screenshots numbered in the order taken, in test-artifacts/`folder`/ (emptied first)."""
+    """Screenshots numbered in the order taken, in test-artifacts/portal/`folder` (its old
+    screenshots removed first)."""
 
-    def __init__(self, folder: str = "portal") -> None:
+    def __init__(self, folder: str = "") -> None:
         self.folder = ARTIFACTS / folder
         self.folder.mkdir(parents=True, exist_ok=True)
         for old in self.folder.glob("*.png"):

@@ -1,6 +1,6 @@
 """Sign-up with e-mail confirmation and a password reset, end to end in Chromium against the
 portal served on loopback, its letters delivered to a real SMTP server and their links
-followed in the browser. Screenshots of each step: test-artifacts/portal-accounts/."""
+followed in the browser. Screenshots of each step: test-artifacts/portal/accounts/."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def test_sign_up_confirm_by_e_mail_and_reset_the_password_in_a_real_browser(
     mailing: tuple[str, Any, Inbox], browser: BrowserContext
 ) -> None:
     base, app, inbox = mailing
-    steps = Steps("portal-accounts")
+    steps = Steps("accounts")
     page = browser.new_page()
     page.set_viewport_size({"width": 1100, "height": 900})
 

@@ -34,18 +34,25 @@
     });
   }
 
+  // The page's saves run one after another, never two at once, and each takes the version the
+  // one before it returned: the page's own saves never conflict with each other. The form's
+  // buttons wait for them, then post with the newest version. Only another tab's save gives a
+  // conflict; then what was typed stays on the page and the message says what to do.
   function autosave(form) {
     const state = document.getElementById("save-state");
     const version = document.getElementById("version");
     let timer = null;
-    let running = false;
-    let again = false;
+    let queue = Promise.resolve();
+    let dirty = false;
+    let conflict = false;
+    let leaving = false;
 
-    async function save() {
-      if (running) { again = true; return; }
-      running = true;
+    async function send() {
+      if (!dirty || conflict) return;
+      dirty = false;
       state.textContent = "正在保存… / saving…";
       try {
+        // Built now, not when queued: it carries the version the previous save returned.
         const response = await fetch(form.dataset.autosave, {
           method: "POST",
           body: new FormData(form),
@@ -58,27 +65,50 @@
           showProblems(form, body.problems);
           const errors = body.problems.filter(function (p) { return p.severity === "error"; }).length;
           state.textContent = "已保存草稿 / draft saved" + (errors ? "（本部分还有" + errors + "处错误）" : "");
+          state.classList.remove("stale");
         } else {
+          conflict = response.status === 409;
+          dirty = !conflict;
           state.textContent = body.detail || "保存失败 / not saved";
           state.classList.add("stale");
         }
       } catch (e) {
+        dirty = true;
         state.textContent = "未能保存，请检查网络 / not saved: no connection";
-      } finally {
-        running = false;
-        if (again) { again = false; save(); }
       }
     }
 
+    function save() {
+      clearTimeout(timer);
+      timer = null;
+      queue = queue.then(send);
+      return queue;
+    }
+
     function soon() {
+      dirty = true;
       clearTimeout(timer);
       timer = setTimeout(save, 400);
     }
     form.addEventListener("input", soon);
     form.addEventListener("change", soon);
+    // A button's own post waits for the page's saves, then goes with the newest version.
+    form.addEventListener("submit", function (event) {
+      if (leaving) return;
+      event.preventDefault();
+      const button = event.submitter;
+      form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+      save().then(function () {
+        form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = false; });
+        leaving = true;
+        // From a new task: a form ignores a submit asked for while its submit event still runs
+        // (as it does when no save was waiting and this promise settles at once).
+        setTimeout(function () { form.requestSubmit(button); }, 0);
+      });
+    });
     // Closing the tab saves what is pending at once.
     window.addEventListener("pagehide", function () {
-      if (timer) { clearTimeout(timer); navigator.sendBeacon(form.dataset.autosave, new FormData(form)); }
+      if (timer && !leaving) { clearTimeout(timer); navigator.sendBeacon(form.dataset.autosave, new FormData(form)); }
     });
   }
 
