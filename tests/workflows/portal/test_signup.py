@@ -5,6 +5,7 @@ goes through a real SMTP server on loopback and every link is followed as a read
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event, func, select, update
 
 from formgen.model.checks import uscc_check_character
+from formgen.workflows.portal import tokens
 from formgen.workflows.portal.db import AccountToken, Mail, User
 from formgen.workflows.portal.passwords import RESET_MAILS_PER_HOUR
 from tests.workflows.portal.conftest import PASSWORD, Site
@@ -357,3 +359,30 @@ def test_an_e_mail_change_takes_effect_by_the_new_addresss_link_and_ends_every_s
     mail_site.outbox.deliver_due()
     notice = [m for m in inbox[1].to(address) if "已更改" in m["subject"]]
     assert len(notice) == 1 and "new@shuan.example.cn" in text_of(notice[0])
+
+
+def test_a_link_used_twice_at_once_works_once(mail_site: Site, inbox: tuple[str, Inbox]) -> None:
+    address = signed_up(mail_site, inbox[1], mail_site.client())
+    with mail_site.portal.db() as session:
+        user = session.scalar(select(User).where(User.email == address))
+        assert user is not None
+        token = tokens.issue(session, user, "reset", tokens.RESET_FOR)
+        session.commit()
+    outcomes: list[object] = []
+    first = mail_site.portal.sessions()
+    # The first use has marked the token, not yet committed; the second starts now and can
+    # only finish after the first commits (a row lock on PostgreSQL, the write lock on SQLite).
+    assert tokens.redeem(first, token, "reset") is not None
+    second = threading.Thread(target=lambda: outcomes.append(_redeem(mail_site, token)))
+    second.start()
+    first.commit()
+    first.close()
+    second.join(timeout=60)
+    assert outcomes == [None]
+
+
+def _redeem(mail_site: Site, token: str) -> object:
+    with mail_site.portal.db() as session:
+        found = tokens.redeem(session, token, "reset")
+        session.commit()
+        return found
