@@ -148,3 +148,12 @@ def test_sign_up_confirm_by_e_mail_and_reset_the_password_in_a_real_browser(
     page.get_by_role("link", name="邮件记录").click()
     expect(page.get_by_role("cell", name="已发送").first).to_be_visible()
     steps.shot(page, "admin-mail-log")
+
+    # At a phone's width no page of these flows is wider than the screen.
+    page.get_by_role("button", name="退出").click()
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/signup", "/reset", "/login", link):
+        page.goto(base + path if path.startswith("/") else path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    page.goto(base + "/signup")
+    steps.shot(page, "phone-signup")
