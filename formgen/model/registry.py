@@ -131,6 +131,9 @@ class Notice:
     packets: tuple[Packet, ...] = ()
     rules: tuple[Rule, ...] = ()
     """The notice's rulebook (see formgen.model.rules)."""
+    regions: tuple[str, ...] = ()
+    """The regions whose bureaus take in its applications (四川's 市（州）, 重庆's 区县), as the
+    notice addresses them; empty when it does not say."""
 
 
 class NoData(FormModel):
@@ -219,6 +222,10 @@ class Registry:
                 return form
         known = ", ".join(f.id for f in self.forms())
         raise UnknownIdError(f"未知的表单 / unknown form: {form_id} (known: {known})")
+
+    def regions(self) -> list[str]:
+        """Every region some notice serves, each once, in registration order."""
+        return list(dict.fromkeys(r for notice in self.notices.values() for r in notice.regions))
 
     def packets(self) -> Iterable[Packet]:
         """Every packet of every notice, in registration order."""

@@ -3,7 +3,6 @@ download the documents, submit. Every change is a draft saved at once."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -18,8 +17,15 @@ from starlette.datastructures import UploadFile
 from formgen import api
 from formgen.data import paths
 from formgen.model.problems import Problem
-from formgen.workflows.portal import forms, uploads
-from formgen.workflows.portal.db import Application, Attachment, User
+from formgen.workflows.portal import forms, notify, uploads
+from formgen.workflows.portal.db import (
+    Application,
+    Attachment,
+    Stale,
+    User,
+    save_application,
+    touch_application,
+)
 from formgen.workflows.portal.documents import applicant_packets, documents, packet_pdf
 from formgen.workflows.portal.web import (
     application_for,
@@ -110,8 +116,18 @@ class SectionView:
     message: str = ""
 
 
-def section_view(session: Session, application: Application, index: int, message: str = "") -> SectionView:
-    """The inputs of section `index` with the rulebook's problems beside them."""
+def section_view(
+    session: Session,
+    application: Application,
+    index: int,
+    message: str = "",
+    typed: forms.FormValues | None = None,
+) -> SectionView:
+    """The inputs of section `index` with the rulebook's problems beside them.
+
+    With `typed` (a save refused as stale) the inputs show what the user typed, not the stored
+    draft, so a conflict never throws away what is on the page.
+    """
     model = api.registry().packet(application.packet_id).model
     all_sections = forms.sections(model)
     if not 0 <= index < len(all_sections):
@@ -123,7 +139,10 @@ def section_view(session: Session, application: Application, index: int, message
         view.attachments = attachments_of(session, application)
         view.placed = [(section.path, p) for p in problems if forms.in_section(section, p)]
     else:
-        view.root = forms.section_widget(section, application.data)
+        data = application.data
+        if typed is not None:
+            paths.set_at(data, section.path, forms.read_section(section, typed))
+        view.root = forms.section_widget(section, data)
         view.placed = forms.place_problems(view.root, [p for p in problems if forms.in_section(section, p)])
     return view
 
@@ -138,10 +157,6 @@ def section_page(request: Request, application_id: int, index: int) -> Response:
         return render(request, "section.html", user=user, view=view, title=_title(application))
 
 
-class Stale(Exception):
-    """The draft was saved from another tab since this page was loaded."""
-
-
 def save_section(
     session: Session, user: User, application_id: int, index: int, form: forms.FormValues
 ) -> SectionView:
@@ -151,7 +166,8 @@ def save_section(
     other silently.
     """
     application = editable_application(session, user, application_id)
-    if str(application.version) != (form.get("version") or ""):
+    version = form.get("version") or ""
+    if not version.isdigit():
         raise Stale
     model = api.registry().packet(application.packet_id).model
     all_sections = forms.sections(model)
@@ -161,10 +177,7 @@ def save_section(
     data = application.data
     paths.set_at(data, section.path, forms.read_section(section, form))
     _row_action(data, form.get("_action") or "", forms.row_lists(forms.section_widget(section, data)))
-    application.data_json = dumps(data)
-    application.version += 1
-    application.updated = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    session.commit()
+    save_application(session, application, int(version), data_json=dumps(data))
     return section_view(session, application, index)
 
 
@@ -202,7 +215,7 @@ async def save_page(request: Request, application_id: int, index: int) -> Respon
                 view = save_section(session, user, application_id, index, values)
             except Stale:
                 application = application_for(session, user, application_id)
-                stale = section_view(session, application, index, message=STALE_MESSAGE)
+                stale = section_view(session, application, index, STALE_MESSAGE, typed=values)
                 return render(request, "section.html", 409, user=user, view=stale, title=_title(application))
             goto = values.get("_goto")
             if goto and goto.isdigit():
@@ -220,8 +233,10 @@ async def save_page(request: Request, application_id: int, index: int) -> Respon
 
 
 STALE_MESSAGE = (
-    "此申请已在另一个窗口中修改，本页未保存。请核对后重新填写。"
-    " / This application was changed in another tab; this page was not saved."
+    "此申请已在另一个窗口中修改，本页的修改尚未保存。您输入的内容仍在本页："
+    "核对后再次点击保存，将以本页内容为准；如要保留另一窗口的修改，请先复制本页内容，再刷新页面。"
+    " / This application was changed in another tab; this page was not saved. What you typed is"
+    " still here: save again to keep it, or copy it and reload to see the other tab's changes."
 )
 
 
@@ -268,9 +283,11 @@ def submit(session: Session, user: User, application_id: int) -> Application:
     application = editable_application(session, user, application_id)
     if not checked(session, application).ok:
         raise HTTPException(422, "仍有错误，不能提交 / errors remain; it cannot be submitted")
-    application.status = "submitted"
-    application.version += 1
-    session.commit()
+    notify.status_changed(session, application, "submitted")
+    try:
+        save_application(session, application, application.version, status="submitted")
+    except Stale:
+        raise HTTPException(409, STALE_MESSAGE) from None
     return application
 
 
@@ -320,8 +337,7 @@ async def upload_page(request: Request, application_id: int) -> Response:
                     size=stored.size,
                 )
             )
-            application.version += 1
-            session.commit()
+            touch_application(session, application)
             index = next(n for n, s in enumerate(forms.sections(_model(application))) if s.attachments)
             if request.headers.get("accept", "").startswith("application/json"):
                 return JSONResponse({"ok": True, "version": application.version})
@@ -349,8 +365,7 @@ async def delete_upload_page(request: Request, application_id: int, attachment_i
                 raise HTTPException(404, "找不到该附件 / no such attachment")
             uploads.remove(session, found.stored_name, portal(request).uploads)
             session.delete(found)
-            application.version += 1
-            session.commit()
+            touch_application(session, application)
             index = next(n for n, s in enumerate(forms.sections(_model(application))) if s.attachments)
             return RedirectResponse(f"/applications/{application.id}/sections/{index}", status_code=303)
 

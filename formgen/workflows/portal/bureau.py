@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from formgen import api
 from formgen.model.registry import Packet
-from formgen.workflows.portal import forms, uploads
-from formgen.workflows.portal.db import Application, BureauProfile, User
+from formgen.workflows.portal import forms, notify, uploads
+from formgen.workflows.portal.db import Application, BureauProfile, Stale, User, save_application
 from formgen.workflows.portal.documents import bureau_data, bureau_packets, documents, own_fields, packet_pdf
 from formgen.workflows.portal.web import (
     application_for,
@@ -128,23 +128,27 @@ def review_page(request: Request, application_id: int) -> Response:
 def decide(session: Session, user: User, application_id: int, verdict: str, comment: str) -> Application:
     """Return a submitted application with a comment, or accept it."""
     application = application_for(session, user, application_id)
+    version = application.version
     if user.role != "bureau":
         raise HTTPException(403, "只有主管部门可以审核 / only a bureau reviews")
     if verdict == "accept":
         if application.status != "submitted":
             raise HTTPException(409, "只能受理已提交的申请 / only a submitted application can be accepted")
-        application.status = "accepted"
+        status = "accepted"
     elif verdict == "return":
         if application.status not in ("submitted", "accepted"):
             raise HTTPException(409, "只能退回已提交的申请 / only a submitted application can be returned")
         if not comment.strip():
             raise HTTPException(422, "退回时请写明原因 / say why it is returned")
-        application.status = "returned"
+        status = "returned"
     else:
         raise HTTPException(404, "未知操作 / unknown action")
-    application.comment = comment.strip()
-    application.version += 1
-    session.commit()
+    notify.status_changed(session, application, status, comment.strip())
+    try:
+        save_application(session, application, version, status=status, comment=comment.strip())
+    except Stale:
+        message = "申请刚被修改，请刷新后再审核 / the application just changed; reload and review again"
+        raise HTTPException(409, message) from None
     return application
 
 

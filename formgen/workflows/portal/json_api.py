@@ -17,10 +17,11 @@ from sqlalchemy import select
 from formgen.workflows.portal import applicant
 from formgen.workflows.portal.accounts import LoginRefused, sign_in, start_session
 from formgen.workflows.portal.bureau import decide
-from formgen.workflows.portal.db import Application
+from formgen.workflows.portal.db import Application, Stale, save_application
 from formgen.workflows.portal.web import (
     application_for,
     checked,
+    client_of,
     dumps,
     form_values,
     portal,
@@ -121,7 +122,7 @@ def login(request: Request, body: Login) -> Any:
     """Sign in: 401 for a wrong name or password, 429 after too many failures."""
     with portal(request).db() as session:
         try:
-            user = sign_in(session, body.name.strip(), body.password)
+            user = sign_in(session, body.name.strip(), body.password, client_of(request))
         except LoginRefused as exc:
             return JSONResponse({"detail": str(exc)}, status_code=exc.status)
         token = start_session(request, user)
@@ -174,13 +175,12 @@ def save(request: Request, application_id: int, body: DataIn) -> Any:
     with portal(request).db() as session:
         user = require_user(request, session)
         application = applicant.editable_application(session, user, application_id)
-        if application.version != body.version:
-            raise HTTPException(409, applicant.STALE_MESSAGE)
-        application.data_json = dumps(body.data)
-        application.version += 1
-        session.commit()
+        try:
+            version = save_application(session, application, body.version, data_json=dumps(body.data))
+        except Stale:
+            raise HTTPException(409, applicant.STALE_MESSAGE) from None
         problems = [ProblemOut(**p.as_dict()) for p in checked(session, application).problems]
-        return Saved(version=application.version, problems=problems)
+        return Saved(version=version, problems=problems)
 
 
 @router.post(
@@ -203,7 +203,7 @@ async def save_section(request: Request, application_id: int, index: int) -> Any
             user = require_user(request, session)
             try:
                 view = applicant.save_section(session, user, application_id, index, values)
-            except applicant.Stale:
+            except Stale:
                 return JSONResponse({"detail": applicant.STALE_MESSAGE}, status_code=409)
             return Saved(
                 version=view.application.version,

@@ -21,7 +21,7 @@ from formgen.api import Checked
 from formgen.workflows.portal import forms
 from formgen.workflows.portal.db import STATUS_LABELS, Application, Attachment, User
 from formgen.workflows.portal.documents import PdfGate
-from formgen.workflows.portal.security import csrf_ok, csrf_token
+from formgen.workflows.portal.security import client_address, csrf_ok, csrf_token
 
 HERE = Path(__file__).parent
 
@@ -34,6 +34,8 @@ class Portal:
     sessions: sessionmaker[Session]
     gate: PdfGate
     templates: jinja2.Environment
+    trusted_proxies: frozenset[str] = frozenset()
+    """Peers whose X-Forwarded-For names the client (a reverse proxy in front of the portal)."""
 
     @property
     def uploads(self) -> Path:
@@ -67,7 +69,14 @@ def portal(request: Request) -> Portal:
 def user_of(request: Request, session: Session) -> User | None:
     """The signed-in user, if any."""
     uid = request.session.get("uid")
-    return session.get(User, uid) if isinstance(uid, int) else None
+    user = session.get(User, uid) if isinstance(uid, int) else None
+    return user if user is not None and not user.disabled else None
+
+
+def client_of(request: Request) -> str:
+    """The client's address: X-Forwarded-For believed only from a configured trusted proxy."""
+    peer = request.client.host if request.client else ""
+    return client_address(peer, request.headers.get("x-forwarded-for"), portal(request).trusted_proxies)
 
 
 def require_user(request: Request, session: Session, *roles: str) -> User:
@@ -149,6 +158,14 @@ def render(request: Request, name: str, code: int = 200, **values: Any) -> HTMLR
         csrf=csrf_token(request.session), request_path=request.url.path, **values
     )
     return HTMLResponse(html, status_code=code)
+
+
+def message_page(
+    request: Request, title: str, message: str, link: tuple[str, str], code: int = 200
+) -> HTMLResponse:
+    """A signed-out page that says one thing (a letter is on its way, a link worked or not)
+    and where to go next (`link`: its address and words)."""
+    return render(request, "message.html", code, user=None, title=title, message=message, link=link)
 
 
 def download(content: bytes, name: str, media_type: str) -> Response:

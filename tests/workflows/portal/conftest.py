@@ -23,7 +23,9 @@ import formgen
 from formgen.workflows.portal.accounts import add_user
 from formgen.workflows.portal.app import create_app
 from formgen.workflows.portal.db import UploadBlob, database_url
+from formgen.workflows.portal.outbox import Outbox
 from formgen.workflows.portal.web import Portal
+from tests.workflows.portal.smtp import Inbox, smtp_server
 
 PASSWORD = "correct horse battery"
 PROVIDER = "sichuan-2023-110.provider"
@@ -65,9 +67,15 @@ class Site:
         found: Portal = self.app.state.portal
         return found
 
-    def user(self, name: str, role: str, region: str = "") -> None:
+    @property
+    def outbox(self) -> Outbox:
+        """Where the portal's letters go; `deliver_due()` sends what is due, in the test's thread."""
+        found: Outbox = self.app.state.outbox
+        return found
+
+    def user(self, name: str, role: str, region: str = "", email: str = "") -> None:
         with self.portal.db() as session:
-            add_user(session, name, PASSWORD, role, region)
+            add_user(session, name, PASSWORD, role, region, email)
 
     def client(self, name: str | None = None, password: str = PASSWORD) -> TestClient:
         """A browser-like client, signed in as `name` through the JSON API (CSRF header set)."""
@@ -85,6 +93,26 @@ def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Site]:
     enter the app's lifespan themselves)."""
     database = None if request.param == "sqlite" else fresh_postgres()
     app = create_app(tmp_path / "data", database, secure_cookies=False)
+    yield Site(app, tmp_path / "data")
+    with app.state.portal.db() as session:
+        session.get_bind().dispose()
+
+
+@pytest.fixture
+def inbox() -> Iterator[tuple[str, Inbox]]:
+    """A real SMTP server on a loopback port: its URL and what it received."""
+    with smtp_server() as found:
+        yield found
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def mail_site(request: pytest.FixtureRequest, tmp_path: Path, inbox: tuple[str, Inbox]) -> Iterator[Site]:
+    """`site` whose mail goes to `inbox`'s server; its sender runs when a test enters the
+    app's lifespan (``with site.client() as client``) or calls ``outbox.deliver_due()``."""
+    database = None if request.param == "sqlite" else fresh_postgres()
+    app = create_app(
+        tmp_path / "data", database, secure_cookies=False, smtp=inbox[0], public_url="http://127.0.0.1"
+    )
     yield Site(app, tmp_path / "data")
     with app.state.portal.db() as session:
         session.get_bind().dispose()

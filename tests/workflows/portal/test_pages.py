@@ -246,7 +246,7 @@ def test_users_add_makes_an_account_that_signs_in(tmp_path: Path) -> None:
     short = runner.invoke(
         cli_app, ["users", "add", "x", "--role", "applicant", "--password", "short", "--data", str(data)]
     )
-    assert short.exit_code == 2 and "密码至少8个字符" in short.output
+    assert short.exit_code == 2 and "密码至少10个字符" in short.output
     client = TestClient(create_app(data, None, secure_cookies=False))
     assert (
         client.post("/api/login", json={"name": "成都局", "password": "s3cret-pass"}).json()["role"]

@@ -34,22 +34,57 @@
     });
   }
 
+  // Whether an input of `form` differs from what the page was served with.
+  function changedSinceLoad(form) {
+    return Array.from(form.elements).some(function (e) {
+      if (e.type === "checkbox" || e.type === "radio") return e.checked !== e.defaultChecked;
+      if (e.tagName === "SELECT") {
+        // With no option marked selected, a list shows its first option.
+        const options = Array.from(e.options);
+        const marked = options.some(function (o) { return o.defaultSelected; });
+        return options.some(function (o, n) {
+          return o.selected !== (marked || e.multiple ? o.defaultSelected : n === 0);
+        });
+      }
+      if (e.tagName === "TEXTAREA" || (e.tagName === "INPUT" && !["hidden", "file"].includes(e.type))) {
+        return e.value !== e.defaultValue;
+      }
+      return false;
+    });
+  }
+
+  // The page's saves run one after another, never two at once, and each takes the version the
+  // one before it returned: the page's own saves never conflict with each other. The form's
+  // buttons wait for them, then post with the newest version. Only another tab's save gives a
+  // conflict; then what was typed stays on the page and the message says what to do.
+  //
+  // A page posts its form once. The old page stays on screen until the answer comes, and a
+  // second click there (增加一行 pressed twice, or pressed again because nothing seemed to
+  // happen) would post a second row action: a row the user never added. So once the page's
+  // post has gone, further posts and autosaves of this page are dropped.
   function autosave(form) {
     const state = document.getElementById("save-state");
     const version = document.getElementById("version");
     let timer = null;
-    let running = false;
-    let again = false;
+    let queue = Promise.resolve();
+    let dirty = false;
+    let conflict = false;
+    let sending = 0; // autosaves under way
+    let waiting = false; // a button's post waits for the page's saves
+    let releasing = false; // the next submit event is that post, sent by this script
+    let leaving = false; // the page's post has gone
 
     // data-state says where the page's changes are: "pending" from a change until its save
     // has answered, then "saved" or "failed" (tests and assistive tools read it).
     function mark(value) { state.dataset.state = value; }
 
-    async function save() {
-      if (running) { again = true; return; }
-      running = true;
+    async function send() {
+      if (!dirty || conflict || leaving) return;
+      dirty = false;
+      sending += 1;
       state.textContent = "正在保存… / saving…";
       try {
+        // Built now, not when queued: it carries the version the previous save returned.
         const response = await fetch(form.dataset.autosave, {
           method: "POST",
           body: new FormData(form),
@@ -62,31 +97,76 @@
           showProblems(form, body.problems);
           const errors = body.problems.filter(function (p) { return p.severity === "error"; }).length;
           state.textContent = "已保存草稿 / draft saved" + (errors ? "（本部分还有" + errors + "处错误）" : "");
-          if (!again && !timer) mark("saved");
+          state.classList.remove("stale");
+          if (!dirty && !timer) mark("saved");
         } else {
+          conflict = response.status === 409;
+          dirty = !conflict;
           state.textContent = body.detail || "保存失败 / not saved";
           state.classList.add("stale");
           mark("failed");
         }
       } catch (e) {
+        dirty = true;
         state.textContent = "未能保存，请检查网络 / not saved: no connection";
         mark("failed");
       } finally {
-        running = false;
-        if (again) { again = false; save(); }
+        sending -= 1;
       }
     }
 
+    function save() {
+      clearTimeout(timer);
+      timer = null;
+      queue = queue.then(send);
+      return queue;
+    }
+
     function soon() {
+      if (leaving) return;
+      dirty = true;
       mark("pending");
       clearTimeout(timer);
-      timer = setTimeout(function () { timer = null; save(); }, 400);
+      timer = setTimeout(save, 400);
     }
     form.addEventListener("input", soon);
     form.addEventListener("change", soon);
+    // The page shows its inputs while this deferred script still loads: what was typed before
+    // it ran is saved like any later change.
+    if (changedSinceLoad(form)) soon();
+    function buttons(disabled) {
+      form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = disabled; });
+    }
+
+    // A button's own post waits for the page's saves, then goes with the newest version; with
+    // no save pending it goes at once, as without this script.
+    form.addEventListener("submit", function (event) {
+      if (releasing) { releasing = false; leaving = true; return; }
+      if (leaving || waiting) { event.preventDefault(); return; }
+      if (!dirty && !timer && !sending) { leaving = true; return; }
+      event.preventDefault();
+      waiting = true;
+      const button = event.submitter;
+      buttons(true);
+      save().then(function () {
+        // From a new task: a form ignores a submit asked for while its submit event still runs
+        // (as it does when this promise settles at once). The buttons are enabled in the same
+        // task as the post (a disabled button sends no value), so no click comes in between.
+        setTimeout(function () {
+          buttons(false);
+          waiting = false;
+          releasing = true;
+          form.requestSubmit(button);
+        }, 0);
+      });
+    });
+    // Back to this page from the browser's history: it may post again.
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) { leaving = false; waiting = false; releasing = false; buttons(false); }
+    });
     // Closing the tab saves what is pending at once.
     window.addEventListener("pagehide", function () {
-      if (timer) { clearTimeout(timer); navigator.sendBeacon(form.dataset.autosave, new FormData(form)); }
+      if (timer && !leaving) { clearTimeout(timer); navigator.sendBeacon(form.dataset.autosave, new FormData(form)); }
     });
   }
 
