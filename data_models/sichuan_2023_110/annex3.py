@@ -112,6 +112,8 @@ LEVELLED = frozenset(
         QualificationKind.CLASSIFIED_INTEGRATION,
     }
 )
+DETAIL_SUFFIXES = tuple((kind.value, "级") for kind in QualificationKind if kind in LEVELLED)
+"""What the paper prints after the detail of a levelled item: ``乙`` + ``级``."""
 
 
 class Registration(enum.StrEnum):
@@ -182,11 +184,14 @@ class Qualification(FormModel):
     detail: Annotated[Text | None, Prompt("级别")] = Field(
         default=None,
         title="级别或说明",
-        description="甲/乙/一/二… for items the form prints with 级; 国家级/省级 for 绿色制造; the text for 其他",
+        description="印有“级”的项目填写等级（如“甲”“乙”“一”）；绿色制造评价资格填写“国家级”或“省级”；“其他”填写资质名称",
     )
 
     @model_validator(mode="after")
     def _detail_where_asked(self) -> Qualification:
+        # The paper prints 级 after the level: a typed "乙级" would print "乙级级".
+        if self.kind in LEVELLED and self.detail and self.detail.endswith("级") and len(self.detail) > 1:
+            self.detail = self.detail.removesuffix("级")
         if self.kind is QualificationKind.OTHER and not self.detail:
             raise ValueError("勾选“其他”资质时须写明名称 / a ticked 其他 needs its name in detail")
         if self.kind is QualificationKind.GREEN_MANUFACTURING and self.detail not in (None, "国家级", "省级"):
@@ -226,7 +231,7 @@ class Profile(FormModel):
         title="所选申报方向提供的主要服务或产品", min_length=1
     )
     cases: Annotated[list[Case], BlankRows(2)] = Field(title="主要案例", min_length=1)
-    qualifications: Annotated[list[Qualification], KeyedBy("kind")] = Field(
+    qualifications: Annotated[list[Qualification], KeyedBy("kind", DETAIL_SUFFIXES)] = Field(
         default_factory=list, title="已获资质认证情况"
     )
 

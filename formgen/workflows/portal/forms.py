@@ -93,6 +93,7 @@ class _Kind:
     inner: Any
     metadata: list[Any]
     key: str = ""
+    suffixes: tuple[tuple[str, str], ...] = ()
 
 
 def _kind_of(info: FieldInfo) -> _Kind:
@@ -100,7 +101,9 @@ def _kind_of(info: FieldInfo) -> _Kind:
     item = list_item(info.annotation)
     if isinstance(item, type) and issubclass(item, BaseModel):
         keyed = next((m for m in metadata if isinstance(m, KeyedBy)), None)
-        return _Kind("keyed", item, metadata, keyed.field) if keyed else _Kind("rows", item, metadata)
+        if keyed is not None:
+            return _Kind("keyed", item, metadata, keyed.field, keyed.suffixes)
+        return _Kind("rows", item, metadata)
     if isinstance(item, type) and issubclass(item, enum.Enum):
         return _Kind("checks", item, metadata)
     if isinstance(inner, type) and issubclass(inner, BaseModel):
@@ -136,7 +139,7 @@ def widget(info: FieldInfo, path: str, data: Any) -> Widget:
             for n in range(count)
         ]
     elif found.kind == "keyed":
-        _keyed(base, found.inner, found.key)
+        _keyed(base, found.inner, found.key, dict(found.suffixes))
     elif found.kind in ("checks", "radio", "select"):
         base.options = [str(o.value) for o in found.inner]
     base.unit = next((m.text for m in found.metadata if isinstance(m, Unit)), "")
@@ -150,8 +153,9 @@ def _fields(model: type[BaseModel], path: str, data: Any) -> list[Widget]:
     return [widget(info, f"{path}.{name}", data) for name, info in model.model_fields.items()]
 
 
-def _keyed(base: Widget, item: type[BaseModel], key: str) -> None:
-    """A printed list of ☐ items (已获资质认证情况): one box per option, with its details."""
+def _keyed(base: Widget, item: type[BaseModel], key: str, suffixes: dict[str, str]) -> None:
+    """A printed list of ☐ items (已获资质认证情况): one box per option, with its details, each
+    detail followed by what the paper prints after it (级), so nobody types it twice."""
     ticked = {str(v.get(key)): v for v in (base.value or []) if isinstance(v, dict)}
     for option in field_type(item.model_fields[key])[0]:
         name = str(option.value)
@@ -160,6 +164,8 @@ def _keyed(base: Widget, item: type[BaseModel], key: str) -> None:
             if field_name != key:
                 child = widget(info, f"{base.path}[{name}].{field_name}", {})
                 child.value = ticked.get(name, {}).get(field_name)
+                if child.kind == "text":
+                    child.unit = suffixes.get(name, "")
                 row.children.append(child)
         base.children.append(row)
 
