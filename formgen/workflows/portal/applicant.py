@@ -18,9 +18,9 @@ from starlette.datastructures import UploadFile
 from formgen import api
 from formgen.data import paths
 from formgen.model.problems import Problem
-from formgen.workflows.portal import forms, uploads
-from formgen.workflows.portal.db import Application, Attachment, User
-from formgen.workflows.portal.documents import applicant_packets, documents, packet_pdf
+from formgen.workflows.portal import forms, notices, uploads
+from formgen.workflows.portal.db import Application, ApplicationEvent, Attachment, User
+from formgen.workflows.portal.documents import documents, packet_pdf
 from formgen.workflows.portal.web import (
     application_for,
     attachments_of,
@@ -33,15 +33,16 @@ from formgen.workflows.portal.web import (
     render,
     require_csrf,
     require_user,
+    unit_name,
 )
 
 router = APIRouter(include_in_schema=False)
 EDITABLE = ("draft", "returned")
 
 
-def choices() -> list[tuple[Any, list[Any]]]:
-    """Every notice with the packets a submitter may apply with."""
-    return [(n, applicant_packets(n)) for n in api.registry().notices.values() if applicant_packets(n)]
+def choices(user: User) -> list[tuple[Any, list[Any]]]:
+    """The notices that serve the applicant's region, with the packets one may apply with."""
+    return notices.offered(user.region)
 
 
 def editable_application(session: Session, user: User, application_id: int) -> Application:
@@ -54,7 +55,7 @@ def editable_application(session: Session, user: User, application_id: int) -> A
 
 @router.get("/applications")
 def list_page(request: Request) -> Response:
-    """The applicant's applications, and what can be applied for."""
+    """The applicant's applications, and what can be applied for (the region's notices)."""
     with portal(request).db() as session:
         user = require_user(request, session, "applicant")
         mine = list(
@@ -63,15 +64,50 @@ def list_page(request: Request) -> Response:
             )
         )
         titles = {p.id: p.title for p in api.registry().packets()}
+        offered = choices(user)
         return render(
-            request, "applications.html", user=user, applications=mine, titles=titles, choices=choices()
+            request,
+            "applications.html",
+            user=user,
+            applications=mine,
+            titles=titles,
+            choices=offered,
+            closes=notices.closing_dates(session),
+            closed={n.id for n, _ in offered if notices.is_closed(session, n.id)},
+            drafts={a.packet_id for a in mine if a.status == "draft"},
+            names={a.id: unit_name(a) for a in mine},
         )
 
 
-def create(session: Session, user: User, packet_id: str) -> Application:
-    """A new, empty draft of `packet_id` for `user`, in the user's region."""
-    if packet_id not in {p.id for _, packets in choices() for p in packets}:
-        raise HTTPException(422, f"不能申报 / cannot apply with: {packet_id}")
+class AlreadyDrafted(Exception):
+    """The applicant has a draft of this packet: open it, or ask for another one explicitly."""
+
+    def __init__(self, existing: Application) -> None:
+        super().__init__(existing.id)
+        self.existing = existing
+
+
+def create(session: Session, user: User, packet_id: str, *, another: bool = False) -> Application:
+    """A new, empty draft of `packet_id` for `user`, in the user's region.
+
+    Only a packet of a notice serving the user's region, and not after its closing date.
+    `AlreadyDrafted` when a draft of the same packet exists, unless `another` is asked for:
+    a second click on 申报 opens the draft instead of making one that cannot be told apart.
+    """
+    offered = {p.id: n for n, packets in choices(user) for p in packets}
+    if packet_id not in offered:
+        raise HTTPException(422, f"本地区不能申报此项 / not offered in the region: {packet_id}")
+    if notices.is_closed(session, offered[packet_id].id):
+        raise HTTPException(409, "申报已截止 / the notice is closed")
+    existing = session.scalar(
+        select(Application)
+        .where(
+            Application.owner_id == user.id, Application.packet_id == packet_id, Application.status == "draft"
+        )
+        .order_by(Application.id)
+    )
+    if existing is not None and not another:
+        raise AlreadyDrafted(existing)
     application = Application(
         owner_id=user.id, packet_id=packet_id, region=user.region, status="draft", data_json="{}", version=1
     )
@@ -82,17 +118,61 @@ def create(session: Session, user: User, packet_id: str) -> Application:
 
 @router.post("/applications")
 async def create_page(request: Request) -> Response:
-    """Start an application (form post from the list page)."""
+    """Start an application (form post from the list page); an existing draft opens instead."""
     form = await form_values(request)
     require_csrf(request, _text(form.get("csrf")))
 
     def work() -> int:
         with portal(request).db() as session:
             user = require_user(request, session, "applicant")
-            return create(session, user, _text(form.get("packet_id"))).id
+            try:
+                return create(
+                    session, user, _text(form.get("packet_id")), another=form.get("another") == "1"
+                ).id
+            except AlreadyDrafted as exc:
+                return exc.existing.id
 
     new_id = await run_in_threadpool(work)
     return RedirectResponse(f"/applications/{new_id}/sections/0", status_code=303)
+
+
+@router.post("/applications/{application_id}/delete")
+async def delete_page(request: Request, application_id: int) -> Response:
+    """Delete a draft, after a confirmation page (which needs no JavaScript)."""
+    form = await form_values(request)
+    require_csrf(request, _text(form.get("csrf")))
+
+    def work() -> Response:
+        with portal(request).db() as session:
+            user = require_user(request, session, "applicant")
+            application = own_application(session, user, application_id)
+            if application.status != "draft":
+                raise HTTPException(409, "只能删除草稿 / only a draft can be deleted")
+            if form.get("confirm") != "1":
+                return render(
+                    request,
+                    "confirm.html",
+                    user=user,
+                    heading="删除草稿",
+                    question=f"确定删除第{application.id}号草稿（{_title(application)}{_named(application)}）？删除后不能恢复。",
+                    action=f"/applications/{application.id}/delete",
+                    fields={},
+                    button="确定删除",
+                    back="/applications",
+                )
+            for found in attachments_of(session, application):
+                (portal(request).uploads / found.stored_name).unlink(missing_ok=True)
+                session.delete(found)
+            session.delete(application)
+            session.commit()
+            return RedirectResponse("/applications", status_code=303)
+
+    return await run_in_threadpool(work)
+
+
+def _named(application: Application) -> str:
+    name = unit_name(application)
+    return f"，{name}" if name else ""
 
 
 @dataclass
@@ -255,28 +335,75 @@ def _document_names(application: Application) -> list[str]:
 
 
 def submit(session: Session, user: User, application_id: int) -> Application:
-    """Hand the application in: refused (422) while the rulebook finds an error."""
+    """Hand the application in: refused (422) while the rulebook finds an error, (409) after
+    the notice's closing date. A receipt number is given; a return's comment is cleared (the
+    history keeps it)."""
     application = editable_application(session, user, application_id)
+    if notices.is_closed(session, api.registry().notice_of(application.packet_id).id):
+        raise HTTPException(409, "申报已截止，不能提交 / the notice is closed")
     if not checked(session, application).ok:
         raise HTTPException(422, "仍有错误，不能提交 / errors remain; it cannot be submitted")
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     application.status = "submitted"
+    application.submitted = now
+    application.receipt = f"{now:%Y%m%d}-{application.id:06d}-{application.version + 1}"
+    application.comment = ""
     application.version += 1
+    session.add(ApplicationEvent(application_id=application.id, at=now, actor=user.name, kind="submitted"))
     session.commit()
     return application
 
 
 @router.post("/applications/{application_id}/submit")
 async def submit_page(request: Request, application_id: int) -> Response:
-    """Submit from the summary page."""
+    """Submit from the review page, after a confirmation page (which needs no JavaScript);
+    the receipt follows."""
     form = await form_values(request)
     require_csrf(request, _text(form.get("csrf")))
 
-    def work() -> None:
+    def work() -> Response:
         with portal(request).db() as session:
-            submit(session, require_user(request, session), application_id)
+            user = require_user(request, session)
+            if form.get("confirm") != "1":
+                application = editable_application(session, user, application_id)
+                return render(
+                    request,
+                    "confirm.html",
+                    user=user,
+                    heading="提交申请",
+                    question=(
+                        f"确定提交第{application.id}号申请（{_title(application)}{_named(application)}）？"
+                        "提交后不能修改，除非主管部门退回。"
+                    ),
+                    action=f"/applications/{application.id}/submit",
+                    fields={},
+                    button="确定提交",
+                    back=f"/applications/{application.id}/summary",
+                )
+            submit(session, user, application_id)
+            return RedirectResponse(f"/applications/{application_id}/receipt", status_code=303)
 
-    await run_in_threadpool(work)
-    return RedirectResponse(f"/applications/{application_id}/summary", status_code=303)
+    return await run_in_threadpool(work)
+
+
+@router.get("/applications/{application_id}/receipt")
+def receipt_page(request: Request, application_id: int) -> Response:
+    """The receipt of the last submission: its number, time, what was sent, a download."""
+    with portal(request).db() as session:
+        user = require_user(request, session)
+        application = application_for(session, user, application_id)
+        if application.submitted is None:
+            raise HTTPException(404, "尚未提交 / not submitted yet")
+        return render(
+            request,
+            "receipt.html",
+            user=user,
+            application=application,
+            title=_title(application),
+            unit=unit_name(application),
+            documents=_document_names(application),
+            attachments=attachments_of(session, application),
+        )
 
 
 @router.post("/applications/{application_id}/attachments")
