@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from formgen import api
 from formgen.api import Checked
-from formgen.workflows.portal import forms
+from formgen.workflows.portal import forms, notices
 from formgen.workflows.portal.db import STATUS_LABELS, Application, Attachment, User
 from formgen.workflows.portal.documents import PdfGate
 from formgen.workflows.portal.security import csrf_ok, csrf_token
@@ -55,6 +55,7 @@ def templates() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.globals["status_labels"] = STATUS_LABELS
+    env.globals["known_regions"] = notices.known_regions
     return env
 
 

@@ -146,8 +146,17 @@ def test_after_the_closing_date_nothing_is_submitted_and_drafts_stay_readable(si
     site.user("a", "applicant", "成都市")
     client = site.client("a")
     report = start(client, PROVIDER, example(PROVIDER))
-    with site.portal.db() as session:
-        notices.set_closes(session, "sichuan-2023-110", dt.date.today() - dt.timedelta(days=1))
+    site.user("admin", "admin")
+    admin = site.client("admin")
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    token = csrf_of(admin.get("/admin/notices").text)
+    assert (
+        admin.post("/admin/notices/sichuan-2023-110", data={"csrf": token, "closes": "明天"}).status_code
+        == 422
+    )
+    admin.post("/admin/notices/sichuan-2023-110", data={"csrf": token, "closes": yesterday.isoformat()})
+    assert f'value="{yesterday.isoformat()}"' in admin.get("/admin/notices").text
+    assert client.get("/admin/notices").status_code == 403
     page = client.get("/applications").text
     assert "申报截止日期" in page and "已截止" in page
     assert client.post(f"/api/applications/{report}/submit").status_code == 409
