@@ -219,12 +219,12 @@ class CreditCodeField:
 CreditCode = Annotated[
     str,
     StringConstraints(strip_whitespace=True, to_upper=True),
-    _wrap(checks.check_credit_code_format),
+    _wrap(checks.check_credit_code),
     CreditCodeField(),
     Identifier("91510107MA62L3R5XE"),
 ]
-"""统一社会信用代码 (GB 32100-2015): length and alphabet here; a wrong check character is a
-warning (`formgen.model.common_rules`), since some legal early codes fail it."""
+"""统一社会信用代码 (GB 32100-2015): length, alphabet and check character (the rule
+`common.credit-code-check-character`)."""
 
 Mobile = Annotated[
     str, StringConstraints(strip_whitespace=True), _wrap(checks.check_mobile), Identifier("13981234567")

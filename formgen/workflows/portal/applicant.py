@@ -28,6 +28,7 @@ from formgen.workflows.portal.web import (
     download,
     dumps,
     form_values,
+    full_data,
     own_application,
     portal,
     render,
@@ -187,34 +188,53 @@ class SectionView:
     placed: list[tuple[str, Problem]] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     message: str = ""
+    progress: list[str] = field(default_factory=list)
+    """Each section's state for the step list: done, problems or empty (not started)."""
+    checked: bool = False
+    """Whether every problem of the section is shown (the user tried to go on), not only
+    those of the fields already filled in."""
 
 
-def section_view(session: Session, application: Application, index: int, message: str = "") -> SectionView:
-    """The inputs of section `index` with the rulebook's problems beside them."""
+def section_view(
+    session: Session, application: Application, index: int, message: str = "", *, check: bool = False
+) -> SectionView:
+    """The inputs of section `index` with the rulebook's problems beside them.
+
+    A new page shows no 缺少必填项 for fields nobody has reached yet: only the problems of
+    what was typed, unless `check` (the user tried to go on, or the page's script asks for
+    every problem to show each one as its field is left)."""
     model = api.registry().packet(application.packet_id).model
     all_sections = forms.sections(model)
     if not 0 <= index < len(all_sections):
         raise HTTPException(404, "没有这一部分 / no such section")
     section = all_sections[index]
-    problems = checked(session, application).problems
-    view = SectionView(application, all_sections, index, None, problems, message=message)
+    data = full_data(session, application)
+    problems = api.check(application.packet_id, data).problems
+    view = SectionView(application, all_sections, index, None, problems, message=message, checked=check)
+    view.progress = [forms.progress(s, data, problems) for s in all_sections]
+    own = [p for p in problems if forms.in_section(section, p) and (check or forms.typed(data, p.path))]
     if section.attachments:
         view.attachments = attachments_of(session, application)
-        view.placed = [(section.path, p) for p in problems if forms.in_section(section, p)]
+        view.placed = [(section.path, p) for p in own]
     else:
         view.root = forms.section_widget(section, application.data)
-        view.placed = forms.place_problems(view.root, [p for p in problems if forms.in_section(section, p)])
+        view.placed = forms.place_problems(view.root, own)
     return view
 
 
 @router.get("/applications/{application_id}/sections/{index}")
-def section_page(request: Request, application_id: int, index: int) -> Response:
-    """One section of the form, filled with the draft."""
+def section_page(
+    request: Request, application_id: int, index: int, check: int = 0, remove: str = ""
+) -> Response:
+    """One section of the form, filled with the draft (`?check=1`: with every problem;
+    `?remove=<row path>`: that row asks whether to delete it)."""
     with portal(request).db() as session:
         user = require_user(request, session)
         application = application_for(session, user, application_id)
-        view = section_view(session, application, index)
-        return render(request, "section.html", user=user, view=view, title=_title(application))
+        view = section_view(session, application, index, check=bool(check))
+        return render(
+            request, "section.html", user=user, view=view, title=_title(application), removing=remove
+        )
 
 
 class Stale(Exception):
@@ -244,7 +264,7 @@ def save_section(
     application.version += 1
     application.updated = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     session.commit()
-    return section_view(session, application, index)
+    return section_view(session, application, index, check=True)
 
 
 def _row_action(data: dict[str, Any], action: str) -> None:
@@ -274,18 +294,35 @@ async def save_page(request: Request, application_id: int, index: int) -> Respon
             except Stale:
                 application = application_for(session, user, application_id)
                 stale = section_view(session, application, index, message=STALE_MESSAGE)
-                return render(request, "section.html", 409, user=user, view=stale, title=_title(application))
+                return render(
+                    request,
+                    "section.html",
+                    409,
+                    user=user,
+                    view=stale,
+                    title=_title(application),
+                    removing="",
+                )
             goto = values.get("_goto")
+            if goto and any(p.severity == "error" for _, p in view.placed):
+                # Going on from a section with errors: stay, with every problem shown and listed.
+                return RedirectResponse(
+                    f"/applications/{application_id}/sections/{index}?check=1#problems", status_code=303
+                )
             if goto and goto.isdigit():
                 return RedirectResponse(f"/applications/{application_id}/sections/{goto}", status_code=303)
             if goto == "summary":
                 return RedirectResponse(f"/applications/{application_id}/summary", status_code=303)
-            # After adding or removing a row, come back to that list rather than the page's top.
-            action = values.get("_action") or ""
-            anchor = "#f-" + quote(action.partition(":")[2].split("[")[0]) if action else ""
-            return RedirectResponse(
-                f"/applications/{view.application.id}/sections/{index}{anchor}", status_code=303
-            )
+            # After adding or removing a row, come back to that list rather than the page's top;
+            # 删除此行 first asks, on the row itself (a confirmation that needs no script).
+            verb, _, target = (values.get("_action") or "").partition(":")
+            page = f"/applications/{view.application.id}/sections/{index}"
+            if verb == "ask-remove":
+                return RedirectResponse(
+                    f"{page}?remove={quote(target)}#confirm-f-{quote(target)}", status_code=303
+                )
+            anchor = "#f-" + quote(target.split("[")[0]) if target else ""
+            return RedirectResponse(f"{page}{anchor}", status_code=303)
 
     return await run_in_threadpool(work)
 
@@ -307,15 +344,31 @@ def _text(value: Any) -> str:
 
 @router.get("/applications/{application_id}/summary")
 def summary_page(request: Request, application_id: int) -> Response:
-    """Every problem before submitting; errors block, warnings (原则上) do not."""
+    """The review before submitting: every answer as it will print, section by section, each
+    with a link to change it, and every problem with a link landing on its field; errors
+    block, warnings (原则上) do not."""
     with portal(request).db() as session:
         user = require_user(request, session)
         application = application_for(session, user, application_id)
-        result = checked(session, application)
-        all_sections = forms.sections(api.registry().packet(application.packet_id).model)
-        located = [
-            (p, next((n for n, s in enumerate(all_sections) if forms.in_section(s, p)), 0))
+        data = full_data(session, application)
+        result = api.check(application.packet_id, data)
+        answers: list[tuple[int, forms.Section, forms.Widget | None]] = []
+        located: list[tuple[Problem, str]] = []
+        for n, section in enumerate(forms.sections(api.registry().packet(application.packet_id).model)):
+            own = [p for p in result.problems if forms.in_section(section, p)]
+            page = f"/applications/{application.id}/sections/{n}?check=1"
+            if section.attachments:
+                answers.append((n, section, None))
+                located += [(p, f"{page}#attachments") for p in own]
+                continue
+            root = forms.section_widget(section, application.data)
+            answers.append((n, section, root))
+            located += [(p, f"{page}#f-{quote(target)}") for target, p in forms.place_problems(root, own)]
+        sections = [s for _, s, _ in answers]
+        located += [
+            (p, f"/applications/{application.id}/sections/0?check=1")
             for p in result.problems
+            if not any(forms.in_section(s, p) for s in sections)
         ]
         return render(
             request,
@@ -324,8 +377,11 @@ def summary_page(request: Request, application_id: int) -> Response:
             application=application,
             title=_title(application),
             problems=located,
+            answers=answers,
+            attachments=attachments_of(session, application),
             ok=result.ok,
             documents=_document_names(application) if result.ok else [],
+            closes=notices.closes(session, api.registry().notice_of(application.packet_id).id),
         )
 
 

@@ -56,6 +56,7 @@ def templates() -> jinja2.Environment:
     )
     env.globals["status_labels"] = STATUS_LABELS
     env.globals["known_regions"] = notices.known_regions
+    env.globals["printed"] = forms.printed
     return env
 
 
@@ -121,8 +122,9 @@ def attachments_of(session: Session, application: Application) -> list[Attachmen
 
 def full_data(session: Session, application: Application) -> dict[str, Any]:
     """The application's data with its uploads listed as the packet's attachments."""
-    data = application.data
-    field = forms.attachments_path(api.registry().packet(application.packet_id).model)
+    model = api.registry().packet(application.packet_id).model
+    data = forms.skeleton(model, application.data)
+    field = forms.attachments_path(model)
     if field is not None:
         data[field] = [
             {"title": a.title, "file": a.stored_name} for a in attachments_of(session, application)
