@@ -37,7 +37,7 @@ def kind_of(content: bytes, filename: str) -> Kind:
     try:
         found = untrusted.inspect(content, filename)
     except untrusted.RefusedFileError as exc:
-        raise UploadRefused(f"{exc} / only PDF, JPG, PNG or TIFF scans are accepted") from None
+        raise UploadRefused(f"只接受PDF、JPG、PNG或TIFF扫描件：{exc}") from None
     if found not in untrusted.SCANS:
         raise UploadRefused("只接受PDF、JPG、PNG或TIFF文件 / only PDF, JPG, PNG or TIFF files are accepted")
     return Kind(_SUFFIXES[found], _MEDIA_TYPES[found])

@@ -145,7 +145,7 @@ def test_uploads_are_checked_by_content_and_stored_under_server_names(site: Site
         files={"file": ("licence.pdf", PNG)},
     )
     assert renamed.status_code == 422
-    assert "not what the extension says" in renamed.text
+    assert "与扩展名不符" in renamed.text
     good = client.post(
         f"/applications/{report}/attachments",
         data={"csrf": token, "title": "营业执照"},
