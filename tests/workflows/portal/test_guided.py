@@ -17,6 +17,7 @@ from formgen.workflows.portal import notices
 from formgen.workflows.portal.accounts import add_user
 from formgen.workflows.portal.db import ApplicationEvent
 from tests.workflows.portal.conftest import CITY, ENTERPRISE, PASSWORD, PROVIDER, Site, example, start
+from tests.workflows.portal.test_pages import csrf_of
 
 
 def _suffix_after(html: str, path: str) -> str:
@@ -49,12 +50,6 @@ def test_the_ji_the_paper_prints_after_a_level_is_shown_beside_its_input(site: S
         _suffix_after(html, "report.profile.qualifications[绿色制造体系评价第三方评价机构资格].detail") == ""
     )
     assert _suffix_after(html, "report.profile.qualifications[其他].detail") == ""
-
-
-def csrf_of(html: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', html)
-    assert found is not None
-    return found.group(1)
 
 
 def test_an_applicant_is_offered_the_notices_of_its_region_only(site: Site) -> None:
