@@ -1,8 +1,8 @@
 """A list of applications as a file a bureau opens in Excel or WPS: CSV or XLSX.
 
 Every value is written as what it is: a number as a number, text as text. Applicants type
-the text, so none of it may become a formula: in XLSX a text cell is a string cell whatever
-it starts with; in CSV, where a spreadsheet guesses, text that opens with = + - @ or a tab is
+the text, so none of it may become a formula: in XLSX every value goes through
+`formgen.data.cells` (a text cell is a string cell whatever it starts with); in CSV, where a spreadsheet guesses, text that opens with = + - @ or a tab is
 prefixed with an apostrophe (OWASP's advice on CSV injection).
 """
 
@@ -13,7 +13,8 @@ import io
 from collections.abc import Sequence
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+
+from formgen.data import cells
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -35,16 +36,10 @@ def csv_bytes(header: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
 
 def xlsx_bytes(header: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
     """The table as one XLSX sheet, every text cell a string cell (never a formula)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("申请列表")
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None  # a new workbook has its one sheet
+    sheet.title = "申请列表"
     for values in (header, *rows):
-        cells = []
-        for value in values:
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"
-            cells.append(cell)
-        sheet.append(cells)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+        cells.append(sheet, values)
+    return cells.save(workbook)

@@ -1,7 +1,7 @@
 """Submissions with a receipt, the history of each application, and notices' closing dates.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0002_review
+Revises: 0002_upload_blobs (uploads kept in the database come first)
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "0002_review"
+down_revision = "0002_upload_blobs"
 branch_labels = None
 depends_on = None
 
