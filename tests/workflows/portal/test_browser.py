@@ -274,7 +274,7 @@ def test_an_applicant_and_a_bureau_in_a_real_browser(
     # The bureau returns it with a comment.
     sign_in(page, base, "成都市经信局")
     steps.shot(page, "bureau-list")
-    page.locator("table.list a").first.click()  # the row is named by its 单位名称
+    page.get_by_role("link", name=report["profile"]["unit_name"]).click()  # the row is named by its 单位名称
     page.get_by_label("退回意见").fill("请注明注册地址的楼层")
     page.get_by_role("button", name="退回", exact=True).click()
     page.get_by_role("button", name="确定退回").click()
@@ -285,6 +285,7 @@ def test_an_applicant_and_a_bureau_in_a_real_browser(
     sign_in(page, base, "蜀安公司")
     page.get_by_role("link", name="技术改造综合服务商申请材料").click()
     expect(page.locator(".alert")).to_contain_text("请注明注册地址的楼层")
+    steps.shot(page, "returned-comment-shown")
     page.goto(f"{base}/applications/{application}/sections/3")
     address = page.locator('[name="report.profile.address"]')
     address.fill(report["profile"]["address"] + "1801室")
@@ -294,6 +295,11 @@ def test_an_applicant_and_a_bureau_in_a_real_browser(
     page.get_by_role("button", name="提交申请").click()
     page.get_by_role("button", name="确定提交").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("提交回执")
+    page.goto(f"{base}/applications")
+    page.get_by_role("link", name="技术改造综合服务商申请材料").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("已提交")
+    expect(page.locator("main")).not_to_contain_text("请注明注册地址的楼层")  # the comment is cleared
+    steps.shot(page, "resubmitted-comment-cleared")
     sign_out(page)
 
     # The bureau accepts both, gives its details, downloads the 市（州） packet.
