@@ -27,9 +27,14 @@ def known_regions() -> list[str]:
 
 
 def check_region(role: str, region: str) -> None:
-    """`ValueError` unless an applicant's or bureau's `region` is one some notice serves."""
+    """`ValueError` unless an applicant's or bureau's `region` is one some notice serves.
+
+    A notice naming no region serves every one (`serves`), so while one is registered (a
+    drafted package before its regions are given) any region is one it serves.
+    """
     regions = known_regions()
-    if role in ("applicant", "bureau") and regions and region.strip() not in regions:
+    every = any(not n.regions for n in api.registry().notices.values())
+    if role in ("applicant", "bureau") and regions and not every and region.strip() not in regions:
         raise ValueError(
             f"所在地区应为通知所列地区之一，如{regions[0]} / the region must be one the notices list: {region}"
         )
