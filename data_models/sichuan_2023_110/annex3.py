@@ -23,6 +23,7 @@ from formgen.authoring import (
     MaxChars,
     Mobile,
     Money,
+    NamesAttachments,
     Phone,
     Prompt,
     Text,
@@ -264,7 +265,9 @@ class Body(FormModel):
     case_studies: LongText = Field(title="案例实施数量及代表性案例简介")
     leaders: LongText = Field(title="主要负责人及核心团队成员主要履历")
     team: LongText = Field(title="单位技术或服务团队情况")
-    attachments: Annotated[list[Attachment], BlankRows(3)] = Field(default_factory=list, title="其他附件材料")
+    attachments: Annotated[list[Attachment], BlankRows(3), NamesAttachments()] = Field(
+        default_factory=list, title="其他附件材料"
+    )
 
 
 class Attachment(FormModel):

@@ -82,6 +82,14 @@ class BlankRows:
 
 
 @dataclass(frozen=True)
+class NamesAttachments:
+    """Marker: a list whose rows name, by their `field`, the scans the submitter hands in
+    with the packet (a report's 其他附件材料), so a form can match each name to its upload."""
+
+    field: str = "title"
+
+
+@dataclass(frozen=True)
 class KeyedBy:
     """Marker: a list whose items are picked by one field, as ticked items of a printed list.
 

@@ -21,6 +21,7 @@ from formgen.model.problems import Problem
 from formgen.workflows.portal import forms, notices, uploads
 from formgen.workflows.portal.db import Application, ApplicationEvent, Attachment, User
 from formgen.workflows.portal.documents import documents, packet_pdf
+from formgen.workflows.portal.named_scans import NamedScan, named_scans
 from formgen.workflows.portal.web import (
     application_for,
     attachments_of,
@@ -193,6 +194,11 @@ class SectionView:
     checked: bool = False
     """Whether every problem of the section is shown (the user tried to go on), not only
     those of the fields already filled in."""
+    named: list[NamedScan] = field(default_factory=list)
+    """On the upload page: the scans the documents name (其他附件材料), each with its upload."""
+    upload_error: str = ""
+    """Why the last upload was refused (the page shown again without its script)."""
+    upload_title: str = ""
 
 
 def section_view(
@@ -215,6 +221,7 @@ def section_view(
     own = [p for p in problems if forms.in_section(section, p) and (check or forms.typed(data, p.path))]
     if section.attachments:
         view.attachments = attachments_of(session, application)
+        view.named = named_scans(model, application.data, view.attachments)
         view.placed = [(section.path, p) for p in own]
     else:
         view.root = forms.section_widget(section, application.data)
@@ -232,6 +239,7 @@ def section_page(
         user = require_user(request, session)
         application = application_for(session, user, application_id)
         view = section_view(session, application, index, check=bool(check))
+        view.upload_title = request.query_params.get("title", "")[:200]  # 上传此项 names the scan
         return render(
             request, "section.html", user=user, view=view, title=_title(application), removing=remove
         )
@@ -488,14 +496,20 @@ async def upload_page(request: Request, application_id: int) -> Response:
         with portal(request).db() as session:
             user = require_user(request, session)
             application = editable_application(session, user, application_id)
-            if not title:
-                raise HTTPException(422, "请填写材料名称 / give the attachment a title")
-            if len(content) > uploads.MAX_UPLOAD:
-                raise HTTPException(413, "文件超过20MB / the file is larger than 20 MB")
             try:
-                stored = uploads.store(session, content, filename)
-            except uploads.UploadRefused as exc:
-                raise HTTPException(422, str(exc)) from None
+                if not title:
+                    raise HTTPException(422, "请填写材料名称 / give the attachment a title")
+                if len(content) > uploads.MAX_UPLOAD:
+                    raise HTTPException(413, "文件超过20MB / the file is larger than 20 MB")
+                try:
+                    stored = uploads.store(session, content, filename)
+                except uploads.UploadRefused as exc:
+                    raise HTTPException(422, str(exc)) from None
+            except HTTPException as refused:
+                if request.headers.get("accept", "").startswith("application/json"):
+                    raise
+                # Without the page's script: the upload page again, the refusal beside the form.
+                return _upload_refused(request, session, user, application, refused, title)
             session.add(
                 Attachment(
                     application_id=application.id,
@@ -513,6 +527,30 @@ async def upload_page(request: Request, application_id: int) -> Response:
             return RedirectResponse(f"/applications/{application.id}/sections/{index}", status_code=303)
 
     return await run_in_threadpool(work)
+
+
+def _upload_refused(
+    request: Request,
+    session: Session,
+    user: User,
+    application: Application,
+    refused: HTTPException,
+    title: str,
+) -> Response:
+    """The upload page with `refused`'s reason shown as an error of the upload form."""
+    index = next(n for n, s in enumerate(forms.sections(_model(application))) if s.attachments)
+    view = section_view(session, application, index)
+    view.upload_error = str(refused.detail).split(" / ")[0]
+    view.upload_title = title
+    return render(
+        request,
+        "section.html",
+        refused.status_code,
+        user=user,
+        view=view,
+        title=_title(application),
+        removing="",
+    )
 
 
 def _model(application: Application) -> Any:

@@ -162,12 +162,13 @@
         } else {
           let detail = "上传失败（" + request.status + "）";
           try { detail = chinese(JSON.parse(request.responseText).detail) || detail; } catch (e) { /* not JSON */ }
-          status.textContent = detail;
-          status.className = "problem error";
+          status.textContent = "上传未成功：" + detail;
+          status.className = "problem error upload-refused";
+          status.setAttribute("role", "alert");
           bar.hidden = true;
         }
       });
-      request.addEventListener("error", function () { status.textContent = "上传失败，请检查网络"; status.className = "problem error"; });
+      request.addEventListener("error", function () { status.textContent = "上传未成功：请检查网络"; status.className = "problem error upload-refused"; status.setAttribute("role", "alert"); });
       request.send(new FormData(form));
     });
   }
