@@ -14,6 +14,7 @@ from pydantic import Field, model_validator
 
 from formgen.authoring import (
     BlankRows,
+    ChoicesBy,
     Count,
     CreditCode,
     Email,
@@ -128,7 +129,9 @@ class Region(FormModel):
     """所在地: the 市（州） and 区（县、市） where the provider is registered (附件2's columns)."""
 
     city: SichuanCity = Field(title="市（州）")
-    county: Text = Field(title="区（县、市）")
+    county: Annotated[Text, ChoicesBy("city", tuple((c.value, names) for c, names in COUNTIES.items()))] = (
+        Field(title="区（县、市）")
+    )
 
     @model_validator(mode="after")
     def _county_of_city(self) -> Region:

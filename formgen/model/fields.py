@@ -82,6 +82,20 @@ class BlankRows:
 
 
 @dataclass(frozen=True)
+class ChoicesBy:
+    """Marker: a text chosen from a list that depends on a sibling field (区（县、市） by 市（州））.
+
+    The model still checks the pair; a form offers the list of the sibling's value instead of
+    a free text box, so nobody types a name the list does not hold (高新区).
+    """
+
+    field: str
+    """The sibling field whose value picks the list (`city`)."""
+    choices: tuple[tuple[str, tuple[str, ...]], ...]
+    """Each value of the sibling with its list, in the paper's order."""
+
+
+@dataclass(frozen=True)
 class NamesAttachments:
     """Marker: a list whose rows name, by their `field`, the scans the submitter hands in
     with the packet (a report's 其他附件材料), so a form can match each name to its upload."""

@@ -21,7 +21,16 @@ from pydantic_core import PydanticUndefined
 
 from formgen.data import paths
 from formgen.document import locale
-from formgen.model.fields import AttachmentFile, KeyedBy, MaxChars, Paragraphs, Unit, field_type, list_item
+from formgen.model.fields import (
+    AttachmentFile,
+    ChoicesBy,
+    KeyedBy,
+    MaxChars,
+    Paragraphs,
+    Unit,
+    field_type,
+    list_item,
+)
 from formgen.model.problems import Problem
 
 ROWS_MARK = "_rows:"
@@ -49,6 +58,10 @@ class Widget:
     problems: list[Problem] = field(default_factory=list)
     key: str = ""
     """For an item of a keyed list: the printed item it ticks (工程设计资质)."""
+    groups: dict[str, list[str]] = field(default_factory=dict)
+    """For a list that depends on a sibling (`ChoicesBy`): each sibling value's options."""
+    by: str = ""
+    """The input name of that sibling (the page script narrows the list when it changes)."""
 
     @property
     def dom_id(self) -> str:
@@ -112,6 +125,8 @@ def _kind_of(info: FieldInfo) -> _Kind:
         return _Kind("group", inner, metadata)
     if isinstance(inner, type) and issubclass(inner, enum.Enum):
         return _Kind("radio" if len(inner) <= 6 else "select", inner, metadata)
+    if any(isinstance(m, ChoicesBy) for m in metadata):
+        return _Kind("select", inner, metadata)
     if inner is bool:
         return _Kind("bool", inner, metadata)
     if inner is dt.date:
@@ -147,13 +162,29 @@ def widget(info: FieldInfo, path: str, data: Any) -> Widget:
         ]
     elif found.kind == "keyed":
         _keyed(base, found.inner, found.key, dict(found.suffixes))
-    elif found.kind in ("checks", "radio", "select"):
-        base.options = [str(o.value) for o in found.inner]
+    elif isinstance(found.inner, type) and issubclass(found.inner, enum.Enum):
+        base.options = [str(o.value) for o in found.inner]  # ☐ choices, one choice, a list
+    choices_by = next((m for m in found.metadata if isinstance(m, ChoicesBy)), None)
+    if choices_by is not None:
+        _choices_by(base, choices_by, data)
     base.unit = next((m.text for m in found.metadata if isinstance(m, Unit)), "")
     base.max_chars = next((m.limit for m in found.metadata if isinstance(m, MaxChars)), None)
     if found.kind == "number":
         base.step = "1" if found.inner is int else ("0.01" if base.unit else "any")
     return base
+
+
+def _choices_by(base: Widget, marker: ChoicesBy, data: Any) -> None:
+    """The options of a list that depends on a sibling: the sibling's own list once it is
+    chosen, else every list (grouped by the sibling's values); a value typed before the list
+    was offered stays an option, so nothing typed is lost."""
+    base.by = f"{base.path.rsplit('.', 1)[0]}.{marker.field}" if "." in base.path else marker.field
+    base.groups = {key: list(names) for key, names in marker.choices}
+    chosen = paths.value_at(data, base.by)
+    mine = base.groups.get(str(chosen)) if chosen is not None else None
+    base.options = mine if mine is not None else [n for names in base.groups.values() for n in names]
+    if base.value and str(base.value) not in base.options:
+        base.options = [str(base.value), *base.options]
 
 
 def _fields(model: type[BaseModel], path: str, data: Any) -> list[Widget]:

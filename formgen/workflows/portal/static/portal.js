@@ -173,7 +173,25 @@
     });
   }
 
+  // A list that depends on another input (区（县、市） by 市（州））: narrowed to that input's
+  // value whenever it changes; the value chosen stays when the new list holds it.
+  function choicesBy(select) {
+    const groups = JSON.parse(select.dataset.choices);
+    const form = select.form;
+    if (!form) return;
+    form.querySelectorAll("[name='" + select.dataset.choicesBy + "']").forEach(function (by) {
+      by.addEventListener("change", function () {
+        const key = by.type === "radio" ? (form.querySelector("[name='" + by.name + "']:checked") || {}).value : by.value;
+        const names = groups[key] || [].concat.apply([], Object.values(groups));
+        const kept = select.value;
+        select.length = 1;  // the "请选择" entry
+        names.forEach(function (name) { select.add(new Option(name, name, false, name === kept)); });
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("select[data-choices-by]").forEach(choicesBy);
     document.querySelectorAll("[data-max-chars]").forEach(function (input) {
       updateCount(input);
       input.addEventListener("input", function () { updateCount(input); });
