@@ -224,7 +224,9 @@ def section_view(
         view.named = named_scans(model, application.data, view.attachments)
         view.placed = [(section.path, p) for p in own]
     else:
-        view.root = forms.section_widget(section, application.data)
+        view.root = forms.section_widget(
+            section, application.data, api.packet_guidance(application.packet_id)
+        )
         view.placed = forms.place_problems(view.root, own)
     return view
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -62,6 +63,8 @@ class Widget:
     """For a list that depends on a sibling (`ChoicesBy`): each sibling value's options."""
     by: str = ""
     """The input name of that sibling (the page script narrows the list when it changes)."""
+    paper: list[str] = field(default_factory=list)
+    """The paper's own guidance for this input (填写要求, the pledge a date signs)."""
 
     @property
     def dom_id(self) -> str:
@@ -208,10 +211,22 @@ def _keyed(base: Widget, item: type[BaseModel], key: str, suffixes: dict[str, st
         base.children.append(row)
 
 
-def section_widget(section: Section, data: Any) -> Widget:
-    """The inputs of one section of the packet's form."""
+def section_widget(section: Section, data: Any, guidance: dict[str, list[str]] | None = None) -> Widget:
+    """The inputs of one section of the packet's form, each with the paper's guidance for it
+    (`guidance`, by data path, as `formgen.api.packet_guidance` reads it off the templates)."""
     assert section.info is not None
-    return widget(section.info, section.path, data)
+    root = widget(section.info, section.path, data)
+    if guidance:
+        plain = {re.sub(r"\[['\"](.*?)['\"]\]", r"[\1]", path): lines for path, lines in guidance.items()}
+        for each in _walk(root):
+            each.paper = plain.get(each.path, [])
+    return root
+
+
+def _walk(root: Widget) -> Iterable[Widget]:
+    yield root
+    for child in root.children:
+        yield from _walk(child)
 
 
 class FormValues:
