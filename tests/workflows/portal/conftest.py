@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+import socket
+import tempfile
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +19,10 @@ from typing import Any
 
 import pytest
 import sqlalchemy
+import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from playwright.sync_api import BrowserContext, sync_playwright
 
 import formgen
 from formgen.workflows.portal.accounts import add_user
@@ -114,3 +119,64 @@ def stored_uploads(site: Site) -> dict[str, bytes]:
     """Every upload the portal keeps (in its database), by stored name."""
     with site.portal.db() as session:
         return {blob.name: bytes(blob.content) for blob in session.scalars(sqlalchemy.select(UploadBlob))}
+
+
+# The portal served on loopback and Debian's Chromium, for the browser tests.
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, telling when it has started (its `started` is a flag, not an event)."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.ready = threading.Event()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        self.ready.set()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, Any]]:
+    """The portal on a loopback port, with one warm LibreOffice worker; and the app."""
+    app = create_app(tmp_path / "data", None, workers=1, secure_cookies=False)
+    port = _free_port()
+    server = _Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    # Started is a known point, however long it takes; a server that fails to start ends its thread.
+    while not server.ready.wait(1.0):
+        assert thread.is_alive(), "the portal did not start"
+    yield f"http://127.0.0.1:{port}", app
+    server.should_exit = True
+    thread.join(timeout=60)
+
+
+@pytest.fixture
+def browser() -> Iterator[BrowserContext]:
+    """Chromium from Debian with a fresh profile; never a downloaded browser."""
+    with tempfile.TemporaryDirectory(prefix="formgen-chromium-") as profile, sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, headless=True, args=ARGS, accept_downloads=True, locale="zh-CN"
+        )
+        yield context
+        context.close()

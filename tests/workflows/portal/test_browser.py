@@ -9,97 +9,37 @@ Screenshots of each step are kept in test-artifacts/portal/ (git-ignored) to be 
 from __future__ import annotations
 
 import json
-import socket
-import tempfile
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
-from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import BrowserContext, Page, expect
 
 import formgen
 from formgen.workflows.portal.accounts import add_user
-from formgen.workflows.portal.app import create_app
 from tests.reading import pdf_text
 from tests.workflows.portal.conftest import CITY, ENTERPRISE, PASSWORD, PROVIDER, example
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "portal"
 EXAMPLES = Path(formgen.__file__).resolve().parents[1] / "data_models" / "sichuan_2023_110" / "examples"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-class _Server(uvicorn.Server):
-    """uvicorn's server, telling when it has started (its `started` is a flag, not an event)."""
-
-    def __init__(self, config: uvicorn.Config) -> None:
-        super().__init__(config)
-        self.ready = threading.Event()
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets=sockets)
-        self.ready.set()
-
-
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, Any]]:
-    """The portal on a loopback port, with one warm LibreOffice worker; and the app."""
-    app = create_app(tmp_path / "data", None, workers=1, secure_cookies=False)
-    port = _free_port()
-    server = _Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    # Started is a known point, however long it takes; a server that fails to start ends its thread.
-    while not server.ready.wait(1.0):
-        assert thread.is_alive(), "the portal did not start"
-    yield f"http://127.0.0.1:{port}", app
-    server.should_exit = True
-    thread.join(timeout=60)
-
-
-@pytest.fixture
-def browser() -> Iterator[BrowserContext]:
-    """Chromium from Debian with a fresh profile; never a downloaded browser."""
-    with tempfile.TemporaryDirectory(prefix="formgen-chromium-") as profile, sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True, args=ARGS, accept_downloads=True, locale="zh-CN"
-        )
-        yield context
-        context.close()
 
 
 class Steps:
     """Screenshots numbered in the order taken."""
 
-    def __init__(self) -> None:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        for old in ARTIFACTS.glob("*.png"):
+    def __init__(self, folder: str = "") -> None:
+        self.folder = ARTIFACTS / folder
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for old in self.folder.glob("*.png"):
             old.unlink()
         self.count = 0
 
-    def shot(self, page: Page, name: str) -> None:
+    def shot(self, page: Page, name: str) -> Path:
         self.count += 1
-        page.screenshot(path=str(ARTIFACTS / f"{self.count:02d}-{name}.png"), full_page=True)
+        path = self.folder / f"{self.count:02d}-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
 
 
 def sign_in(page: Page, base: str, name: str) -> None:
@@ -269,6 +209,7 @@ def test_an_applicant_and_a_bureau_in_a_real_browser(
     page.get_by_role("button", name="确定提交").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("提交回执")
     expect(page.get_by_role("status")).to_contain_text("申请已提交")
+    steps.shot(page, "receipt")
     sign_out(page)
 
     # The bureau returns it with a comment.
