@@ -25,6 +25,7 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import BrowserContext, sync_playwright
 
 import formgen
+from formgen.data import cells
 from formgen.workflows.portal.accounts import add_user
 from formgen.workflows.portal.app import create_app
 from formgen.workflows.portal.db import UploadBlob, database_url
@@ -113,6 +114,12 @@ def start(client: TestClient, packet_id: str, data: dict[str, Any] | None = None
         )
         assert saved.status_code == 200, saved.text
     return int(body["id"])
+
+
+def table_cells(content: bytes) -> list[str]:
+    """Every cell of a downloaded workbook as text, sheet by sheet, row by row."""
+    book = cells.open_workbook(content)
+    return [str(c.value) for sheet in book for row in sheet.iter_rows() for c in row]
 
 
 def stored_uploads(site: Site) -> dict[str, bytes]:

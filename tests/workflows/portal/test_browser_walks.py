@@ -76,7 +76,6 @@ def test_every_page_fits_a_phone(served: tuple[str, Any], browser: BrowserContex
     steps = Steps("phone")
     page = browser.new_page()
     page.set_viewport_size(PHONE)
-    wide: list[tuple[str, int]] = []
 
     sign_in(page, base, "蜀安公司")
     sections = forms.sections(formgen.registry().packet(PROVIDER).model)
@@ -91,20 +90,27 @@ def test_every_page_fits_a_phone(served: tuple[str, Any], browser: BrowserContex
     steps.shot(page, "confirm-submit")
     page.get_by_role("button", name="确定提交").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("提交回执")
-    visited.append(_fits(page, steps, f"{base}/applications/{draft}/receipt", "receipt"))
-    visited.append(_fits(page, steps, f"{base}/applications/{draft}/sections/3", "applicant-read-only"))
+    pages = {
+        "receipt": f"/applications/{draft}/receipt",
+        "applicant-read-only": f"/applications/{draft}/sections/3",
+    }
+    visited += [_fits(page, steps, base + url, name) for name, url in pages.items()]
     sign_out(page)
-
-    sign_in(page, base, "成都市经信局")
-    visited.append(_fits(page, steps, f"{base}/bureau", "bureau-list"))
-    visited.append(_fits(page, steps, f"{base}/bureau/applications/{draft}", "bureau-provider"))
-    visited.append(_fits(page, steps, f"{base}/bureau/applications/{sent}", "bureau-enterprise"))
-    visited.append(_fits(page, steps, f"{base}/bureau/packets/{CITY}/profile", "bureau-profile"))
-    sign_out(page)
-
-    sign_in(page, base, "管理员")
-    visited.append(_fits(page, steps, f"{base}/admin/notices", "admin-notices"))
-    visited.append(_fits(page, steps, f"{base}/admin/users", "admin-users"))
+    for user, pages in (
+        (
+            "成都市经信局",
+            {
+                "bureau-list": "/bureau",
+                "bureau-provider": f"/bureau/applications/{draft}",
+                "bureau-enterprise": f"/bureau/applications/{sent}",
+                "bureau-profile": f"/bureau/packets/{CITY}/profile",
+            },
+        ),
+        ("管理员", {"admin-notices": "/admin/notices", "admin-users": "/admin/users"}),
+    ):
+        sign_in(page, base, user)
+        visited += [_fits(page, steps, base + url, name) for name, url in pages.items()]
+        sign_out(page)
     visited.append(_fits(page, steps, f"{base}/login", "login"))
     wide = [(name, width) for name, width in visited if width > PHONE["width"]]
     assert len(visited) == len(sections) + 12

@@ -16,7 +16,16 @@ from fastapi.testclient import TestClient
 from formgen.workflows.portal import notices
 from formgen.workflows.portal.accounts import add_user
 from formgen.workflows.portal.db import ApplicationEvent
-from tests.workflows.portal.conftest import CITY, ENTERPRISE, PASSWORD, PROVIDER, Site, example, start
+from tests.workflows.portal.conftest import (
+    CITY,
+    ENTERPRISE,
+    PASSWORD,
+    PROVIDER,
+    Site,
+    example,
+    start,
+    table_cells,
+)
 from tests.workflows.portal.test_pages import csrf_of
 
 
@@ -229,12 +238,7 @@ def test_a_city_bureau_with_providers_only_downloads_its_annex2(site: Site) -> N
     assert names == ["sichuan-2023-110.annex2.xlsx"]
     assert f"/bureau/packets/{CITY}/packet.pdf" in home
     table = bureau.get(f"/bureau/packets/{CITY}/tables/{names[0]}")
-    cells = [
-        str(c.value)
-        for ws in openpyxl.load_workbook(io.BytesIO(table.content))
-        for r in ws.iter_rows()
-        for c in r
-    ]
+    cells = table_cells(table.content)
     assert "成都蜀安智造技术服务有限公司" in cells
 
 
