@@ -26,6 +26,7 @@ from formgen.workflows.portal.web import (
     application_for,
     attachments_of,
     checked,
+    confirm,
     download,
     dumps,
     form_values,
@@ -151,20 +152,19 @@ async def delete_page(request: Request, application_id: int) -> Response:
             if application.status != "draft":
                 raise HTTPException(409, "只能删除草稿 / only a draft can be deleted")
             if form.get("confirm") != "1":
-                return render(
+                return confirm(
                     request,
-                    "confirm.html",
-                    user=user,
-                    heading="删除草稿",
-                    question=f"确定删除第{application.id}号草稿（{_title(application)}{_named(application)}）？删除后不能恢复。",
-                    action=f"/applications/{application.id}/delete",
-                    fields={},
+                    user,
+                    "删除草稿",
+                    f"确定删除第{application.id}号草稿（{_title(application)}{_named(application)}）？删除后不能恢复。",
+                    f"/applications/{application.id}/delete",
                     button="确定删除",
                     back="/applications",
                 )
             for found in attachments_of(session, application):
-                (portal(request).uploads / found.stored_name).unlink(missing_ok=True)
+                uploads.remove(session, found.stored_name, portal(request).uploads)
                 session.delete(found)
+            session.flush()  # the scans' rows go before the application they point to
             session.delete(application)
             session.commit()
             return RedirectResponse("/applications", status_code=303)
@@ -443,17 +443,15 @@ async def submit_page(request: Request, application_id: int) -> Response:
             user = require_user(request, session)
             if form.get("confirm") != "1":
                 application = editable_application(session, user, application_id)
-                return render(
+                return confirm(
                     request,
-                    "confirm.html",
-                    user=user,
-                    heading="提交申请",
-                    question=(
+                    user,
+                    "提交申请",
+                    (
                         f"确定提交第{application.id}号申请（{_title(application)}{_named(application)}）？"
                         "提交后不能修改，除非主管部门退回。"
                     ),
-                    action=f"/applications/{application.id}/submit",
-                    fields={},
+                    f"/applications/{application.id}/submit",
                     button="确定提交",
                     back=f"/applications/{application.id}/summary",
                 )

@@ -29,6 +29,7 @@ from formgen.workflows.portal.documents import (
 from formgen.workflows.portal.web import (
     application_for,
     checked,
+    confirm,
     download,
     dumps,
     form_values,
@@ -178,14 +179,13 @@ async def bulk_accept_page(request: Request) -> Response:
                     409, "只能受理已提交的申请 / only a submitted application can be accepted"
                 )
             if form.get("confirm") != "1":
-                return render(
+                return confirm(
                     request,
-                    "confirm.html",
-                    user=user,
-                    heading="批量受理",
-                    question=f"确定受理以下{len(chosen)}份申请？",
+                    user,
+                    "批量受理",
+                    f"确定受理以下{len(chosen)}份申请？",
+                    "/bureau/accept",
                     details=[f"第{a.id}号 {unit_name(a) or titles_of(a)}" for a in chosen],
-                    action="/bureau/accept",
                     fields={"ids": [str(a.id) for a in chosen]},
                     button=f"确定受理{len(chosen)}份",
                     back="/bureau",
@@ -303,14 +303,13 @@ async def decide_page(request: Request, application_id: int, verdict: str) -> Re
                 if verdict == "return" and not comment.strip():
                     raise HTTPException(422, "退回时请写明原因 / say why it is returned")
                 name = unit_name(application) or f"第{application.id}号申请"
-                return render(
+                return confirm(
                     request,
-                    "confirm.html",
-                    user=user,
-                    heading=f"{VERDICTS[verdict]}申请",
-                    question=f"确定{VERDICTS[verdict]}{name}的申请？",
+                    user,
+                    f"{VERDICTS[verdict]}申请",
+                    f"确定{VERDICTS[verdict]}{name}的申请？",
+                    f"/bureau/applications/{application.id}/{verdict}",
                     details=[f"退回意见：{comment.strip()}"] if verdict == "return" else [],
-                    action=f"/bureau/applications/{application.id}/{verdict}",
                     fields={"comment": [comment]},
                     button=f"确定{VERDICTS[verdict]}",
                     back=f"/bureau/applications/{application.id}",

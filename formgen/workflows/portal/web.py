@@ -167,6 +167,34 @@ def render(request: Request, name: str, code: int = 200, **values: Any) -> HTMLR
     return HTMLResponse(html, status_code=code)
 
 
+def confirm(
+    request: Request,
+    user: User,
+    heading: str,
+    question: str,
+    action: str,
+    *,
+    button: str,
+    back: str,
+    fields: dict[str, list[str]] | None = None,
+    details: list[str] | None = None,
+) -> HTMLResponse:
+    """A page that asks before an act that cannot be undone (submit, accept, return, delete):
+    `button` posts `fields` again to `action` with ``confirm=1``; `back` leaves it undone."""
+    return render(
+        request,
+        "confirm.html",
+        user=user,
+        heading=heading,
+        question=question,
+        details=details or [],
+        action=action,
+        fields=fields or {},
+        button=button,
+        back=back,
+    )
+
+
 def download(content: bytes, name: str, media_type: str) -> Response:
     """A file to save, never to show inline (uploads are not to run in the portal's origin)."""
     return Response(

@@ -35,6 +35,11 @@ PASSWORD = "correct horse battery"
 PROVIDER = "sichuan-2023-110.provider"
 ENTERPRISE = "sichuan-2023-110.enterprise"
 CITY = "sichuan-2023-110.city"
+SCAN = (
+    Path(formgen.__file__).parents[1]
+    / "data_models/sichuan_2023_110/examples/attachments/business-licence.png"
+)
+"""A real scan (the example provider's 营业执照), for uploads."""
 
 
 def postgres_url() -> str:

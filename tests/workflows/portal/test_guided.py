@@ -21,9 +21,11 @@ from tests.workflows.portal.conftest import (
     ENTERPRISE,
     PASSWORD,
     PROVIDER,
+    SCAN,
     Site,
     example,
     start,
+    stored_uploads,
     table_cells,
 )
 from tests.workflows.portal.test_pages import csrf_of
@@ -105,9 +107,16 @@ def test_a_second_click_opens_the_draft_and_another_is_asked_for_and_deletable(s
     assert asked.status_code == 200 and "确定删除第2号草稿" in asked.text
     assert 'name="confirm" value="1"' in asked.text
     assert client.get("/api/applications/2").status_code == 200
+    scan = client.post(
+        "/applications/2/attachments",
+        data={"csrf": token, "title": "营业执照（副本）"},
+        files={"file": ("licence.png", SCAN.read_bytes())},
+    )
+    assert scan.status_code == 200 and len(stored_uploads(site)) == 1
     done = client.post("/applications/2/delete", data={"csrf": token, "confirm": "1"}, follow_redirects=False)
     assert done.status_code == 303
     assert client.get("/api/applications/2").status_code == 404
+    assert stored_uploads(site) == {}  # the draft's scans go with it, from the database too
     assert [a["id"] for a in client.get("/api/applications").json()] == [1]
 
 

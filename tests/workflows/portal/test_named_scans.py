@@ -6,19 +6,12 @@ uploaded and link to their scan, and the refusal's place and class beside the up
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import lxml.html
 from fastapi.testclient import TestClient
 
 import formgen
 from formgen.workflows.portal import forms
-from tests.workflows.portal.conftest import PROVIDER, Site, example, start
-
-SCAN = (
-    Path(formgen.__file__).parents[1]
-    / "data_models/sichuan_2023_110/examples/attachments/business-licence.png"
-)
+from tests.workflows.portal.conftest import PROVIDER, SCAN, Site, example, start
 
 
 def _upload_page(site: Site) -> tuple[TestClient, int, str]:
