@@ -223,10 +223,6 @@ class Registry:
         known = ", ".join(f.id for f in self.forms())
         raise UnknownIdError(f"未知的表单 / unknown form: {form_id} (known: {known})")
 
-    def regions(self) -> list[str]:
-        """Every region some notice serves, each once, in registration order."""
-        return list(dict.fromkeys(r for notice in self.notices.values() for r in notice.regions))
-
     def packets(self) -> Iterable[Packet]:
         """Every packet of every notice, in registration order."""
         for notice in self.notices.values():

@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from formgen.model.checks import check_email
+from formgen.workflows.portal import notices
 from formgen.workflows.portal.db import ROLES, User, open_database
 from formgen.workflows.portal.passwords import normal_email, password_problem
 from formgen.workflows.portal.security import (
@@ -62,6 +63,7 @@ def add_user(
         check_email(address)
     if role in ("applicant", "bureau") and not region.strip():
         raise ValueError("申请人和主管部门须有所在地区（--region） / applicants and bureaus need a --region")
+    notices.check_region(role, region)
     if session.scalar(select(User).where(User.name == name)) is not None:
         raise ValueError(f"用户已存在 / the user exists: {name}")
     if address is not None and session.scalar(select(User).where(User.email == address)) is not None:

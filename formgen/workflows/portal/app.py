@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from formgen.pdf import convert
 from formgen.workflows.portal import (
     accounts,
+    admin,
     applicant,
     bureau,
     email_change,
@@ -126,6 +127,7 @@ def create_app(
     app.include_router(email_change.router)
     app.include_router(units.router)
     app.include_router(mail_log.router)
+    app.include_router(admin.router)
     app.include_router(applicant.router)
     app.include_router(bureau.router)
     app.include_router(json_api.router)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from formgen import api
 from formgen.model import checks
 from formgen.model.problems import Problem
+from formgen.workflows.portal import notices
 from formgen.workflows.portal.db import User
 from formgen.workflows.portal.web import form_values, portal, render, require_csrf, require_user
 
@@ -61,7 +62,7 @@ def from_check(path: str, label: str, exc: ValueError) -> Problem:
 
 
 def regions() -> list[tuple[str, tuple[str, ...]]]:
-    """The regions an account may be in, grouped by the notices' issuers."""
+    """The regions an account may be in (`notices.known_regions`), grouped by the notices' issuers."""
     return [(n.issuer, n.regions) for n in api.registry().notices.values() if n.regions]
 
 
@@ -84,7 +85,7 @@ def check_unit(values: Mapping[str, str]) -> tuple[dict[str, str], list[Problem]
         checks.check_credit_code(clean["credit_code"])
     except ValueError as exc:
         problems.append(from_check("credit_code", LABELS["credit_code"], exc))
-    if clean["region"] not in api.registry().regions():
+    if not notices.serving(clean["region"]):
         problems.append(
             problem(
                 "region",

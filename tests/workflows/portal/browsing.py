@@ -83,6 +83,8 @@ class Steps:
             old.unlink()
         self.count = 0
 
-    def shot(self, page: Page, name: str) -> None:
+    def shot(self, page: Page, name: str) -> Path:
         self.count += 1
-        page.screenshot(path=str(self.folder / f"{self.count:02d}-{name}.png"), full_page=True)
+        path = self.folder / f"{self.count:02d}-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path

@@ -175,7 +175,7 @@ def test_an_admin_disabling_an_account_ends_its_sessions_and_sign_ins(site: Site
     mine = start(a, PROVIDER)
     with site.portal.db() as session:
         uid = session.scalars(select(User.id).where(User.name == "a")).one()
-    assert "停用 / disable" in admin.get("/admin/users").text
+    assert ">停用</button>" in admin.get("/admin/users").text
     assert admin.post(f"/admin/users/{uid}/disable", follow_redirects=False).status_code == 303
     assert "已停用" in admin.get("/admin/users").text
     assert a.get(f"/api/applications/{mine}").status_code == 401
