@@ -38,6 +38,7 @@ bench: setup
 	$(BIN)/python bench/bench_batch.py --packet sichuan-2023-110.enterprise --n 200 --rounds 3
 	$(BIN)/python bench/bench_batch.py --packet sichuan-2023-110.provider --n 200 --rounds 3
 	$(BIN)/python bench/bench_collect.py
+	$(BIN)/python bench/bench_reset.py
 	$(BIN)/python bench/bench_portal.py
 	$(BIN)/python bench/bench_uploads.py
 

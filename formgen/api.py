@@ -21,7 +21,7 @@ from formgen.data import untrusted
 from formgen.data.loading import load_file, parse
 from formgen.data.naming import safe_name
 from formgen.data.textfile import UnreadableFileError
-from formgen.document import context, docx_render, package_load, readback, xlsx_render
+from formgen.document import context, docx_render, package_load, paper_guidance, readback, xlsx_render
 from formgen.document.package import write_atomic
 from formgen.document.package_load import PackageProblem
 from formgen.drafting import notice_draft, package_writer, redraft
@@ -264,6 +264,22 @@ def read_back(form_id: str, path: Path) -> readback.ReadBack:
     if found.complete is not None:
         result.data = found.complete(result.data)
     return result
+
+
+def packet_guidance(packet_id: str) -> dict[str, list[str]]:
+    """The paper's guidance for each input of a packet's documents (a 正文 box's 填写要求, the
+    pledge a date signs), by the packet's data path (``report.body.intro``)."""
+    return dict(_packet_guidance(registry().packet(packet_id)))
+
+
+@functools.cache
+def _packet_guidance(packet: Packet) -> tuple[tuple[str, list[str]], ...]:
+    found: list[tuple[str, list[str]]] = []
+    for name, info in packet.model.model_fields.items():
+        for document in (f for f in registry().forms() if f.kind == "docx" and f.model is info.annotation):
+            lines = paper_guidance.guidance(document.template.read_bytes())
+            found += [(f"{name}.{path}", text) for path, text in lines.items()]
+    return tuple(found)
 
 
 @functools.cache

@@ -509,12 +509,50 @@ def serve(
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
     data_dir: DataOption = Path("portal-data"),
     database: DatabaseOption = None,
+    trusted_proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--trusted-proxy",
+            help="A reverse proxy's address whose X-Forwarded-For names the client (repeat for several;"
+            " default FORMGEN_TRUSTED_PROXIES).",
+        ),
+    ] = None,
+    smtp: Annotated[
+        str | None,
+        typer.Option(
+            "--smtp",
+            envvar="FORMGEN_SMTP_URL",
+            help="Send the portal's e-mail through this server: smtp://user:pass@host:port, "
+            "smtps://… or smtp+starttls://… (?from=address sets the sender). Without it the "
+            "admin's mail log shows what would have been sent.",
+        ),
+    ] = None,
+    public_url: Annotated[
+        str | None,
+        typer.Option(
+            "--public-url",
+            envvar="FORMGEN_PUBLIC_URL",
+            help="The portal's address as applicants reach it, for the links in its e-mail "
+            "(default: http://HOST:PORT).",
+        ),
+    ] = None,
 ) -> None:
     """Run the web portal for applicants and bureaus (SQLite in --data by default)."""
     from formgen.workflows.portal import app as portal_app
+    from formgen.workflows.portal.mail import BadSmtpUrl, SmtpServer
 
+    if smtp:
+        try:
+            SmtpServer.from_url(smtp)
+        except BadSmtpUrl as exc:
+            err.print(f"[red]--smtp: {exc}[/red]", highlight=False)
+            raise typer.Exit(EXIT_USAGE) from None
     out.print(f"formgen portal: http://{host}:{port}/  (data: {data_dir})")
-    _run(lambda: portal_app.serve(host, port, data_dir, database))
+    _run(
+        lambda: portal_app.serve(
+            host, port, data_dir, database, trusted_proxy=trusted_proxy, smtp=smtp, public_url=public_url
+        )
+    )
 
 
 users_app = typer.Typer(help="Manage the portal's accounts.", no_args_is_help=True)
@@ -534,6 +572,9 @@ def users_add(
             "--password", prompt=True, hide_input=True, confirmation_prompt=True, help="Asked when left out."
         ),
     ] = "",
+    email: Annotated[
+        str, typer.Option("--email", help="Where the portal writes to the account (receipts, decisions).")
+    ] = "",
     data_dir: DataOption = Path("portal-data"),
     database: DatabaseOption = None,
 ) -> None:
@@ -541,7 +582,7 @@ def users_add(
     from formgen.workflows.portal import accounts
 
     try:
-        user = accounts.add_account(data_dir, database, name, password, role, region)
+        user = accounts.add_account(data_dir, database, name, password, role, region, email)
     except ValueError as exc:
         err.print(f"[red]{exc}[/red]", highlight=False)
         raise typer.Exit(EXIT_USAGE) from None

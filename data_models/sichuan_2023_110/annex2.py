@@ -28,7 +28,11 @@ class ProviderRow(FormModel):
     served_2021: Count = Field(title="技术改造服务企业数量（户）2021年")
     served_2022: Count = Field(title="技术改造服务企业数量（户）2022年")
     team_size: Count = Field(title="技术改造服务团队人员数量")
-    industries: list[Industry] = Field(title="主要服务行业", min_length=1)
+    industries: list[Industry | Text] = Field(
+        title="主要服务行业",
+        min_length=1,
+        description="申请报告勾选的行业；勾选“其他”的，为其注明的行业名称",
+    )
     self_assessment: Annotated[LongText, MaxChars(200)] = Field(title="服务能力自评（不超过200字）")
     contact: Text = Field(title="联系人及电话")
 
@@ -47,10 +51,16 @@ class ProviderRow(FormModel):
             served_2021=profile.served_enterprises.y2021,
             served_2022=profile.served_enterprises.y2022,
             team_size=profile.team_size,
-            industries=profile.industries,
+            industries=_industries(profile.industries, profile.industries_other),
             self_assessment=report.self_assessment,
             contact=f"{contact.name} {phones}",
         )
+
+
+def _industries(ticked: list[Industry], other: str | None) -> list[Industry | str]:
+    """The industries as the table prints them: a ticked 其他 as the name the provider wrote
+    beside it (医药制造), which the table has no other place for."""
+    return [other.strip() if i is Industry.OTHER and other and other.strip() else i for i in ticked]
 
 
 class ProviderSummary(FormModel):

@@ -2,7 +2,8 @@
 
 Numbers stay numbers (Excel sums them), shown in the form's formats: amounts in 万元 with two
 decimals, dates as 2023年4月14日. Every input column gets the validation its field implies:
-a drop-down for a fixed choice (a warning only, for several choices joined by 、), whole
+a drop-down for a fixed choice (a warning only, for several choices joined by 、 or a
+list that also takes typed text), whole
 or decimal numbers not below zero, a length limit. A hidden sheet maps each input range to
 its data path, so a table filled by hand can be read back.
 """
@@ -11,10 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import types
 from copy import copy
 from decimal import Decimal
 from importlib.resources.abc import Traversable
-from typing import Any
+from typing import Any, Union, get_args, get_origin
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -199,15 +201,15 @@ def _validation_for(workbook: Any, row_model: type[BaseModel], column: Column) -
     annotation, metadata = _field_of(row_model, column.path)
     item = list_item(annotation)
     several = item is not None
-    choice = item if several else annotation
-    if isinstance(choice, type) and issubclass(choice, enum.Enum):
+    choice, open_ended = _choices(item if several else annotation)
+    if choice is not None:
         options = [str(o.value) for o in choice]
         validation = DataValidation(
             type="list",
             formula1=_options_range(workbook, column.path, options),
             allow_blank=True,
             showDropDown=False,
-            errorStyle="warning" if several else "stop",
+            errorStyle="warning" if several or open_ended else "stop",
         )
         validation.promptTitle = "请选择"
         validation.prompt = "可多选，用“、”分隔" if several else "请从下拉列表中选择"
@@ -235,6 +237,21 @@ def _validation_for(workbook: Any, row_model: type[BaseModel], column: Column) -
         validation.error = f"不超过{limit}字 / at most {limit} characters"
     validation.showErrorMessage = True
     return validation
+
+
+def _choices(annotation: Any) -> tuple[type[enum.Enum] | None, bool]:
+    """The fixed choices of a field type, and whether text outside them is allowed too.
+
+    `Enum` is a closed list; `Enum | str` is the paper's list with its 其他 typed out (附件2's
+    主要服务行业 prints 医药制造 where the applicant ticked 其他 and typed it).
+    """
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return annotation, False
+    if get_origin(annotation) in (Union, types.UnionType):
+        found = [a for a in get_args(annotation) if isinstance(a, type) and issubclass(a, enum.Enum)]
+        if len(found) == 1:
+            return found[0], True
+    return None, False
 
 
 def _options_range(workbook: Any, name: str, options: list[str]) -> str:

@@ -83,9 +83,23 @@ def test_annex2_rows_equal_the_reports(filled: dict[str, Path], city: dict[str, 
             profile["served_enterprises"]["y2022"],
         )
         assert row[8] == profile["team_size"]
-        assert row[9] == "、".join(profile["industries"])
+        # A ticked 其他 prints as the industry the provider typed beside it (医药制造).
+        typed = profile.get("industries_other")
+        assert row[9] == "、".join(typed if i == "其他" and typed else i for i in profile["industries"])
         assert row[10] == report["self_assessment"].strip()
         assert profile["contact"]["name"] in row[11] and profile["contact"]["mobile"] in row[11]
+
+
+def test_annex2_prints_the_other_industry_typed(filled: dict[str, Path], city: dict[str, Any]) -> None:
+    typed = [
+        p["profile"]["industries_other"] for p in city["providers"] if "其他" in p["profile"]["industries"]
+    ]
+    assert typed == ["医药制造"]  # the example's first provider ticks 其他 and types its name
+    sheet = _sheet(filled[ANNEX2])
+    printed = [
+        str(r[9]).split("、") for r in sheet.iter_rows(min_row=5, values_only=True) if r[0] is not None
+    ]
+    assert "医药制造" in printed[0] and not any("其他" in items for items in printed)
 
 
 def test_annex5_rows_equal_the_applications(filled: dict[str, Path], city: dict[str, Any]) -> None:

@@ -1,4 +1,5 @@
-"""Accounts: signing in and out (rate-limited), and the administrator's page of users."""
+"""Accounts: signing in (limited) and out, changing one's password, and the administrator's
+page of users, where an account is added or disabled."""
 
 from __future__ import annotations
 
@@ -7,19 +8,30 @@ from pathlib import Path
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from formgen.model.checks import check_email
+from formgen.workflows.portal import notices
 from formgen.workflows.portal.db import ROLES, User, open_database
+from formgen.workflows.portal.passwords import normal_email, password_problem
 from formgen.workflows.portal.security import (
-    clear_failures,
+    clear_attempts,
+    count_attempt,
     csrf_token,
     hash_password,
-    password_matches,
-    record_failure,
-    too_many_attempts,
+    password_matches_user,
 )
-from formgen.workflows.portal.web import form_values, portal, render, require_csrf, require_user, user_of
+from formgen.workflows.portal.sessions import end_sessions
+from formgen.workflows.portal.web import (
+    client_of,
+    form_values,
+    portal,
+    render,
+    require_csrf,
+    require_user,
+    user_of,
+)
 
 router = APIRouter(include_in_schema=False)
 HOME = {"applicant": "/applications", "bureau": "/bureau", "admin": "/admin/users"}
@@ -33,56 +45,107 @@ class LoginRefused(Exception):
         self.status = status
 
 
-def add_user(session: Session, name: str, password: str, role: str, region: str = "") -> User:
-    """Make an account; applicants and bureaus belong to a region (成都市, 万州区…)."""
+def add_user(
+    session: Session, name: str, password: str, role: str, region: str = "", email: str = ""
+) -> User:
+    """Make an account; applicants and bureaus belong to a region (成都市, 万州区…). With an
+    `email`, the portal writes to it (receipts, decisions) and it signs in by it too."""
     name = name.strip()
+    address = normal_email(email) or None
     if role not in ROLES:
         raise ValueError(f"角色应为 {'/'.join(ROLES)} / role must be one of {', '.join(ROLES)}")
     if not name or len(name) > 100:
         raise ValueError("用户名应为1至100个字符 / a user name has 1 to 100 characters")
-    if len(password) < 8:
-        raise ValueError("密码至少8个字符 / a password has at least 8 characters")
+    weak = password_problem(password, name, email)
+    if weak is not None:
+        raise ValueError(f"{weak.message_zh} / {weak.message_en}")
+    if address is not None:
+        check_email(address)
     if role in ("applicant", "bureau") and not region.strip():
         raise ValueError("申请人和主管部门须有所在地区（--region） / applicants and bureaus need a --region")
+    notices.check_region(role, region)
     if session.scalar(select(User).where(User.name == name)) is not None:
         raise ValueError(f"用户已存在 / the user exists: {name}")
-    user = User(name=name, password_hash=hash_password(password), role=role, region=region.strip())
+    if address is not None and session.scalar(select(User).where(User.email == address)) is not None:
+        raise ValueError(f"该邮箱已被其他账户使用 / another account has this e-mail: {address}")
+    user = User(
+        name=name, password_hash=hash_password(password), role=role, region=region.strip(), email=address
+    )
     session.add(user)
     session.commit()
     return user
 
 
 def add_account(
-    data_dir: Path, database: str | None, name: str, password: str, role: str, region: str
+    data_dir: Path, database: str | None, name: str, password: str, role: str, region: str, email: str = ""
 ) -> User:
     """`add_user` on the portal's database (`formgen users add`)."""
     engine = open_database(data_dir, database)
     try:
         with Session(engine, expire_on_commit=False) as session:
-            return add_user(session, name, password, role, region)
+            return add_user(session, name, password, role, region, email)
     finally:
         engine.dispose()
 
 
-def sign_in(session: Session, name: str, password: str) -> User:
-    """The user whose name and password these are; `LoginRefused` otherwise."""
-    if too_many_attempts(session, name):
+def sign_in(session: Session, name: str, password: str, client: str) -> User:
+    """The user whose name (or e-mail) and password these are, signing in from `client`;
+    `LoginRefused` otherwise, also for a signed-up account whose e-mail is not yet confirmed.
+
+    Too many attempts of `name` from `client`, or from `client` at all, are refused before any
+    password is checked. An unknown name, a disabled account and a wrong password get the
+    same answer after the same argon2 work.
+    """
+    if not count_attempt(session, name, client):
         raise LoginRefused(
             429, "登录失败次数过多，请15分钟后再试 / too many failed sign-ins; try again in 15 minutes"
         )
-    user = session.scalar(select(User).where(User.name == name))
-    if user is None or not password_matches(user.password_hash, password):
-        record_failure(session, name)
+    user = session.scalar(select(User).where(or_(User.name == name, User.email == normal_email(name))))
+    usable = user if user is not None and not user.disabled else None
+    matched = password_matches_user(usable.password_hash if usable else None, password)
+    if usable is None or not matched:
         raise LoginRefused(401, "用户名或密码错误 / wrong user name or password")
-    clear_failures(session, name)
-    return user
+    clear_attempts(session, name, client)
+    if not usable.confirmed:
+        raise LoginRefused(
+            403,
+            "邮箱尚未确认：请打开注册后收到的邮件中的链接 / the e-mail is not confirmed yet: "
+            "follow the link in the letter sent at sign-up",
+        )
+    return usable
 
 
 def start_session(request: Request, user: User) -> str:
-    """Begin a fresh signed session for `user`; return its CSRF token."""
+    """Begin a fresh session for `user` under a new token; return its CSRF token."""
     request.session.clear()
     request.session["uid"] = user.id
     return csrf_token(request.session)
+
+
+def change_password(session: Session, user: User, old: str, new: str) -> None:
+    """Set `user`'s password after checking the old one, and end every session of the user
+    (the caller starts a fresh one for the browser that made the change)."""
+    if not password_matches_user(user.password_hash, old):
+        raise ValueError("原密码不正确 / the current password is wrong")
+    weak = password_problem(new, user.name, user.email or "")
+    if weak is not None:
+        raise ValueError(f"{weak.message_zh} / {weak.message_en}")
+    user.password_hash = hash_password(new)
+    end_sessions(session, user.id)
+    session.commit()
+
+
+def set_disabled(session: Session, admin: User, user_id: int, disabled: bool) -> None:
+    """Disable an account (its sessions end at once, it cannot sign in) or enable it again."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise HTTPException(404, "找不到该用户 / no such user")
+    if user.id == admin.id:
+        raise HTTPException(409, "不能停用自己的账户 / you cannot disable your own account")
+    user.disabled = disabled
+    if disabled:
+        end_sessions(session, user.id)
+    session.commit()
 
 
 @router.get("/")
@@ -111,7 +174,7 @@ async def login_post(request: Request) -> Response:
     def work() -> User | LoginRefused:
         with portal(request).db() as session:
             try:
-                return sign_in(session, name.strip(), password)
+                return sign_in(session, name.strip(), password, client_of(request))
             except LoginRefused as exc:
                 return exc
 
@@ -124,7 +187,7 @@ async def login_post(request: Request) -> Response:
 
 @router.post("/logout")
 async def logout(request: Request) -> Response:
-    """Sign out."""
+    """Sign out: the session ends on the server, in every app process."""
     form = await form_values(request)
     require_csrf(request, form.get("csrf"))
     request.session.clear()
@@ -159,3 +222,52 @@ async def add_user_page(request: Request) -> Response:
             return RedirectResponse("/admin/users", status_code=303)
 
     return await run_in_threadpool(work)
+
+
+@router.get("/account/password")
+def password_page(request: Request) -> Response:
+    """The form to change one's password."""
+    with portal(request).db() as session:
+        user = require_user(request, session)
+        return render(request, "password.html", user=user, message="")
+
+
+@router.post("/account/password")
+async def password_post(request: Request) -> Response:
+    """Change one's password; every other session of the account ends."""
+    form = await form_values(request)
+    require_csrf(request, form.get("csrf"))
+
+    def work() -> Response:
+        with portal(request).db() as session:
+            user = require_user(request, session)
+            try:
+                change_password(session, user, form.get("old") or "", form.get("new") or "")
+            except ValueError as exc:
+                return render(request, "password.html", 422, user=user, message=str(exc))
+            start_session(request, user)
+            return render(
+                request,
+                "password.html",
+                user=user,
+                message="密码已修改，其他登录已退出 / password changed; other sessions ended",
+            )
+
+    return await run_in_threadpool(work)
+
+
+@router.post("/admin/users/{user_id}/{verb}")
+async def disable_user_page(request: Request, user_id: int, verb: str) -> Response:
+    """The administrator disables an account (停用) or enables it again (启用)."""
+    form = await form_values(request)
+    require_csrf(request, form.get("csrf"))
+    if verb not in ("disable", "enable"):
+        raise HTTPException(404, "未知操作 / unknown action")
+
+    def work() -> None:
+        with portal(request).db() as session:
+            admin = require_user(request, session, "admin")
+            set_disabled(session, admin, user_id, verb == "disable")
+
+    await run_in_threadpool(work)
+    return RedirectResponse("/admin/users", status_code=303)

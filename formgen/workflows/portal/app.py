@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -15,14 +16,28 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.sessions import SessionMiddleware
 
 from formgen.pdf import convert
-from formgen.workflows.portal import accounts, applicant, bureau, json_api
+from formgen.workflows.portal import (
+    accounts,
+    admin,
+    applicant,
+    bureau,
+    email_change,
+    json_api,
+    mail_log,
+    reset,
+    signup,
+    units,
+)
 from formgen.workflows.portal.db import database_url, make_engine, migrate
 from formgen.workflows.portal.documents import Busy, PdfGate
+from formgen.workflows.portal.mail import SmtpServer
 from formgen.workflows.portal.middleware import ASGIApp, BodyLimit, JsonBodies, PathIds, ResponseHeaders
-from formgen.workflows.portal.security import secret_key
+from formgen.workflows.portal.outbox import Outbox
+from formgen.workflows.portal.passwords import handle_reset_requests
+from formgen.workflows.portal.security import trusted_proxies
+from formgen.workflows.portal.sessions import IDLE, LIFETIME, ServerSessions, SessionPolicy
 from formgen.workflows.portal.uploads import MAX_UPLOAD
 from formgen.workflows.portal.web import HERE, Portal, render, templates
 
@@ -41,6 +56,11 @@ def create_app(
     workers: int = 2,
     pdf_queue: int = 4,
     secure_cookies: bool | None = None,
+    trusted_proxy: list[str] | None = None,
+    session_idle: dt.timedelta | None = None,
+    session_lifetime: dt.timedelta | None = None,
+    smtp: str | None = None,
+    public_url: str | None = None,
 ) -> FastAPI:
     """The portal over the database at `database` (SQLite in `data_dir` when None).
 
@@ -48,6 +68,16 @@ def create_app(
     LibreOffice workers; more than `workers + pdf_queue` PDF requests at once get 503 with
     Retry-After. `secure_cookies` (default: on unless FORMGEN_INSECURE_COOKIES=1) marks the
     session cookie Secure and sends HSTS, for a portal behind TLS.
+
+    `trusted_proxy` (default: FORMGEN_TRUSTED_PROXIES, comma-separated) are the addresses of
+    reverse proxies whose X-Forwarded-For names the client, for the sign-in limits. Sessions
+    end after `session_idle` unused (FORMGEN_SESSION_IDLE_MINUTES, 60) and `session_lifetime`
+    in all (FORMGEN_SESSION_LIFETIME_HOURS, 12).
+
+    Mail goes through the SMTP server of the URL `smtp` (default: FORMGEN_SMTP_URL; none: the
+    admin's mail log shows what would have been sent); its links begin with `public_url`
+    (default: FORMGEN_PUBLIC_URL, else http://localhost:8000), never with a request's Host
+    header, which a stranger could set to send a victim's reset link elsewhere.
     """
     data_dir = (data_dir or Path(os.environ.get("FORMGEN_DATA", "portal-data"))).resolve()
     database = database or os.environ.get("FORMGEN_DATABASE_URL")
@@ -55,14 +85,29 @@ def create_app(
     engine = make_engine(database_url(database, data_dir))
     migrate(engine)
     sessions = sessionmaker(engine, expire_on_commit=False)
-    with sessions() as session:
-        secret = secret_key(session)
+    smtp = smtp or os.environ.get("FORMGEN_SMTP_URL")
+    outbox = Outbox(
+        sessions,
+        SmtpServer.from_url(smtp) if smtp else None,
+        public_url or os.environ.get("FORMGEN_PUBLIC_URL") or "http://localhost:8000",
+        chores=(handle_reset_requests,),
+    )
+    # Every database session knows the outbox, so an action queues its letter in its own
+    # transaction (see outbox.outbox_of).
+    sessions.configure(info={"outbox": outbox})
     if secure_cookies is None:
         secure_cookies = os.environ.get("FORMGEN_INSECURE_COOKIES") != "1"
+    proxies = trusted_proxies(trusted_proxy or os.environ.get("FORMGEN_TRUSTED_PROXIES"))
+    policy = SessionPolicy(
+        idle=session_idle or _minutes("FORMGEN_SESSION_IDLE_MINUTES", IDLE),
+        lifetime=session_lifetime or _minutes("FORMGEN_SESSION_LIFETIME_HOURS", LIFETIME, per=60),
+        secure=secure_cookies,
+        trusted_proxies=proxies,
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        with convert.service(workers):
+        with convert.service(workers), outbox.running():
             yield
         engine.dispose()
 
@@ -74,20 +119,20 @@ def create_app(
         docs_url=None,
         redoc_url=None,
     )
-    app.state.portal = Portal(data_dir, sessions, PdfGate(workers + pdf_queue), templates())
+    app.state.portal = Portal(data_dir, sessions, PdfGate(workers + pdf_queue), templates(), proxies)
+    app.state.outbox = outbox
     app.include_router(accounts.router)
+    app.include_router(signup.router)
+    app.include_router(reset.router)
+    app.include_router(email_change.router)
+    app.include_router(units.router)
+    app.include_router(mail_log.router)
+    app.include_router(admin.router)
     app.include_router(applicant.router)
     app.include_router(bureau.router)
     app.include_router(json_api.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    app.add_middleware(
-        SessionMiddleware,
-        secret_key=secret,
-        session_cookie="formgen_session",
-        same_site="strict",
-        https_only=secure_cookies,
-        max_age=12 * 3600,
-    )
+    app.add_middleware(ServerSessions, sessions=sessions, policy=policy)
     app.add_middleware(JsonBodies)
     app.add_middleware(BodyLimit, limit=REQUEST_LIMIT, json_limit=JSON_LIMIT)
     app.add_middleware(PathIds)
@@ -142,6 +187,16 @@ class _Portal(FastAPI):
         return ResponseHeaders(super().build_middleware_stack(), hsts=bool(self.state.hsts))
 
 
+def _minutes(variable: str, default: dt.timedelta, *, per: int = 1) -> dt.timedelta:
+    """A duration from the environment, in minutes (or in units of `per` minutes)."""
+    value = os.environ.get(variable, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) == 0:
+        raise ValueError(f"{variable} 应为正整数 / {variable} must be a positive whole number: {value!r}")
+    return dt.timedelta(minutes=int(value) * per)
+
+
 def _error(request: Request, status: int, message: str, headers: dict[str, str]) -> Response:
     """An error as JSON for the API and the page's scripts, as a page for a browser."""
     wants_json = request.url.path.startswith("/api/") or "application/json" in request.headers.get(
@@ -162,12 +217,36 @@ def app_from_environment() -> FastAPI:
     return create_app()
 
 
-def serve(host: str, port: int, data_dir: Path, database: str | None, *, workers: int = 2) -> None:
-    """Run the portal in this process until stopped (`formgen serve`)."""
+def serve(
+    host: str,
+    port: int,
+    data_dir: Path,
+    database: str | None,
+    *,
+    workers: int = 2,
+    trusted_proxy: list[str] | None = None,
+    smtp: str | None = None,
+    public_url: str | None = None,
+) -> None:
+    """Run the portal in this process until stopped (`formgen serve`); letters' links begin
+    with `public_url`, else FORMGEN_PUBLIC_URL, else the address served.
+
+    uvicorn's own proxy-header handling is off: it would believe X-Forwarded-For from any
+    loopback peer. The portal reads it itself, from `trusted_proxy` peers only.
+    """
     import uvicorn
 
     secure = (
         host not in ("127.0.0.1", "localhost", "::1") and os.environ.get("FORMGEN_INSECURE_COOKIES") != "1"
     )
-    app = create_app(data_dir, database, workers=workers, secure_cookies=secure)
-    uvicorn.run(app, host=host, port=port, proxy_headers=True, server_header=False)
+    public_url = public_url or os.environ.get("FORMGEN_PUBLIC_URL") or f"http://{host}:{port}"
+    app = create_app(
+        data_dir,
+        database,
+        workers=workers,
+        secure_cookies=secure,
+        trusted_proxy=trusted_proxy,
+        smtp=smtp,
+        public_url=public_url,
+    )
+    uvicorn.run(app, host=host, port=port, proxy_headers=False, server_header=False)

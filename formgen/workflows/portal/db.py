@@ -13,9 +13,9 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import ForeignKey, LargeBinary, String, Text, create_engine, event
+from sqlalchemy import Boolean, ForeignKey, LargeBinary, String, Text, create_engine, event, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 STATUSES = ("draft", "submitted", "returned", "accepted")
 """An application's life: filled (draft), handed in, sent back with a comment, accepted."""
@@ -23,7 +23,8 @@ STATUS_LABELS = {"draft": "草稿", "submitted": "已提交", "returned": "已�
 ROLES = ("applicant", "bureau", "admin")
 
 
-def _now() -> dt.datetime:
+def now() -> dt.datetime:
+    """The time in UTC, without a zone, as the tables keep it."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
@@ -40,7 +41,86 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
     region: Mapped[str] = mapped_column(String(100), default="")
-    created: Mapped[dt.datetime] = mapped_column(default=_now)
+    created: Mapped[dt.datetime] = mapped_column(default=now)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Set by an administrator: the account cannot sign in, and its sessions are ended."""
+    email: Mapped[str | None] = mapped_column(String(254), unique=True, default=None)
+    """Where the portal writes to the account (lower case); None for accounts made without one."""
+    unit_name: Mapped[str] = mapped_column(String(200), default="")
+    """单位名称 of a signed-up applicant; only its bureau or an admin changes it."""
+    credit_code: Mapped[str] = mapped_column(String(18), default="")
+    """统一社会信用代码 of a signed-up applicant."""
+    confirmed: Mapped[bool] = mapped_column(default=True)
+    """False from sign-up until the e-mailed link is followed: until then it cannot sign in."""
+    pending_email: Mapped[str] = mapped_column(String(254), default="")
+    """A new address the account asked for, taken once the link sent to it is followed."""
+
+
+class WebSession(Base):
+    """A signed-in (or about to sign in) browser: the cookie holds a random token, this table
+    only its SHA-256, so a copy of the database signs nobody in."""
+
+    __tablename__ = "sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    client: Mapped[str] = mapped_column(String(200))
+    """The client's address and browser, as the admin sees them."""
+    created: Mapped[dt.datetime] = mapped_column(default=now, index=True)
+    last_seen: Mapped[dt.datetime] = mapped_column(default=now, index=True)
+
+
+class AccountToken(Base):
+    """A link's secret for confirming an e-mail address or resetting a password.
+
+    Only its SHA-256 digest is kept, so a copy of the database opens no account; a token
+    works until `expires` and once (`used` is set by the first use).
+    """
+
+    __tablename__ = "account_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    expires: Mapped[dt.datetime] = mapped_column()
+    used: Mapped[dt.datetime | None] = mapped_column(default=None)
+    created: Mapped[dt.datetime] = mapped_column(default=now)
+
+
+class ResetRequest(Base):
+    """An address someone asked a password reset for, handled by the mail sender.
+
+    The request only records the address, whether an account has it or not, so the answer
+    (and its time) cannot tell the two apart.
+    """
+
+    __tablename__ = "reset_requests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    at: Mapped[dt.datetime] = mapped_column(default=now, index=True)
+    handled: Mapped[bool] = mapped_column(default=False, index=True)
+
+
+class Mail(Base):
+    """One message in the outbox: queued in the transaction of the action it tells about.
+
+    `status`: queued (waiting, or waiting to retry at `next_try`), sending (claimed by a
+    sender), sent, failed (retries used up), or logged (no SMTP server is configured: the
+    admin's mail log shows it instead).
+    """
+
+    __tablename__ = "mail_outbox"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_try: Mapped[dt.datetime] = mapped_column(default=now)
+    error: Mapped[str] = mapped_column(Text, default="")
+    created: Mapped[dt.datetime] = mapped_column(default=now)
+    sent: Mapped[dt.datetime | None] = mapped_column(default=None)
 
 
 class Application(Base):
@@ -56,14 +136,81 @@ class Application(Base):
     version: Mapped[int] = mapped_column(default=1)
     """Raised by every save: a save from an older version (another tab) is refused, not merged."""
     comment: Mapped[str] = mapped_column(Text, default="")
-    created: Mapped[dt.datetime] = mapped_column(default=_now)
-    updated: Mapped[dt.datetime] = mapped_column(default=_now)
+    created: Mapped[dt.datetime] = mapped_column(default=now)
+    updated: Mapped[dt.datetime] = mapped_column(default=now)
+    submitted: Mapped[dt.datetime | None] = mapped_column(default=None)
+    """When it was last handed in (UTC)."""
+    receipt: Mapped[str] = mapped_column(String(40), default="")
+    """The receipt number of the last submission, as the applicant's receipt shows it."""
 
     @property
     def data(self) -> dict[str, Any]:
         """The draft's data, as the form last sent it."""
         loaded = json.loads(self.data_json)
         return loaded if isinstance(loaded, dict) else {}
+
+
+class Stale(Exception):
+    """The application changed since the version a save was made from (another tab or process)."""
+
+
+def save_application(session: Session, application: Application, version: int, **values: Any) -> int:
+    """Write `values` into `application` if it is still at `version`; return the new version.
+
+    The check and the write are one conditional UPDATE (``... WHERE id = ? AND version = ?``),
+    so of several saves made from one version, in threads or in other processes, exactly one
+    matches a row and the others raise `Stale`: no acknowledged save is overwritten unseen.
+    The session's copy of `application` is refreshed with what was stored. What else the
+    session holds (a letter about the change) is committed with it, or rolled back with it.
+    """
+    stored = session.execute(
+        update(Application)
+        .where(Application.id == application.id, Application.version == version)
+        .values(**values, version=Application.version + 1, updated=now())
+        .execution_options(synchronize_session=False)
+    )
+    if stored.rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        raise Stale
+    session.commit()
+    session.refresh(application)
+    return application.version
+
+
+def touch_application(session: Session, application: Application) -> int:
+    """Raise `application`'s version for a change beside its data (an upload added or removed),
+    atomically, so a page that read the old version cannot save over it; return the new one."""
+    session.execute(
+        update(Application)
+        .where(Application.id == application.id)
+        .values(version=Application.version + 1, updated=now())
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    session.refresh(application)
+    return application.version
+
+
+class ApplicationEvent(Base):
+    """One step of an application's history: submitted, returned (with its comment), accepted.
+
+    The application itself holds only the current comment; this keeps every earlier one."""
+
+    __tablename__ = "application_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(default=now)
+    actor: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+
+class NoticeSetting(Base):
+    """The portal's own settings of a notice: the day after which nothing more is submitted."""
+
+    __tablename__ = "notice_settings"
+    notice_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    closes: Mapped[dt.date | None] = mapped_column(default=None)
 
 
 class Attachment(Base):
@@ -76,7 +223,7 @@ class Attachment(Base):
     stored_name: Mapped[str] = mapped_column(String(100), unique=True)
     media_type: Mapped[str] = mapped_column(String(50))
     size: Mapped[int] = mapped_column()
-    created: Mapped[dt.datetime] = mapped_column(default=_now)
+    created: Mapped[dt.datetime] = mapped_column(default=now)
 
 
 class BureauProfile(Base):
@@ -90,12 +237,14 @@ class BureauProfile(Base):
 
 
 class LoginAttempt(Base):
-    """A failed sign-in, for the rate limit shared by every app process."""
+    """A sign-in attempt from one client address, for the limits shared by every app process
+    (kept while it fails; a good sign-in clears its account's attempts from that address)."""
 
     __tablename__ = "login_attempts"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), index=True)
-    at: Mapped[dt.datetime] = mapped_column(default=_now, index=True)
+    client: Mapped[str] = mapped_column(String(100), default="")
+    at: Mapped[dt.datetime] = mapped_column(default=now, index=True)
 
 
 class Setting(Base):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,9 +18,20 @@ from typing import Any
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
 
 from formgen.data import paths
-from formgen.model.fields import AttachmentFile, KeyedBy, MaxChars, Paragraphs, Unit, field_type, list_item
+from formgen.document import locale
+from formgen.model.fields import (
+    AttachmentFile,
+    ChoicesBy,
+    KeyedBy,
+    MaxChars,
+    Paragraphs,
+    Unit,
+    field_type,
+    list_item,
+)
 from formgen.model.problems import Problem
 
 ROWS_MARK = "_rows:"
@@ -47,6 +59,12 @@ class Widget:
     problems: list[Problem] = field(default_factory=list)
     key: str = ""
     """For an item of a keyed list: the printed item it ticks (工程设计资质)."""
+    groups: dict[str, list[str]] = field(default_factory=dict)
+    """For a list that depends on a sibling (`ChoicesBy`): each sibling value's options."""
+    by: str = ""
+    """The input name of that sibling (the page script narrows the list when it changes)."""
+    paper: list[str] = field(default_factory=list)
+    """The paper's own guidance for this input (填写要求, the pledge a date signs)."""
 
     @property
     def dom_id(self) -> str:
@@ -93,6 +111,7 @@ class _Kind:
     inner: Any
     metadata: list[Any]
     key: str = ""
+    suffixes: tuple[tuple[str, str], ...] = ()
 
 
 def _kind_of(info: FieldInfo) -> _Kind:
@@ -100,13 +119,17 @@ def _kind_of(info: FieldInfo) -> _Kind:
     item = list_item(info.annotation)
     if isinstance(item, type) and issubclass(item, BaseModel):
         keyed = next((m for m in metadata if isinstance(m, KeyedBy)), None)
-        return _Kind("keyed", item, metadata, keyed.field) if keyed else _Kind("rows", item, metadata)
+        if keyed is not None:
+            return _Kind("keyed", item, metadata, keyed.field, keyed.suffixes)
+        return _Kind("rows", item, metadata)
     if isinstance(item, type) and issubclass(item, enum.Enum):
         return _Kind("checks", item, metadata)
     if isinstance(inner, type) and issubclass(inner, BaseModel):
         return _Kind("group", inner, metadata)
     if isinstance(inner, type) and issubclass(inner, enum.Enum):
         return _Kind("radio" if len(inner) <= 6 else "select", inner, metadata)
+    if any(isinstance(m, ChoicesBy) for m in metadata):
+        return _Kind("select", inner, metadata)
     if inner is bool:
         return _Kind("bool", inner, metadata)
     if inner is dt.date:
@@ -125,6 +148,11 @@ def widget(info: FieldInfo, path: str, data: Any) -> Widget:
     label = info.title or path.rsplit(".", 1)[-1]
     base = Widget(found.kind, path, label, info.is_required(), info.description or "")
     base.value = paths.value_at(data, path)
+    # Show the model's default (a box ticked by default starts ticked), so that saving an
+    # untouched page stores what the model would assume, not the opposite.
+    has_default = info.default is not None and not isinstance(info.default, type(PydanticUndefined))
+    if base.value is None and found.kind in ("bool", "radio", "select") and has_default:
+        base.value = info.default.value if isinstance(info.default, enum.Enum) else info.default
     if found.kind == "group":
         base.children = _fields(found.inner, path, data)
     elif found.kind == "rows":
@@ -136,9 +164,12 @@ def widget(info: FieldInfo, path: str, data: Any) -> Widget:
             for n in range(count)
         ]
     elif found.kind == "keyed":
-        _keyed(base, found.inner, found.key)
-    elif found.kind in ("checks", "radio", "select"):
-        base.options = [str(o.value) for o in found.inner]
+        _keyed(base, found.inner, found.key, dict(found.suffixes))
+    elif isinstance(found.inner, type) and issubclass(found.inner, enum.Enum):
+        base.options = [str(o.value) for o in found.inner]  # ☐ choices, one choice, a list
+    choices_by = next((m for m in found.metadata if isinstance(m, ChoicesBy)), None)
+    if choices_by is not None:
+        _choices_by(base, choices_by, data)
     base.unit = next((m.text for m in found.metadata if isinstance(m, Unit)), "")
     base.max_chars = next((m.limit for m in found.metadata if isinstance(m, MaxChars)), None)
     if found.kind == "number":
@@ -146,12 +177,26 @@ def widget(info: FieldInfo, path: str, data: Any) -> Widget:
     return base
 
 
+def _choices_by(base: Widget, marker: ChoicesBy, data: Any) -> None:
+    """The options of a list that depends on a sibling: the sibling's own list once it is
+    chosen, else every list (grouped by the sibling's values); a value typed before the list
+    was offered stays an option, so nothing typed is lost."""
+    base.by = f"{base.path.rsplit('.', 1)[0]}.{marker.field}" if "." in base.path else marker.field
+    base.groups = {key: list(names) for key, names in marker.choices}
+    chosen = paths.value_at(data, base.by)
+    mine = base.groups.get(str(chosen)) if chosen is not None else None
+    base.options = mine if mine is not None else [n for names in base.groups.values() for n in names]
+    if base.value and str(base.value) not in base.options:
+        base.options = [str(base.value), *base.options]
+
+
 def _fields(model: type[BaseModel], path: str, data: Any) -> list[Widget]:
     return [widget(info, f"{path}.{name}", data) for name, info in model.model_fields.items()]
 
 
-def _keyed(base: Widget, item: type[BaseModel], key: str) -> None:
-    """A printed list of ☐ items (已获资质认证情况): one box per option, with its details."""
+def _keyed(base: Widget, item: type[BaseModel], key: str, suffixes: dict[str, str]) -> None:
+    """A printed list of ☐ items (已获资质认证情况): one box per option, with its details, each
+    detail followed by what the paper prints after it (级), so nobody types it twice."""
     ticked = {str(v.get(key)): v for v in (base.value or []) if isinstance(v, dict)}
     for option in field_type(item.model_fields[key])[0]:
         name = str(option.value)
@@ -160,14 +205,28 @@ def _keyed(base: Widget, item: type[BaseModel], key: str) -> None:
             if field_name != key:
                 child = widget(info, f"{base.path}[{name}].{field_name}", {})
                 child.value = ticked.get(name, {}).get(field_name)
+                if child.kind == "text":
+                    child.unit = suffixes.get(name, "")
                 row.children.append(child)
         base.children.append(row)
 
 
-def section_widget(section: Section, data: Any) -> Widget:
-    """The inputs of one section of the packet's form."""
+def section_widget(section: Section, data: Any, guidance: dict[str, list[str]] | None = None) -> Widget:
+    """The inputs of one section of the packet's form, each with the paper's guidance for it
+    (`guidance`, by data path, as `formgen.api.packet_guidance` reads it off the templates)."""
     assert section.info is not None
-    return widget(section.info, section.path, data)
+    root = widget(section.info, section.path, data)
+    if guidance:
+        plain = {re.sub(r"\[['\"](.*?)['\"]\]", r"[\1]", path): lines for path, lines in guidance.items()}
+        for each in _walk(root):
+            each.paper = plain.get(each.path, [])
+    return root
+
+
+def _walk(root: Widget) -> Iterable[Widget]:
+    yield root
+    for child in root.children:
+        yield from _walk(child)
 
 
 class FormValues:
@@ -300,3 +359,61 @@ def _parent(path: str) -> str:
 def in_section(section: Section, problem: Problem) -> bool:
     """Whether `problem` concerns a field of `section`."""
     return problem.path == section.path or problem.path.startswith((section.path + ".", section.path + "["))
+
+
+def typed(data: Any, path: str) -> bool:
+    """Whether anything was typed at `path` (a field's problem shows once it holds a value)."""
+    value = paths.value_at(data, path)
+    return value not in (None, "", [], {})
+
+
+def progress(section: Section, data: Any, problems: Sequence[Problem]) -> str:
+    """A section's state for the step list: ``empty`` (nothing typed), ``problems`` (an error
+    remains) or ``done``."""
+    if not typed(data, section.path):
+        return "empty"
+    if any(p.severity == "error" and in_section(section, p) for p in problems):
+        return "problems"
+    return "done"
+
+
+def printed(w: Widget) -> str:
+    """A leaf input's value as the filled document prints it (dates as 2023年4月14日, amounts
+    with two decimals, ☑ for a ticked box); '' when nothing was typed. A value the model
+    would refuse is shown as typed: the review lists its problem beside it."""
+    value = w.value
+    if w.kind == "bool":
+        return "☑" if value else "☐"
+    if w.kind == "checks":
+        return "、".join(f"☑{v}" for v in value) if isinstance(value, list) else ""
+    if value in (None, ""):
+        return ""
+    try:
+        if w.kind == "date":
+            return locale.date(dt.date.fromisoformat(str(value)))
+        if w.kind == "number" and w.step == "1":
+            return locale.count(int(value))
+        if w.kind == "number" and w.unit:
+            return f"{locale.money(Decimal(str(value)))}{w.unit}"
+        if w.kind == "number":
+            return locale.quantity(Decimal(str(value)))
+    except (ValueError, ArithmeticError):
+        return str(value)
+    return f"{value}{w.unit}" if w.kind == "text" and w.unit else str(value)
+
+
+def skeleton(model: type[BaseModel], data: dict[str, Any]) -> dict[str, Any]:
+    """`data` with an empty group for every required group not yet begun, all the way down.
+
+    A group nobody has opened would otherwise be one "缺少必填项" naming the group; with it
+    in place, each required field of the group is named by its own label."""
+    for name, info in model.model_fields.items():
+        inner = field_type(info)[0]
+        if not (isinstance(inner, type) and issubclass(inner, BaseModel)) or list_item(info.annotation):
+            continue
+        value = data.get(name)
+        if value is None and info.is_required():
+            value = data[name] = {}
+        if isinstance(value, dict):
+            skeleton(inner, value)
+    return data

@@ -17,10 +17,11 @@ from sqlalchemy import select
 from formgen.workflows.portal import applicant
 from formgen.workflows.portal.accounts import LoginRefused, sign_in, start_session
 from formgen.workflows.portal.bureau import decide
-from formgen.workflows.portal.db import Application
+from formgen.workflows.portal.db import Application, Stale, save_application
 from formgen.workflows.portal.web import (
     application_for,
     checked,
+    client_of,
     dumps,
     form_values,
     portal,
@@ -77,6 +78,8 @@ class NewApplication(BaseModel):
     """Start an application with one of the packets of `GET /api/packets`."""
 
     packet_id: str
+    another: bool = False
+    """Start another draft even if one of this packet exists (else 409 naming the existing one)."""
 
 
 class DataIn(BaseModel):
@@ -121,7 +124,7 @@ def login(request: Request, body: Login) -> Any:
     """Sign in: 401 for a wrong name or password, 429 after too many failures."""
     with portal(request).db() as session:
         try:
-            user = sign_in(session, body.name.strip(), body.password)
+            user = sign_in(session, body.name.strip(), body.password, client_of(request))
         except LoginRefused as exc:
             return JSONResponse({"detail": str(exc)}, status_code=exc.status)
         token = start_session(request, user)
@@ -129,13 +132,15 @@ def login(request: Request, body: Login) -> Any:
 
 
 @router.get("/packets", response_model=list[PacketOut])
-def packets() -> Any:
-    """What a submitter may apply with, per notice."""
-    return [
-        PacketOut(id=p.id, title=p.title, notice=n.id, doc_number=n.doc_number)
-        for n, found in applicant.choices()
-        for p in found
-    ]
+def packets(request: Request) -> Any:
+    """What the signed-in applicant may apply with, per notice serving its region."""
+    with portal(request).db() as session:
+        user = require_user(request, session, "applicant")
+        return [
+            PacketOut(id=p.id, title=p.title, notice=n.id, doc_number=n.doc_number)
+            for n, found in applicant.choices(user)
+            for p in found
+        ]
 
 
 @router.get("/applications", response_model=list[ApplicationOut])
@@ -147,7 +152,8 @@ def applications(request: Request) -> Any:
         if user.role == "applicant":
             query = query.where(Application.owner_id == user.id)
         elif user.role == "bureau":
-            query = query.where(Application.region == user.region)
+            # A bureau sees what was handed in, never an applicant's draft.
+            query = query.where(Application.region == user.region, Application.status != "draft")
         return [_out(session, a) for a in session.scalars(query)]
 
 
@@ -157,7 +163,13 @@ def create(request: Request, body: NewApplication) -> Any:
     require_csrf(request, None)
     with portal(request).db() as session:
         user = require_user(request, session, "applicant")
-        return _out(session, applicant.create(session, user, body.packet_id))
+        try:
+            return _out(session, applicant.create(session, user, body.packet_id, another=body.another))
+        except applicant.AlreadyDrafted as exc:
+            return JSONResponse(
+                {"detail": "已有此项草稿 / a draft of this packet exists", "existing": exc.existing.id},
+                status_code=409,
+            )
 
 
 @router.get("/applications/{application_id}", response_model=ApplicationOut)
@@ -174,13 +186,12 @@ def save(request: Request, application_id: int, body: DataIn) -> Any:
     with portal(request).db() as session:
         user = require_user(request, session)
         application = applicant.editable_application(session, user, application_id)
-        if application.version != body.version:
-            raise HTTPException(409, applicant.STALE_MESSAGE)
-        application.data_json = dumps(body.data)
-        application.version += 1
-        session.commit()
+        try:
+            version = save_application(session, application, body.version, data_json=dumps(body.data))
+        except Stale:
+            raise HTTPException(409, applicant.STALE_MESSAGE) from None
         problems = [ProblemOut(**p.as_dict()) for p in checked(session, application).problems]
-        return Saved(version=application.version, problems=problems)
+        return Saved(version=version, problems=problems)
 
 
 @router.post(
@@ -203,7 +214,7 @@ async def save_section(request: Request, application_id: int, index: int) -> Any
             user = require_user(request, session)
             try:
                 view = applicant.save_section(session, user, application_id, index, values)
-            except applicant.Stale:
+            except Stale:
                 return JSONResponse({"detail": applicant.STALE_MESSAGE}, status_code=409)
             return Saved(
                 version=view.application.version,

@@ -1,23 +1,29 @@
-"""Secure by default: password hashes, CSRF tokens, the sign-in rate limit, headers, size limits."""
+"""Secure by default: password hashes, CSRF tokens, the sign-in limits, client addresses and
+the security headers (which `middleware.ResponseHeaders` puts on every response)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hmac
+import ipaddress
 import secrets
 from collections.abc import MutableMapping
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
-from formgen.workflows.portal.db import LoginAttempt, Setting
+from formgen.workflows.portal.db import LoginAttempt, now
 
 _HASHER = PasswordHasher()
 LOGIN_LIMIT = 5
-"""Failed sign-ins of one account allowed in `LOGIN_WINDOW` before the next is refused (429)."""
+"""Sign-ins of one account from one client address allowed in `LOGIN_WINDOW` while they fail;
+the next is refused (429) unchecked. The owner at another address is not held back."""
+CLIENT_LIMIT = 20
+"""Failing sign-ins from one client address, whatever the names, allowed in `LOGIN_WINDOW`."""
 LOGIN_WINDOW = dt.timedelta(minutes=15)
 
 # No inline script or style anywhere: the pages load /static files only.
@@ -48,16 +54,6 @@ def password_matches(stored: str, password: str) -> bool:
         return False
 
 
-def secret_key(session: Session) -> str:
-    """The session-signing secret, made once and kept in the database for every app process."""
-    found = session.get(Setting, "session_secret")
-    if found is None:
-        found = Setting(key="session_secret", value=secrets.token_urlsafe(48))
-        session.add(found)
-        session.commit()
-    return found.value
-
-
 def csrf_token(session_data: MutableMapping[str, Any]) -> str:
     """The signed-in session's CSRF token, made on first use."""
     token = session_data.get("csrf")
@@ -73,26 +69,78 @@ def csrf_ok(session_data: MutableMapping[str, Any], sent: str | None) -> bool:
     return isinstance(token, str) and isinstance(sent, str) and hmac.compare_digest(token, sent)
 
 
-def too_many_attempts(session: Session, name: str) -> bool:
-    """Whether `name` failed to sign in `LOGIN_LIMIT` times within `LOGIN_WINDOW`."""
-    since = dt.datetime.now(dt.UTC).replace(tzinfo=None) - LOGIN_WINDOW
-    count = session.scalar(
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(LoginAttempt.name == name, LoginAttempt.at >= since)
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash no password matches, checked for unknown names so that they take as long as a
+    wrong password (timing tells no one which names exist)."""
+    return hash_password(secrets.token_urlsafe(32))
+
+
+def password_matches_user(stored: str | None, password: str) -> bool:
+    """`password_matches` for an account that may not exist (`stored` None): the same argon2
+    work either way, false for the missing one."""
+    matched = password_matches(stored or _dummy_hash(), password)
+    return matched and stored is not None
+
+
+def count_attempt(session: Session, name: str, client: str) -> bool:
+    """Count a sign-in attempt of `name` from `client`; whether it may be checked.
+
+    The attempt is written and counted in one transaction that holds a lock on the client's
+    address (an advisory lock on PostgreSQL, SQLite's write lock), so simultaneous attempts
+    are counted one after the other: of any number sent at once, no more than the limits get
+    their password checked, in one process or in several.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": "sign-in " + client})
+    moment = now()
+    session.execute(delete(LoginAttempt).where(LoginAttempt.at < moment - LOGIN_WINDOW))
+    session.add(LoginAttempt(name=name[:100], client=client[:100], at=moment))
+    session.flush()
+    recent = select(func.count()).select_from(LoginAttempt).where(LoginAttempt.at >= moment - LOGIN_WINDOW)
+    by_client = session.scalar(recent.where(LoginAttempt.client == client[:100])) or 0
+    by_pair = session.scalar(
+        recent.where(LoginAttempt.client == client[:100], LoginAttempt.name == name[:100])
     )
-    return (count or 0) >= LOGIN_LIMIT
+    session.commit()
+    return (by_pair or 0) <= LOGIN_LIMIT and by_client <= CLIENT_LIMIT
 
 
-def record_failure(session: Session, name: str) -> None:
-    """Log a failed sign-in of `name`; old entries are dropped as new ones come."""
-    since = dt.datetime.now(dt.UTC).replace(tzinfo=None) - LOGIN_WINDOW
-    session.execute(delete(LoginAttempt).where(LoginAttempt.at < since))
-    session.add(LoginAttempt(name=name[:100]))
+def clear_attempts(session: Session, name: str, client: str) -> None:
+    """Forget `name`'s attempts from `client` after a good sign-in."""
+    session.execute(
+        delete(LoginAttempt).where(LoginAttempt.name == name[:100], LoginAttempt.client == client[:100])
+    )
     session.commit()
 
 
-def clear_failures(session: Session, name: str) -> None:
-    """Forget `name`'s failures after a good sign-in."""
-    session.execute(delete(LoginAttempt).where(LoginAttempt.name == name))
-    session.commit()
+def trusted_proxies(addresses: str | list[str] | None) -> frozenset[str]:
+    """The trusted proxies from `formgen serve --trusted-proxy` or FORMGEN_TRUSTED_PROXIES
+    (comma-separated addresses); an entry that is no IP address is refused here, at start."""
+    if addresses is None:
+        return frozenset()
+    items = addresses.split(",") if isinstance(addresses, str) else addresses
+    found = set()
+    for item in (i.strip() for i in items):
+        if not item:
+            continue
+        try:
+            found.add(str(ipaddress.ip_address(item)))
+        except ValueError:
+            raise ValueError(f"可信代理应为IP地址 / a trusted proxy is an IP address: {item!r}") from None
+    return frozenset(found)
+
+
+def client_address(peer: str, forwarded: str | None, trusted: frozenset[str]) -> str:
+    """The client's address: the direct peer, unless that is a trusted proxy.
+
+    Behind trusted proxies the address is the right-most entry of X-Forwarded-For that is not
+    itself a trusted proxy: entries to its left were written by the client and prove nothing.
+    """
+    if peer not in trusted or not forwarded:
+        return peer
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if hop not in trusted:
+            return hop
+    return peer

@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from formgen import api
 from formgen.api import Checked
-from formgen.workflows.portal import forms
+from formgen.workflows.portal import forms, notices
 from formgen.workflows.portal.db import STATUS_LABELS, Application, Attachment, User
 from formgen.workflows.portal.documents import PdfGate
-from formgen.workflows.portal.security import csrf_ok, csrf_token
+from formgen.workflows.portal.security import client_address, csrf_ok, csrf_token
 
 HERE = Path(__file__).parent
 
@@ -34,6 +34,8 @@ class Portal:
     sessions: sessionmaker[Session]
     gate: PdfGate
     templates: jinja2.Environment
+    trusted_proxies: frozenset[str] = frozenset()
+    """Peers whose X-Forwarded-For names the client (a reverse proxy in front of the portal)."""
 
     @property
     def uploads(self) -> Path:
@@ -55,6 +57,8 @@ def templates() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.globals["status_labels"] = STATUS_LABELS
+    env.globals["known_regions"] = notices.known_regions
+    env.globals["printed"] = forms.printed
     return env
 
 
@@ -67,7 +71,14 @@ def portal(request: Request) -> Portal:
 def user_of(request: Request, session: Session) -> User | None:
     """The signed-in user, if any."""
     uid = request.session.get("uid")
-    return session.get(User, uid) if isinstance(uid, int) else None
+    user = session.get(User, uid) if isinstance(uid, int) else None
+    return user if user is not None and not user.disabled else None
+
+
+def client_of(request: Request) -> str:
+    """The client's address: X-Forwarded-For believed only from a configured trusted proxy."""
+    peer = request.client.host if request.client else ""
+    return client_address(peer, request.headers.get("x-forwarded-for"), portal(request).trusted_proxies)
 
 
 def require_user(request: Request, session: Session, *roles: str) -> User:
@@ -89,14 +100,15 @@ def require_csrf(request: Request, sent: str | None) -> None:
 def application_for(session: Session, user: User, application_id: int) -> Application:
     """An application `user` may see: an applicant's own, a bureau's region's, any for admin.
 
-    Someone else's answers 404, as one that does not exist: nothing says it is there.
+    Someone else's answers 404, as one that does not exist: nothing says it is there. A
+    draft is its applicant's alone: a bureau meets an application once it was handed in.
     """
     found = session.get(Application, application_id)
     if found is None:
         raise HTTPException(404, "找不到该申请 / no such application")
     if user.role == "applicant" and found.owner_id != user.id:
         raise HTTPException(404, "找不到该申请 / no such application")
-    if user.role == "bureau" and found.region != user.region:
+    if user.role == "bureau" and (found.region != user.region or found.status == "draft"):
         raise HTTPException(404, "找不到该申请 / no such application")
     return found
 
@@ -119,13 +131,26 @@ def attachments_of(session: Session, application: Application) -> list[Attachmen
 
 def full_data(session: Session, application: Application) -> dict[str, Any]:
     """The application's data with its uploads listed as the packet's attachments."""
-    data = application.data
-    field = forms.attachments_path(api.registry().packet(application.packet_id).model)
+    model = api.registry().packet(application.packet_id).model
+    data = forms.skeleton(model, application.data)
+    field = forms.attachments_path(model)
     if field is not None:
         data[field] = [
             {"title": a.title, "file": a.stored_name} for a in attachments_of(session, application)
         ]
     return data
+
+
+def unit_name(application: Application) -> str:
+    """The 单位名称 the applicant typed (the first `unit_name` of its data, nearest the top),
+    or '' before it is typed."""
+    level: list[Any] = [application.data]
+    while level:
+        for found in level:
+            if isinstance(found.get("unit_name"), str) and found["unit_name"].strip():
+                return str(found["unit_name"]).strip()
+        level = [v for found in level for v in found.values() if isinstance(v, dict)]
+    return ""
 
 
 def checked(session: Session, application: Application) -> Checked:
@@ -149,6 +174,42 @@ def render(request: Request, name: str, code: int = 200, **values: Any) -> HTMLR
         csrf=csrf_token(request.session), request_path=request.url.path, **values
     )
     return HTMLResponse(html, status_code=code)
+
+
+def message_page(
+    request: Request, title: str, message: str, link: tuple[str, str], code: int = 200
+) -> HTMLResponse:
+    """A signed-out page that says one thing (a letter is on its way, a link worked or not)
+    and where to go next (`link`: its address and words)."""
+    return render(request, "message.html", code, user=None, title=title, message=message, link=link)
+
+
+def confirm(
+    request: Request,
+    user: User,
+    heading: str,
+    question: str,
+    action: str,
+    *,
+    button: str,
+    back: str,
+    fields: dict[str, list[str]] | None = None,
+    details: list[str] | None = None,
+) -> HTMLResponse:
+    """A page that asks before an act that cannot be undone (submit, accept, return, delete):
+    `button` posts `fields` again to `action` with ``confirm=1``; `back` leaves it undone."""
+    return render(
+        request,
+        "confirm.html",
+        user=user,
+        heading=heading,
+        question=question,
+        details=details or [],
+        action=action,
+        fields=fields or {},
+        button=button,
+        back=back,
+    )
 
 
 def download(content: bytes, name: str, media_type: str) -> Response:

@@ -18,17 +18,27 @@ import pytest
 import sqlalchemy
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from playwright.sync_api import BrowserContext
 
 import formgen
+from formgen.data import cells
 from formgen.workflows.portal.accounts import add_user
 from formgen.workflows.portal.app import create_app
 from formgen.workflows.portal.db import UploadBlob, database_url
+from formgen.workflows.portal.outbox import Outbox
 from formgen.workflows.portal.web import Portal
+from tests.workflows.portal.browsing import chromium, serving
+from tests.workflows.portal.smtp import Inbox, smtp_server
 
 PASSWORD = "correct horse battery"
 PROVIDER = "sichuan-2023-110.provider"
 ENTERPRISE = "sichuan-2023-110.enterprise"
 CITY = "sichuan-2023-110.city"
+SCAN = (
+    Path(formgen.__file__).parents[1]
+    / "data_models/sichuan_2023_110/examples/attachments/business-licence.png"
+)
+"""A real scan (the example provider's 营业执照), for uploads."""
 
 
 def postgres_url() -> str:
@@ -65,9 +75,15 @@ class Site:
         found: Portal = self.app.state.portal
         return found
 
-    def user(self, name: str, role: str, region: str = "") -> None:
+    @property
+    def outbox(self) -> Outbox:
+        """Where the portal's letters go; `deliver_due()` sends what is due, in the test's thread."""
+        found: Outbox = self.app.state.outbox
+        return found
+
+    def user(self, name: str, role: str, region: str = "", email: str = "") -> None:
         with self.portal.db() as session:
-            add_user(session, name, PASSWORD, role, region)
+            add_user(session, name, PASSWORD, role, region, email)
 
     def client(self, name: str | None = None, password: str = PASSWORD) -> TestClient:
         """A browser-like client, signed in as `name` through the JSON API (CSRF header set)."""
@@ -90,6 +106,26 @@ def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Site]:
         session.get_bind().dispose()
 
 
+@pytest.fixture
+def inbox() -> Iterator[tuple[str, Inbox]]:
+    """A real SMTP server on a loopback port: its URL and what it received."""
+    with smtp_server() as found:
+        yield found
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def mail_site(request: pytest.FixtureRequest, tmp_path: Path, inbox: tuple[str, Inbox]) -> Iterator[Site]:
+    """`site` whose mail goes to `inbox`'s server; its sender runs when a test enters the
+    app's lifespan (``with site.client() as client``) or calls ``outbox.deliver_due()``."""
+    database = None if request.param == "sqlite" else fresh_postgres()
+    app = create_app(
+        tmp_path / "data", database, secure_cookies=False, smtp=inbox[0], public_url="http://127.0.0.1"
+    )
+    yield Site(app, tmp_path / "data")
+    with app.state.portal.db() as session:
+        session.get_bind().dispose()
+
+
 def example(packet_id: str) -> dict[str, Any]:
     """A packet's shipped example as the portal stores data: JSON, without attachment files."""
     data: dict[str, Any] = json.loads(json.dumps(formgen.example_data(packet_id), default=str))
@@ -99,7 +135,7 @@ def example(packet_id: str) -> dict[str, Any]:
 
 def start(client: TestClient, packet_id: str, data: dict[str, Any] | None = None) -> int:
     """A new application of `packet_id`, its data saved when given; its id."""
-    created = client.post("/api/applications", json={"packet_id": packet_id})
+    created = client.post("/api/applications", json={"packet_id": packet_id, "another": True})
     assert created.status_code == 201, created.text
     body = created.json()
     if data is not None:
@@ -110,7 +146,31 @@ def start(client: TestClient, packet_id: str, data: dict[str, Any] | None = None
     return int(body["id"])
 
 
+def table_cells(content: bytes) -> list[str]:
+    """Every cell of a downloaded workbook as text, sheet by sheet, row by row."""
+    book = cells.open_workbook(content)
+    return [str(c.value) for sheet in book for row in sheet.iter_rows() for c in row]
+
+
 def stored_uploads(site: Site) -> dict[str, bytes]:
     """Every upload the portal keeps (in its database), by stored name."""
     with site.portal.db() as session:
         return {blob.name: bytes(blob.content) for blob in session.scalars(sqlalchemy.select(UploadBlob))}
+
+
+# The portal served on loopback and Debian's Chromium, for the browser tests.
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, Any]]:
+    """The portal on a loopback port, with one warm LibreOffice worker; and the app."""
+    app = create_app(tmp_path / "data", None, workers=1, secure_cookies=False)
+    with serving(app) as base:
+        yield base, app
+
+
+@pytest.fixture
+def browser() -> Iterator[BrowserContext]:
+    """Chromium from Debian with a fresh profile; never a downloaded browser."""
+    with chromium() as context:
+        yield context

@@ -8,109 +8,64 @@ Screenshots of each step are kept in test-artifacts/portal/ (git-ignored) to be 
 
 from __future__ import annotations
 
+import asyncio
 import json
-import socket
-import tempfile
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
-from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import BrowserContext, Page, expect
 
 import formgen
 from formgen.workflows.portal.accounts import add_user
 from formgen.workflows.portal.app import create_app
 from tests.reading import pdf_text
+from tests.workflows.portal.browsing import ARTIFACTS, Steps, serving
 from tests.workflows.portal.conftest import CITY, ENTERPRISE, PASSWORD, PROVIDER, example
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "portal"
 EXAMPLES = Path(formgen.__file__).resolve().parents[1] / "data_models" / "sichuan_2023_110" / "examples"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+class SlowAnswers:
+    """ASGI wrapper: every answer to a POST leaves `delay` seconds after the portal made it, as
+    over a slow network (the save itself is done at once)."""
 
+    def __init__(self, app: Any, delay: float) -> None:
+        self.app = app
+        self.delay = delay
 
-class _Server(uvicorn.Server):
-    """uvicorn's server, telling when it has started (its `started` is a flag, not an event)."""
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
 
-    def __init__(self, config: uvicorn.Config) -> None:
-        super().__init__(config)
-        self.ready = threading.Event()
+        async def late(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                await asyncio.sleep(self.delay)
+            await send(message)
 
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets=sockets)
-        self.ready.set()
+        await self.app(scope, receive, late)
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, Any]]:
-    """The portal on a loopback port, with one warm LibreOffice worker; and the app."""
+def slow_served(tmp_path: Path) -> Iterator[tuple[str, Any]]:
+    """The portal behind 300 ms of latency on every POST; and the app."""
     app = create_app(tmp_path / "data", None, workers=1, secure_cookies=False)
-    port = _free_port()
-    server = _Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    # Started is a known point, however long it takes; a server that fails to start ends its thread.
-    while not server.ready.wait(1.0):
-        assert thread.is_alive(), "the portal did not start"
-    yield f"http://127.0.0.1:{port}", app
-    server.should_exit = True
-    thread.join(timeout=60)
-
-
-@pytest.fixture
-def browser() -> Iterator[BrowserContext]:
-    """Chromium from Debian with a fresh profile; never a downloaded browser."""
-    with tempfile.TemporaryDirectory(prefix="formgen-chromium-") as profile, sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True, args=ARGS, accept_downloads=True, locale="zh-CN"
-        )
-        yield context
-        context.close()
-
-
-class Steps:
-    """Screenshots numbered in the order taken."""
-
-    def __init__(self) -> None:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        for old in ARTIFACTS.glob("*.png"):
-            old.unlink()
-        self.count = 0
-
-    def shot(self, page: Page, name: str) -> None:
-        self.count += 1
-        page.screenshot(path=str(ARTIFACTS / f"{self.count:02d}-{name}.png"), full_page=True)
+    with serving(SlowAnswers(app, 0.3)) as base:
+        yield base, app
 
 
 def sign_in(page: Page, base: str, name: str) -> None:
     page.goto(base + "/login")
-    page.get_by_label("用户名 / user name").fill(name)
-    page.get_by_label("密码 / password").fill(PASSWORD)
-    page.get_by_label("密码 / password").press("Enter")  # keyboard only
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_label("密码").press("Enter")  # keyboard only
 
 
 def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="退出 / sign out").click()
+    page.get_by_role("button", name="退出").click()
 
 
 def saved(page: Page) -> None:
@@ -216,14 +171,15 @@ def test_an_applicant_and_a_bureau_in_a_real_browser(
     fill_section(page, "report.directions", report["directions"])  # the example's ticks: all there
     saved(page)
     steps.shot(page, "directions-ticked")
-    page.get_by_role("button", name="保存并继续 / save and go on").click()
+    page.get_by_role("button", name="保存并继续").click()
     fill_section(page, "report.recommender", report["recommender"])
     saved(page)
-    page.get_by_role("button", name="保存并继续 / save and go on").click()
+    page.get_by_role("button", name="保存并继续").click()
 
-    # 服务能力自评: too long first; the rulebook's problem shows beside the field as typed.
+    # 服务能力自评: too long first; the rulebook's problem shows beside the field once it is left.
     box = page.get_by_label("服务能力自评（不超过200字）")
     box.fill("很" * 205)
+    box.press("Tab")
     problem = page.locator('[data-problems-for="report.self_assessment"]')
     expect(problem).to_contain_text("不超过200字，现有205字")
     expect(page.locator(".count")).to_contain_text("超出5字")
@@ -242,38 +198,42 @@ def test_an_applicant_and_a_bureau_in_a_real_browser(
     steps.shot(page, "phone-view")
     page.set_viewport_size({"width": 1100, "height": 900})
 
-    page.get_by_role("button", name="保存并继续 / save and go on").click()
+    page.get_by_role("button", name="保存并继续").click()
     fill_section(page, "report.profile", report["profile"])
     saved(page)
     steps.shot(page, "profile-filled")
-    page.get_by_role("button", name="保存并继续 / save and go on").click()
+    page.get_by_role("button", name="保存并继续").click()
     fill_section(page, "report.pledge", report["pledge"])
     saved(page)
-    page.get_by_role("button", name="保存并继续 / save and go on").click()
+    page.get_by_role("button", name="保存并继续").click()
     fill_section(page, "report.body", report["body"])
     saved(page)
-    page.get_by_role("button", name="保存并继续 / save and go on").click()
+    page.get_by_role("button", name="保存并继续").click()
 
     # 证明材料: a scan, uploaded with its title and a progress bar.
-    page.get_by_label("材料名称 / title").fill("营业执照（副本）")
-    page.get_by_label("文件 / file").set_input_files(str(EXAMPLES / "attachments" / "business-licence.png"))
-    page.get_by_role("button", name="上传 / upload").click()
+    page.get_by_label("材料名称").fill("营业执照（副本）")
+    page.get_by_label("文件").set_input_files(str(EXAMPLES / "attachments" / "business-licence.png"))
+    page.get_by_role("button", name="上传").click()
     expect(page.locator("ul.uploads")).to_contain_text("营业执照（副本）")
     steps.shot(page, "scan-uploaded")
 
-    page.get_by_role("link", name="检查并提交 / check and submit").click()
+    page.get_by_role("link", name="核对并提交").click()
     expect(page.locator("#summary-problems")).not_to_contain_text("错误")
     steps.shot(page, "summary-before-submitting")
-    page.get_by_role("button", name="提交申请 / submit").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("已提交")
+    page.get_by_role("button", name="提交申请").click()
+    page.get_by_role("button", name="确定提交").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("提交回执")
+    expect(page.get_by_role("status")).to_contain_text("申请已提交")
+    steps.shot(page, "receipt")
     sign_out(page)
 
     # The bureau returns it with a comment.
     sign_in(page, base, "成都市经信局")
     steps.shot(page, "bureau-list")
-    page.get_by_role("link", name="技术改造综合服务商申请材料").click()
-    page.get_by_label("退回意见 / why it is returned").fill("请注明注册地址的楼层")
-    page.get_by_role("button", name="退回 / return").click()
+    page.get_by_role("link", name=report["profile"]["unit_name"]).click()  # the row is named by its 单位名称
+    page.get_by_label("退回意见").fill("请注明注册地址的楼层")
+    page.get_by_role("button", name="退回", exact=True).click()
+    page.get_by_role("button", name="确定退回").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("已退回")
     sign_out(page)
 
@@ -281,14 +241,21 @@ def test_an_applicant_and_a_bureau_in_a_real_browser(
     sign_in(page, base, "蜀安公司")
     page.get_by_role("link", name="技术改造综合服务商申请材料").click()
     expect(page.locator(".alert")).to_contain_text("请注明注册地址的楼层")
+    steps.shot(page, "returned-comment-shown")
     page.goto(f"{base}/applications/{application}/sections/3")
     address = page.locator('[name="report.profile.address"]')
     address.fill(report["profile"]["address"] + "1801室")
     saved(page)
     steps.shot(page, "returned-and-mended")
     page.goto(f"{base}/applications/{application}/summary")
-    page.get_by_role("button", name="提交申请 / submit").click()
+    page.get_by_role("button", name="提交申请").click()
+    page.get_by_role("button", name="确定提交").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("提交回执")
+    page.goto(f"{base}/applications")
+    page.get_by_role("link", name="技术改造综合服务商申请材料").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("已提交")
+    expect(page.locator("main")).not_to_contain_text("请注明注册地址的楼层")  # the comment is cleared
+    steps.shot(page, "resubmitted-comment-cleared")
     sign_out(page)
 
     # The bureau accepts both, gives its details, downloads the 市（州） packet.
@@ -296,21 +263,78 @@ def test_an_applicant_and_a_bureau_in_a_real_browser(
 
     for target in (application, row["id"]):
         page.goto(f"{base}/bureau/applications/{target}")
-        page.get_by_role("button", name="受理 / accept").click()
+        page.get_by_role("button", name="受理", exact=True).click()
+        page.get_by_role("button", name="确定受理").click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("已受理")
     page.goto(f"{base}/bureau/packets/{CITY}/profile")
     page.get_by_label("推荐单位").nth(0).fill("成都市经济和信息化局")
     page.locator('[name="bureau.city"]').select_option("成都市")
     page.get_by_label("联系人").fill("张强")
     page.get_by_label("联系电话").fill("028-61881234")
-    page.get_by_role("button", name="保存 / save").click()
+    page.get_by_role("button", name="保存").click()
     page.goto(f"{base}/bureau")
     steps.shot(page, "bureau-accepted-and-packet-ready")
     with page.expect_download(timeout=180000) as download:
-        page.get_by_role("link", name=f"{CITY}.pdf（汇总装订材料 / bound packet）").click()
+        page.get_by_role("link", name=f"{CITY}.pdf（汇总装订材料）").click()
     pdf = ARTIFACTS / f"{CITY}.pdf"
     download.value.save_as(pdf)
     text = pdf_text(pdf)
     assert "成都蜀安智造技术服务有限公司" in text
     assert "1801室" in text.replace(" ", "").replace("\n", "")
     assert json.dumps(report["profile"]["contact"]["mobile"]).strip('"') in text
+
+
+def test_a_page_never_conflicts_with_its_own_saves_and_keeps_text_on_a_real_conflict(
+    slow_served: tuple[str, Any], browser: BrowserContext
+) -> None:
+    base, app = slow_served
+    steps = Steps("saves")
+    with app.state.portal.db() as session:
+        add_user(session, "蜀安公司", PASSWORD, "applicant", "成都市")
+    page = browser.new_page()
+    answers: list[int] = []
+    page.on("response", lambda r: answers.append(r.status))
+    sign_in(page, base, "蜀安公司")
+    page.get_by_role("button", name="申报：技术改造综合服务商申请材料").click()
+    application = page.url.split("/applications/")[1].split("/")[0]
+    script = TestClient(app)
+    script.headers["X-CSRF-Token"] = script.post(
+        "/api/login", json={"name": "蜀安公司", "password": PASSWORD}
+    ).json()["csrf"]
+
+    def stored() -> Any:
+        return script.get(f"/api/applications/{application}").json()["data"]["report"]["recommender"]
+
+    # Type, wait half a second (the autosave is on its way, its answer 300 ms late), press
+    # 保存并继续: three times, the page moves on and the text is saved.
+    for n in range(3):
+        page.goto(f"{base}/applications/{application}/sections/1")
+        page.get_by_label("推荐单位").fill(f"成都市经济和信息化局{n}")
+        page.wait_for_timeout(500)
+        page.get_by_role("button", name="保存并继续").click()
+        expect(page).to_have_url(f"{base}/applications/{application}/sections/2")
+        assert stored() == f"成都市经济和信息化局{n}"
+    steps.shot(page, "moved-on-after-own-saves")
+    assert 409 not in answers, answers
+
+    # A second tab saves; the first tab's next save is a real conflict: it says so, and keeps
+    # what was typed, on the page and after pressing the button.
+    page.goto(f"{base}/applications/{application}/sections/1")
+    other = browser.new_page()
+    other.goto(f"{base}/applications/{application}/sections/1")
+    other.get_by_label("推荐单位").fill("另一个窗口写的")
+    saved(other)
+    page.get_by_label("推荐单位").fill("本窗口写的推荐单位")
+    expect(page.locator("#save-state")).to_contain_text("另一个窗口中修改", timeout=15000)
+    expect(page.locator("#save-state")).to_contain_text("您输入的内容仍在本页")
+    expect(page.get_by_label("推荐单位")).to_have_value("本窗口写的推荐单位")
+    steps.shot(page, "conflict-keeps-typed-text")
+    page.get_by_role("button", name="保存并继续").click()
+    expect(page.locator(".alert")).to_contain_text("再次点击保存，将以本页内容为准")
+    expect(page.get_by_label("推荐单位")).to_have_value("本窗口写的推荐单位")
+    steps.shot(page, "conflict-page-keeps-typed-text")
+    assert stored() == "另一个窗口写的"
+    # As the message says: saving again keeps this page's text.
+    page.get_by_role("button", name="保存并继续").click()
+    expect(page).to_have_url(f"{base}/applications/{application}/sections/2")
+    assert stored() == "本窗口写的推荐单位"

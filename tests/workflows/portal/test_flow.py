@@ -6,7 +6,6 @@ import io
 import re
 from pathlib import Path
 
-import openpyxl
 import pytest
 from docx import Document
 from fastapi.testclient import TestClient
@@ -16,7 +15,16 @@ from formgen.workflows.portal.accounts import add_user
 from formgen.workflows.portal.app import create_app
 from tests.pdf_reading import bookmarks
 from tests.reading import pdf_text
-from tests.workflows.portal.conftest import CITY, ENTERPRISE, PASSWORD, PROVIDER, Site, example, start
+from tests.workflows.portal.conftest import (
+    CITY,
+    ENTERPRISE,
+    PASSWORD,
+    PROVIDER,
+    Site,
+    example,
+    start,
+    table_cells,
+)
 
 
 def test_submit_return_resubmit_accept_and_the_summary_tables(site: Site) -> None:
@@ -73,12 +81,7 @@ def test_submit_return_resubmit_accept_and_the_summary_tables(site: Site) -> Non
     assert names == ["sichuan-2023-110.annex2.xlsx", "sichuan-2023-110.annex5.xlsx"]
     table = bureau.get(f"/bureau/packets/{CITY}/tables/{names[0]}")
     assert table.status_code == 200
-    cells = [
-        str(c.value)
-        for ws in openpyxl.load_workbook(io.BytesIO(table.content))
-        for r in ws.iter_rows()
-        for c in r
-    ]
+    cells = table_cells(table.content)
     assert "成都蜀安智造技术服务股份有限公司" in cells
 
 
@@ -156,12 +159,7 @@ def test_a_chongqing_district_builds_its_summary_table_from_its_accepted_platfor
     )
     table = bureau.get("/bureau/packets/chongqing-2023-1.district/tables/chongqing-2023-1.annex1.xlsx")
     assert table.status_code == 200, table.text
-    cells = [
-        str(c.value)
-        for ws in openpyxl.load_workbook(io.BytesIO(table.content))
-        for r in ws.iter_rows()
-        for c in r
-    ]
+    cells = table_cells(table.content)
     assert "重庆璧能绿色科技有限公司" in cells
 
 
