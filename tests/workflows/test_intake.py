@@ -182,8 +182,8 @@ def test_a_run_that_cannot_bind_leaves_no_earlier_packet(
     supplement.write(out, intake.side_fields(intake.slots(formgen.registry().packet(CITY))), side)
     _collect(folder, out)
     assert (out / f"{CITY}.pdf").is_file()
-    for enterprise in [p for p in folder.iterdir() if p.name[:2] in ("04", "05", "06")]:
-        shutil.rmtree(enterprise)  # no enterprise left: 附件5 cannot be made
+    for taken in [p for p in folder.iterdir() if p.name[:2] in ("01", "02", "04", "05", "06")]:
+        shutil.rmtree(taken)  # no provider or enterprise taken: the city packet has nothing to bind
     code, output = _collect(folder, out)
     assert code == 1 and "the packet was not made" in output
     assert not (out / f"{CITY}.pdf").exists() and not (out / "sichuan-2023-110.annex2.xlsx").exists()
