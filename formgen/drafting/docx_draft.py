@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from formgen.data import untrusted
 from formgen.drafting import docx_places, docx_template, naming
-from formgen.drafting.places import Found
+from formgen.drafting.places import Adjust, Found
 from formgen.drafting.wordgrid import W
 
 
@@ -18,8 +18,9 @@ class DraftedDocx:
     template: bytes
 
 
-def draft(content: bytes, name: str) -> DraftedDocx:
-    """Draft the Word form `content` (already `untrusted.inspect`-ed as a DOCX named `name`)."""
+def draft(content: bytes, name: str, adjust: Adjust | None = None) -> DraftedDocx:
+    """Draft the Word form `content` (already `untrusted.inspect`-ed as a DOCX named `name`),
+    its places corrected by `adjust` before their tags go in."""
     package = untrusted.SafePackage(content, name)
     root = package.xml(docx_template.DOCUMENT_PART)
     body = root.find(f"{W}body")
@@ -27,5 +28,7 @@ def draft(content: bytes, name: str) -> DraftedDocx:
         raise untrusted.RefusedFileError(name, "文档没有正文", "the document has no body")
     found = docx_places.find(body)
     naming.assign(found.places)
+    if adjust is not None:
+        found.places = adjust(name, found.places)
     docx_template.insert_tags(found.places)
     return DraftedDocx(found, docx_template.write(content, root))

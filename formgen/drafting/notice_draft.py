@@ -17,6 +17,7 @@ from pathlib import Path
 from formgen.data import untrusted
 from formgen.drafting import docx_draft, inputs, xlsx_draft
 from formgen.drafting.package_writer import DraftedForm, DraftedNotice
+from formgen.drafting.places import Adjust
 from formgen.drafting.report import FormReport
 
 NOTICE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -26,8 +27,13 @@ class NoticeIdError(ValueError):
     """A notice id the package format does not take."""
 
 
-def draft_notice(paths: Sequence[Path], notice_id: str | None = None) -> DraftedNotice:
+def draft_notice(
+    paths: Sequence[Path], notice_id: str | None = None, adjust: Adjust | None = None
+) -> DraftedNotice:
     """Draft every file of `paths` into one notice, in memory; refuse the first bad one.
+
+    `adjust` applies an author's review to each form's places before its template is written
+    (`formgen.drafting.review`), so corrected names reach the template's tags.
 
     Raises `untrusted.RefusedFileError` (a file that is hostile, of another kind, encrypted,
     macro-enabled, or with no place to fill) or `inputs.UnreadableFormError`.
@@ -44,7 +50,7 @@ def draft_notice(paths: Sequence[Path], notice_id: str | None = None) -> Drafted
         sha = hashlib.sha256(opened.content).hexdigest()
         digest.update(sha.encode())
         if opened.kind == "docx":
-            drafted_docx = docx_draft.draft(opened.content, opened.name)
+            drafted_docx = docx_draft.draft(opened.content, opened.name, adjust)
             found, template, table = drafted_docx.found, drafted_docx.template, None
             if not found.places:
                 raise untrusted.RefusedFileError(
@@ -53,7 +59,7 @@ def draft_notice(paths: Sequence[Path], notice_id: str | None = None) -> Drafted
                     "no place to fill in the document (no empty cell, underline, □ or gap)",
                 )
         else:
-            drafted_xlsx = xlsx_draft.draft(opened.content, opened.name)
+            drafted_xlsx = xlsx_draft.draft(opened.content, opened.name, adjust)
             found, template, table = drafted_xlsx.found, drafted_xlsx.template, drafted_xlsx.table
         name = _name(found.label, index, [f.name for f in forms])
         title = found.title or path.stem

@@ -21,6 +21,9 @@ from formgen.drafting import example, report
 from formgen.drafting.places import Place
 from formgen.drafting.xlsx_draft import Table
 
+REVIEWED = "reviewed"
+"""A place's note saying an author corrected it (`formgen.drafting.review`): its field is
+written ``reviewed: true``, so a later re-draft keeps it."""
 TYPE_NAMES = {"money": "money_wan", "yuan": "money_yuan", "number": "quantity"}
 """Drafting's type names that the package format spells otherwise."""
 
@@ -53,7 +56,8 @@ class DraftedNotice:
     forms: list[DraftedForm] = field(default_factory=list)
 
 
-def _field(place: Place, *, column: bool = False) -> dict[str, Any]:
+def field_entry(place: Place, *, column: bool = False) -> dict[str, Any]:
+    """A place as its entry in the form's YAML (a column of a rows field without `place`)."""
     entry: dict[str, Any] = {
         "path": place.path,
         "label": place.label,
@@ -70,10 +74,12 @@ def _field(place: Place, *, column: bool = False) -> dict[str, Any]:
             entry["other"]["option"] = place.other
     if place.type == "rows":
         entry["blank_rows"] = max(place.blank_rows, 1)
-        entry["columns"] = [_field(c, column=True) for c in place.columns]
+        entry["columns"] = [field_entry(c, column=True) for c in place.columns]
     if not column:
         entry["place"] = place.where
         entry["confidence"] = place.confidence
+    if REVIEWED in place.notes:
+        entry["reviewed"] = True
     return entry
 
 
@@ -88,11 +94,13 @@ def form_spec(form: DraftedForm) -> dict[str, Any]:
         "source_sha256": form.source_sha256,
     }
     if form.table is None:
-        spec["fields"] = [_field(place) for place in form.places]
+        spec["fields"] = [field_entry(place) for place in form.places]
         return spec
     rows = form.places[-1]
     by_path = {c.path: c for c in rows.columns}
-    spec["fields"] = [{**_field(place), "cell": form.table.fields[place.path]} for place in form.places[:-1]]
+    spec["fields"] = [
+        {**field_entry(place), "cell": form.table.fields[place.path]} for place in form.places[:-1]
+    ]
     for entry in spec["fields"]:
         entry.pop("place", None)
     spec["table"] = {
@@ -102,7 +110,7 @@ def form_spec(form: DraftedForm) -> dict[str, Any]:
         "header_rows": form.table.header_rows,
         "blank_rows": form.table.blank_rows,
         "columns": [
-            {"path": "#", "label": "序号"} if path is None else _field(by_path[path], column=True)
+            {"path": "#", "label": "序号"} if path is None else field_entry(by_path[path], column=True)
             for path in form.table.columns
         ],
     }
