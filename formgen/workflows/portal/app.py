@@ -9,7 +9,7 @@ import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from formgen.pdf import convert
-from formgen.workflows.portal import accounts, applicant, bureau, json_api
+from formgen.workflows.portal import accounts, applicant, bureau, importer, json_api, notice_drafts
 from formgen.workflows.portal.db import database_url, make_engine, migrate
 from formgen.workflows.portal.documents import Busy, PdfGate
 from formgen.workflows.portal.middleware import ASGIApp, BodyLimit, JsonBodies, PathIds, ResponseHeaders
@@ -57,6 +57,7 @@ def create_app(
     sessions = sessionmaker(engine, expire_on_commit=False)
     with sessions() as session:
         secret = secret_key(session)
+        notice_drafts.sync(session, data_dir / "notices")
     if secure_cookies is None:
         secure_cookies = os.environ.get("FORMGEN_INSECURE_COOKIES") != "1"
 
@@ -73,12 +74,14 @@ def create_app(
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(_published_notices)],
     )
     app.state.portal = Portal(data_dir, sessions, PdfGate(workers + pdf_queue), templates())
     app.include_router(accounts.router)
     app.include_router(applicant.router)
     app.include_router(bureau.router)
     app.include_router(json_api.router)
+    app.include_router(importer.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(
         SessionMiddleware,
@@ -125,6 +128,14 @@ def create_app(
         return _error(request, 500, "服务器内部错误，已记录 / an internal error, logged", {})
 
     return app
+
+
+def _published_notices(request: Request) -> None:
+    """Serve the notices published on the database before answering: another process may have
+    published one since (one cheap query when nothing changed)."""
+    found: Portal = request.app.state.portal
+    with found.db() as session:
+        notice_drafts.sync(session, found.data_dir / "notices")
 
 
 _PLAIN = {
