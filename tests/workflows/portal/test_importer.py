@@ -18,6 +18,7 @@ import yaml
 from fastapi.testclient import TestClient
 from PIL import Image
 from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
 
 import formgen
 from formgen.workflows.portal import notice_drafts
@@ -64,7 +65,7 @@ def _upload(client: TestClient, *files: tuple[str, bytes], notice_id: str = NOTI
 
 def _draft(site: Site) -> NoticeDraft:
     with site.portal.db() as session:
-        found = session.scalar(select(NoticeDraft))
+        found: NoticeDraft | None = session.scalars(select(NoticeDraft)).first()
         assert found is not None
         return found
 
@@ -112,7 +113,8 @@ def test_upload_review_correct_publish_apply(site: Site, tmp_path: Path) -> None
     assert picture.headers["content-type"] == "image/png"
     page = Image.open(io.BytesIO(picture.content)).convert("L")
     assert page.height > page.width > 400  # an A4 page, upright
-    assert page.getextrema()[0] < 100  # ink on it: the table's lines and labels
+    darkest = page.getextrema()[0]
+    assert isinstance(darkest, int) and darkest < 100  # ink on it: the table's lines and labels
 
     saved = admin.post(
         f"/admin/drafts/{_draft(site).id}/review",
@@ -283,8 +285,9 @@ def test_another_portal_process_on_the_database_serves_the_published_notice(
     assert published.status_code == 200
     site.user("chengdu", "applicant", "成都市")
     with site.portal.db() as session:
-        url = session.get_bind().url
-    database = url.render_as_string(hide_password=False)
+        engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    database = engine.url.render_as_string(hide_password=False)
     run = subprocess.run(
         [sys.executable, "-c", SECOND_PROCESS, str(tmp_path / "other"), database, PASSWORD],
         capture_output=True,
