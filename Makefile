@@ -40,6 +40,7 @@ bench: setup
 	$(BIN)/python bench/bench_collect.py
 	$(BIN)/python bench/bench_portal.py
 	$(BIN)/python bench/bench_uploads.py
+	$(BIN)/python bench/bench_notice_import.py
 
 templates: setup
 	$(BIN)/python -m formgen.workflows.templates
