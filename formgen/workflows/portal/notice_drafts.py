@@ -247,7 +247,7 @@ def _draft(
         try:
             return api.draft_contents(paths, notice_id=notice_id, adjust=adjuster(reviews))
         except RefusedFileError as exc:
-            raise DraftRefused(f"{exc.zh} / {exc.en}") from None
+            raise DraftRefused(f"{exc.name}：{exc.zh} / {exc.en}") from None
 
 
 def _pages(session: Session, draft: NoticeDraft, files: Mapping[str, bytes]) -> None:

@@ -21,10 +21,12 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 import formgen
+from formgen.pdf import convert
 from formgen.workflows.portal import notice_drafts
 from formgen.workflows.portal.db import NoticeDraft, NoticeDraftSource
 from tests import reading
 from tests.drafting.small_forms import label_beside
+from tests.drafting.test_bad_input import CASES
 from tests.workflows.portal.conftest import PASSWORD, Site
 
 FORM = "企业基本信息表.docx"
@@ -208,21 +210,21 @@ def test_publishing_needs_the_notice_metadata_and_regions(site: Site) -> None:
     assert _draft(site).status == "draft" and NOTICE not in formgen.registry().notices
 
 
-@pytest.mark.parametrize(
-    ("name", "content", "reason"),
-    [
-        ("申报表.docx", b"just text, not a Word file", "申报表.docx："),
-        ("申报表.exe", b"MZ\x90\x00", "只接受Word"),
-        ("申报表.docx", b"", "文件为空"),
-    ],
-)
-def test_bad_uploads_are_refused_with_the_reason_and_nothing_kept(
-    site: Site, name: str, content: bytes, reason: str
-) -> None:
+REFUSED = {
+    **{case: (name, content, zh) for case, (name, content, zh, _) in CASES.items() if case != "a text file"},
+    "a program": ("申报表.exe", b"MZ\x90\x00", "只接受Word"),
+    "an empty file": ("申报表.docx", b"", "文件为空"),
+}
+"""`formgen draft`'s refusals (tests/drafting/test_bad_input.py), and the portal's own."""
+
+
+@pytest.mark.parametrize("case", REFUSED)
+def test_bad_uploads_are_refused_with_the_reason_and_nothing_kept(site: Site, case: str) -> None:
+    name, content, reason = REFUSED[case]
     admin = _admin(site)
     refused = _upload(admin, (FORM, label_beside().content), (name, content))
     assert refused.status_code == 422
-    assert reason in _alert(refused.text)
+    assert name in _alert(refused.text) and reason in _alert(refused.text)
     with site.portal.db() as session:
         assert session.scalar(select(func.count()).select_from(NoticeDraft)) == 0
         assert session.scalar(select(func.count()).select_from(NoticeDraftSource)) == 0
@@ -297,3 +299,26 @@ def test_another_portal_process_on_the_database_serves_the_published_notice(
     )
     assert run.returncode == 0, run.stderr[-2000:]
     assert f"{NOTICE}.applicant" in json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def test_a_word_97_file_is_converted_by_libreoffice_first(site: Site, tmp_path: Path) -> None:
+    """A .doc, as many offices publish, drafts as the .docx it converts to."""
+    source = tmp_path / "企业基本信息表.docx"
+    source.write_bytes(label_beside().content)
+    # Through ODF: LibreOffice 7.4 saving this python-docx table straight to .doc drops the table.
+    (odf,) = convert.convert_cold([source], tmp_path / "odt", to="odt")
+    (old,) = convert.convert_cold([odf], tmp_path / "doc", to="doc")
+    assert old.read_bytes().startswith(b"\xd0\xcf\x11\xe0")
+    admin = _admin(site)
+    uploaded = _upload(admin, ("企业基本信息表.doc", old.read_bytes()))
+    assert uploaded.status_code == 303, _alert(uploaded.text)
+    assert list(_fields(site)) == [
+        "单位名称",
+        "统一社会信用代码",
+        "成立日期",
+        "邮政编码",
+        "电子邮箱",
+        "法定代表人身份证号",
+    ]
+    with site.portal.db() as session:
+        assert list(session.scalars(select(NoticeDraftSource.name))) == ["企业基本信息表.docx"]
