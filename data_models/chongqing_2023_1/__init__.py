@@ -9,7 +9,7 @@ import datetime as dt
 
 from formgen.authoring import Notice, NoticeFiles, Packet, PacketPart
 
-from . import annex1, annex1_layout, annex2, annex2_layout, notice, notice_layout, packets, rules
+from . import annex1, annex1_layout, annex2, annex2_layout, notice, notice_layout, packets, regions, rules
 
 ISSUER = "重庆市经济和信息化委员会"
 NOTICE_ID = "chongqing-2023-1"
@@ -69,4 +69,5 @@ NOTICE = Notice(
     forms=FORMS,
     packets=PACKETS,
     rules=rules.RULES,
+    regions=regions.DISTRICTS,
 )

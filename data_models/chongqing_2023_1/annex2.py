@@ -107,10 +107,10 @@ class Member(FormModel):
 class Platform(FormModel):
     """二、平台任务基本信息."""
 
-    name: Text = Field(title="平台名称", description="printed after 2023年市级绿色制造综合服务平台")
+    name: Text = Field(title="平台名称", description="印在“2023年市级绿色制造综合服务平台”之后的名称")
     summary: Annotated[LongText, MaxChars(1000)] = Field(title="平台任务概述")
     targets: list[ServiceTarget] = Field(
-        title="服务目标", description="技术要求: the service targets the platform commits to reach by 2025"
+        title="服务目标", description="技术要求：平台承诺到2025年达到的服务目标"
     )
 
 
@@ -142,9 +142,11 @@ class MeasuredTarget(FormModel):
     summed: bool = Field(
         default=True,
         title="总目标为各阶段之和",
-        description="true for counts and increments; false for a level (a ratio, a rate) whose 总目标 is given",
+        description="数量和增量指标勾选，总目标由各阶段相加；比率、水平类指标不勾选，另填总目标",
     )
-    target: Quantity | None = Field(default=None, title="总目标", description="only when not summed")
+    target: Quantity | None = Field(
+        default=None, title="总目标", description="仅在总目标不是各阶段之和时填写"
+    )
 
     @model_validator(mode="after")
     def _target_given_once(self) -> MeasuredTarget:
@@ -217,11 +219,11 @@ class Pledge(FormModel):
 class PlatformApplication(FormModel):
     """附件2 市级绿色制造综合服务平台申报书."""
 
-    recommender: Text = Field(title="推荐单位", description="the 区县 经信部门 that recommends the applicant")
+    recommender: Text = Field(title="推荐单位", description="推荐申报单位的区县经信部门")
     applied_on: Annotated[dt.date, Prompt("    年    月    日")] = Field(title="申报日期")
     unit: Unit = Field(title="单位情况")
     members: Annotated[list[Member], BlankRows(MAX_UNITS - 1)] = Field(
-        default_factory=list, title="联合体单位", description="the consortium's members beside the lead"
+        default_factory=list, title="联合体单位", description="牵头单位以外的联合体成员单位"
     )
     intro: Annotated[LongText, MaxChars(500)] = Field(title="申报单位简介")
     platform: Platform = Field(title="平台任务基本信息")

@@ -25,6 +25,7 @@ from . import (
     packets,
     rules,
 )
+from .regions import SichuanCity
 
 ISSUER = "四川省经济和信息化厅办公室"
 NOTICE_ID = "sichuan-2023-110"
@@ -105,4 +106,5 @@ NOTICE = Notice(
     forms=FORMS,
     packets=PACKETS,
     rules=rules.RULES,
+    regions=tuple(city.value for city in SichuanCity),
 )

@@ -112,6 +112,8 @@ LEVELLED = frozenset(
         QualificationKind.CLASSIFIED_INTEGRATION,
     }
 )
+DETAIL_SUFFIXES = tuple((kind.value, "级") for kind in QualificationKind if kind in LEVELLED)
+"""What the paper prints after the detail of a levelled item: ``乙`` + ``级``."""
 
 
 class Registration(enum.StrEnum):
@@ -182,11 +184,14 @@ class Qualification(FormModel):
     detail: Annotated[Text | None, Prompt("级别")] = Field(
         default=None,
         title="级别或说明",
-        description="甲/乙/一/二… for items the form prints with 级; 国家级/省级 for 绿色制造; the text for 其他",
+        description="印有“级”的项目填写等级（如“甲”“乙”“一”）；绿色制造评价资格填写“国家级”或“省级”；“其他”填写资质名称",
     )
 
     @model_validator(mode="after")
     def _detail_where_asked(self) -> Qualification:
+        # The paper prints 级 after the level: a typed "乙级" would print "乙级级".
+        if self.kind in LEVELLED and self.detail and self.detail.endswith("级") and len(self.detail) > 1:
+            self.detail = self.detail.removesuffix("级")
         if self.kind is QualificationKind.OTHER and not self.detail:
             raise ValueError("勾选“其他”资质时须写明名称 / a ticked 其他 needs its name in detail")
         if self.kind is QualificationKind.GREEN_MANUFACTURING and self.detail not in (None, "国家级", "省级"):
@@ -204,9 +209,9 @@ class Profile(FormModel):
     nature_other: Text | None = Field(default=None, title="其他单位性质")
     established: dt.date = Field(title="注册成立时间")
     address: Text = Field(title="注册地址")
-    region: Region = Field(title="所在地", description="not printed on 附件3; the columns of 附件2 汇总表")
+    region: Region = Field(title="所在地", description="填入附件2汇总表，不印在本申请报告上")
     registration: Registration = Field(
-        title="申报主体资格", description="附件1 二（一）; not printed on 附件3"
+        title="申报主体资格", description="见附件1第二部分（一），不印在本申请报告上"
     )
     registered_capital: Money = Field(title="注册资金（万元）")
     size: Size = Field(title="单位划型（大型、中型、小型）")
@@ -216,7 +221,7 @@ class Profile(FormModel):
     cooperating_experts: Count | None = Field(
         default=None,
         title="合作专家数量",
-        description="附件1 二（四）: 拥有相关领域的合作专家不少于10人; the form has no cell for it",
+        description="附件1第二部分（四）：拥有相关领域的合作专家不少于10人。申请报告中没有此栏，仅供审核",
     )
     revenue: YearAmounts = Field(title="营业收入（万元）")
     served_enterprises: YearCounts = Field(title="技术改造服务企业数量")
@@ -226,7 +231,7 @@ class Profile(FormModel):
         title="所选申报方向提供的主要服务或产品", min_length=1
     )
     cases: Annotated[list[Case], BlankRows(2)] = Field(title="主要案例", min_length=1)
-    qualifications: Annotated[list[Qualification], KeyedBy("kind")] = Field(
+    qualifications: Annotated[list[Qualification], KeyedBy("kind", DETAIL_SUFFIXES)] = Field(
         default_factory=list, title="已获资质认证情况"
     )
 
@@ -277,7 +282,7 @@ class ProviderReport(FormModel):
     directions: list[Direction] = Field(title="申报方向", min_length=1)
     recommender: Text = Field(title="推荐单位", description="申报单位所在地的市（州）经济和信息化局")
     self_assessment: Annotated[LongText, MaxChars(200)] = Field(
-        title="服务能力自评（不超过200字）", description="printed in 附件2 汇总表, not on 附件3"
+        title="服务能力自评（不超过200字）", description="填入附件2汇总表，不印在本申请报告上"
     )
     profile: Profile = Field(title="基本情况表")
     pledge: Pledge = Field(title="申报单位真实性承诺")

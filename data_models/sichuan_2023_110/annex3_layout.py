@@ -22,7 +22,7 @@ from formgen.authoring import (
     table,
 )
 
-from .annex3 import Direction, Industry, Nature, QualificationKind
+from .annex3 import DETAIL_SUFFIXES, Direction, Industry, Nature, QualificationKind
 
 TITLE = "四川省技术改造综合服务商申请报告"
 
@@ -40,27 +40,28 @@ PLEDGE = (
     "如虚假申报或材料不实，愿承担相应责任。"
 )
 
-# The 资质 cell as printed: each item, and what follows its name (级, or the 国家级/省级 note).
-QUALIFICATION_LINES: tuple[tuple[QualificationKind, str, str], ...] = (
-    (QualificationKind.SAFETY_ASSESSMENT, "", "级"),
-    (QualificationKind.GREEN_MANUFACTURING, "（国家级/省级）", ""),
-    (QualificationKind.ENGINEERING_CONSULTING, "", "级"),
-    (QualificationKind.ENGINEERING_DESIGN, "", "级"),
-    (QualificationKind.COST_CONSULTING, "", "级"),
-    (QualificationKind.MANAGEMENT_CONSULTING, "", "级"),
-    (QualificationKind.SERVICE_MANUFACTURING, "", ""),
-    (QualificationKind.SME_PUBLIC_SERVICE, "", ""),
-    (QualificationKind.NATIONAL_SERVICE_PLATFORM, "", ""),
-    (QualificationKind.CNAS, "", ""),
-    (QualificationKind.CMA, "", ""),
-    (QualificationKind.CMMI, "", "级"),
-    (QualificationKind.ELECTRONIC_CONTRACTING, "", "级"),
-    (QualificationKind.SYSTEM_INTEGRATION, "", "级"),
-    (QualificationKind.ISO20000, "", ""),
-    (QualificationKind.ITSS_ASSESSMENT, "", "级"),
-    (QualificationKind.INNOVATION_CENTER, "", ""),
-    (QualificationKind.TWO_INTEGRATION, "", ""),
-    (QualificationKind.CLASSIFIED_INTEGRATION, "", "级"),
+# The 资质 cell as printed: each item, and the note after its name (the 国家级/省级 of 绿色制造);
+# the 级 after a level comes from the model (DETAIL_SUFFIXES), which the portal shows too.
+QUALIFICATION_LINES: tuple[tuple[QualificationKind, str], ...] = (
+    (QualificationKind.SAFETY_ASSESSMENT, ""),
+    (QualificationKind.GREEN_MANUFACTURING, "（国家级/省级）"),
+    (QualificationKind.ENGINEERING_CONSULTING, ""),
+    (QualificationKind.ENGINEERING_DESIGN, ""),
+    (QualificationKind.COST_CONSULTING, ""),
+    (QualificationKind.MANAGEMENT_CONSULTING, ""),
+    (QualificationKind.SERVICE_MANUFACTURING, ""),
+    (QualificationKind.SME_PUBLIC_SERVICE, ""),
+    (QualificationKind.NATIONAL_SERVICE_PLATFORM, ""),
+    (QualificationKind.CNAS, ""),
+    (QualificationKind.CMA, ""),
+    (QualificationKind.CMMI, ""),
+    (QualificationKind.ELECTRONIC_CONTRACTING, ""),
+    (QualificationKind.SYSTEM_INTEGRATION, ""),
+    (QualificationKind.ISO20000, ""),
+    (QualificationKind.ITSS_ASSESSMENT, ""),
+    (QualificationKind.INNOVATION_CENTER, ""),
+    (QualificationKind.TWO_INTEGRATION, ""),
+    (QualificationKind.CLASSIFIED_INTEGRATION, ""),
 )
 
 
@@ -70,7 +71,8 @@ def _pairs(path: str, options: list[str]) -> list[str]:
     return ["\t".join(items[i : i + 2]) for i in range(0, len(items), 2)]
 
 
-def _qualification(kind: QualificationKind, note: str, suffix: str) -> str:
+def _qualification(kind: QualificationKind, note: str) -> str:
+    suffix = dict(DETAIL_SUFFIXES).get(kind.value, "")
     ref = f"profile.qualifications['{kind.value}']"
     if suffix:
         return f"{{{{r {ref}.checked }}}}{kind.value} {{{{r {ref}.detail }}}}{suffix}"
@@ -241,7 +243,7 @@ def _profile_table(doc: object) -> None:
         Cell("已获资质认证情况", style="TableLabel"),
         Cell(
             [
-                *(_qualification(kind, note, suffix) for kind, note, suffix in QUALIFICATION_LINES),
+                *(_qualification(kind, note) for kind, note in QUALIFICATION_LINES),
                 "{{r profile.qualifications['其他'].checked }}其他：{{r profile.qualifications['其他'].detail }}",
             ],
             span=4,

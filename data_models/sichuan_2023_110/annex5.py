@@ -74,7 +74,7 @@ class EnterpriseApplication(FormModel):
 
     unit_name: Text = Field(title="企业名称")
     credit_code: CreditCode = Field(title="企业统一社会信用代码")
-    region: Text = Field(title="所在地区", description="市（州）and 区（县、市）, e.g. 成都市青白江区")
+    region: Text = Field(title="所在地区", description="市（州）和区（县、市），如“成都市青白江区”")
     industry: Industry = Field(title="所属行业")
     key_process: Text = Field(title="重点生产环节")
     revenue_2022: Money = Field(title="2022年营收（万元/年）")

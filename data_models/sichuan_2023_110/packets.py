@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from formgen.authoring import AttachmentFile, BatchTable, FormModel, Mobile, Phone, Text
 
@@ -60,19 +60,30 @@ class Bureau(FormModel):
 
 
 class CityPacket(FormModel):
-    """A 市（州） bureau's packet: its providers' reports and its enterprises' applications."""
+    """A 市（州） bureau's packet: its providers' reports and its enterprises' applications.
+
+    The two kinds stand on their own: a 市（州） that recommends providers only sends 附件2 and
+    the reports, one with enterprises only sends 附件5."""
 
     bureau: Bureau = Field(title="推荐单位")
-    providers: list[ProviderReport] = Field(title="服务商申请报告", min_length=1)
-    enterprises: list[EnterpriseApplication] = Field(title="诊断企业申请", min_length=1)
+    providers: list[ProviderReport] = Field(default_factory=list, title="服务商申请报告")
+    enterprises: list[EnterpriseApplication] = Field(default_factory=list, title="诊断企业申请")
 
-    def provider_summary(self) -> ProviderSummary:
-        """附件2, one row per provider."""
-        return ProviderSummary.from_reports(self.providers)
+    @model_validator(mode="after")
+    def _something_to_send(self) -> CityPacket:
+        if not self.providers and not self.enterprises:
+            raise ValueError(
+                "至少需要一份服务商申请报告或一家诊断企业申请 / needs at least one provider or one enterprise"
+            )
+        return self
 
-    def enterprise_table(self) -> EnterpriseTable:
-        """附件5, one row per enterprise."""
-        return EnterpriseTable.of(self.enterprises)
+    def provider_summary(self) -> list[ProviderSummary]:
+        """附件2, one row per provider; none without providers."""
+        return [ProviderSummary.from_reports(self.providers)] if self.providers else []
+
+    def enterprise_table(self) -> list[EnterpriseTable]:
+        """附件5, one row per enterprise; none without enterprises."""
+        return [EnterpriseTable.of(self.enterprises)] if self.enterprises else []
 
 
 def _enterprise_city(packet: EnterprisePacket) -> str:

@@ -179,6 +179,7 @@ def _compile(run: _Pass) -> Notice | None:
         forms=tuple(f for _, f in forms.values()),
         packets=tuple(packets),
         rules=_rules(run, {name: form.model for name, (_, form) in forms.items()}),
+        regions=tuple(spec.regions),
     )
 
 

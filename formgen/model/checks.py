@@ -104,10 +104,10 @@ def check_org_code(code: str) -> None:
 def check_org_or_credit_code(code: str) -> None:
     """Check a 组织机构代码/三证合一码: an 18-character credit code or a 9-character organisation code.
 
-    A credit code's check character is left to the common warning rule, as for every credit code.
+    A credit code's check character is checked too, as for every credit code.
     """
     if len(code) == 18:
-        check_credit_code_format(code)
+        check_credit_code(code)
     elif len(code.replace("-", "")) == 9:
         check_org_code(code)
     else:

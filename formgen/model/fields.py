@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, GetCoreSchemaHandler, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    StringConstraints,
+)
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError, core_schema
 
@@ -82,6 +90,9 @@ class KeyedBy:
     """
 
     field: str
+    suffixes: tuple[tuple[str, str], ...] = ()
+    """What the paper prints right after an item's detail (`("安全评价机构资质", "级")`), so a
+    form shows it beside the input and nobody types it a second time."""
 
 
 @dataclass(frozen=True)
@@ -173,7 +184,18 @@ LongText = Annotated[
 ]
 """Prose: paragraphs separated by line breaks."""
 
-Money = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2), Unit("万元")]
+
+def _without_unit(unit: str) -> Any:
+    """A before-validator taking a typed copy of `unit` off a number ("120万元" is 120): the
+    paper prints the unit after the cell, so people type it too."""
+
+    def strip(value: Any) -> Any:
+        return value.strip().removesuffix(unit).strip() if isinstance(value, str) else value
+
+    return BeforeValidator(strip)
+
+
+Money = Annotated[Decimal, _without_unit("万元"), Field(ge=0, max_digits=16, decimal_places=2), Unit("万元")]
 """An amount in 万元, not negative, at most two decimals."""
 
 Count = Annotated[int, Field(ge=0, strict=False)]
@@ -197,12 +219,12 @@ class CreditCodeField:
 CreditCode = Annotated[
     str,
     StringConstraints(strip_whitespace=True, to_upper=True),
-    _wrap(checks.check_credit_code_format),
+    _wrap(checks.check_credit_code),
     CreditCodeField(),
     Identifier("91510107MA62L3R5XE"),
 ]
-"""统一社会信用代码 (GB 32100-2015): length and alphabet here; a wrong check character is a
-warning (`formgen.model.common_rules`), since some legal early codes fail it."""
+"""统一社会信用代码 (GB 32100-2015): length, alphabet and check character (the rule
+`common.credit-code-check-character`)."""
 
 Mobile = Annotated[
     str, StringConstraints(strip_whitespace=True), _wrap(checks.check_mobile), Identifier("13981234567")

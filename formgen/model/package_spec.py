@@ -238,6 +238,9 @@ class NoticeSpec(_Spec):
     date: dt.date
     forms: list[str] = Field(min_length=1, max_length=MAX_ITEMS)
     packets: list[PacketSpec] = Field(default_factory=list, max_length=MAX_ITEMS)
+    regions: list[str] = Field(default_factory=list, max_length=MAX_ITEMS)
+    """The regions whose bureaus take in its applications (the portal offers it to their
+    applicants only); none: every region."""
 
     @field_validator("id")
     @classmethod

@@ -131,6 +131,9 @@ class Notice:
     packets: tuple[Packet, ...] = ()
     rules: tuple[Rule, ...] = ()
     """The notice's rulebook (see formgen.model.rules)."""
+    regions: tuple[str, ...] = ()
+    """The regions whose bureaus take in its applications (四川's 市（州）, 重庆's 区县), as the
+    notice addresses them; empty when it does not say."""
 
 
 class NoData(FormModel):

@@ -111,10 +111,12 @@ def test_every_model_rule_has_a_case() -> None:
     assert {r.id for r in notice.rules if r.check is None} == {c[0] for c in MODEL_CASES}
 
 
-def test_a_credit_code_with_a_wrong_check_character_is_a_warning_here_too() -> None:
+def test_a_credit_code_with_a_wrong_check_character_is_an_error_of_its_field() -> None:
     data = copy.deepcopy(example_data(ANNEX2))
     code = data["unit"]["code"]
     data["unit"]["code"] = code[:17] + ("0" if code[17] != "0" else "1")
     checked = formgen.check(ANNEX2, data)
-    assert checked.ok
-    assert {p.rule: p.severity for p in checked.problems} == {"common.credit-code-check-character": "warning"}
+    assert not checked.ok
+    (problem,) = checked.problems
+    assert (problem.severity, problem.path) == ("error", "unit.code")
+    assert problem.message_zh.startswith("统一社会信用代码校验位应为")

@@ -76,12 +76,6 @@ CASES: list[tuple[str, str, str, Edit]] = [
     ),
     ("sichuan-2023-110.city.deadline", "warning", CITY, _set("providers.1.pledge.date", "2023-05-12")),
     (
-        "common.credit-code-check-character",
-        "warning",
-        ANNEX3,
-        _set("profile.credit_code", "91510107MA62L3R5X0"),
-    ),
-    (
         "sichuan-2023-110.enterprise.region-in-sichuan",
         "error",
         CITY,
@@ -100,7 +94,7 @@ def test_rule_passes_the_example_and_fails_its_breach(
 
 def test_every_checked_rule_has_a_case() -> None:
     notice = formgen.registry().notices["sichuan-2023-110"]
-    checked = {r.id for r in notice.rules if r.check is not None} | {"common.credit-code-check-character"}
+    checked = {r.id for r in notice.rules if r.check is not None}
     assert checked == {c[0] for c in CASES}
 
 

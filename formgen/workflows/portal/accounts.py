@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from formgen.workflows.portal import notices
 from formgen.workflows.portal.db import ROLES, User, open_database
 from formgen.workflows.portal.security import (
     clear_failures,
@@ -44,6 +45,7 @@ def add_user(session: Session, name: str, password: str, role: str, region: str 
         raise ValueError("密码至少8个字符 / a password has at least 8 characters")
     if role in ("applicant", "bureau") and not region.strip():
         raise ValueError("申请人和主管部门须有所在地区（--region） / applicants and bureaus need a --region")
+    notices.check_region(role, region)
     if session.scalar(select(User).where(User.name == name)) is not None:
         raise ValueError(f"用户已存在 / the user exists: {name}")
     user = User(name=name, password_hash=hash_password(password), role=role, region=region.strip())

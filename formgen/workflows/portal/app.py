@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from formgen.pdf import convert
-from formgen.workflows.portal import accounts, applicant, bureau, importer, json_api, notice_drafts
+from formgen.workflows.portal import accounts, admin, applicant, bureau, importer, json_api, notice_drafts
 from formgen.workflows.portal.db import database_url, make_engine, migrate
 from formgen.workflows.portal.documents import Busy, PdfGate
 from formgen.workflows.portal.middleware import ASGIApp, BodyLimit, JsonBodies, PathIds, ResponseHeaders
@@ -78,6 +78,7 @@ def create_app(
     )
     app.state.portal = Portal(data_dir, sessions, PdfGate(workers + pdf_queue), templates())
     app.include_router(accounts.router)
+    app.include_router(admin.router)
     app.include_router(applicant.router)
     app.include_router(bureau.router)
     app.include_router(json_api.router)

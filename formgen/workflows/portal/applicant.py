@@ -18,9 +18,9 @@ from starlette.datastructures import UploadFile
 from formgen import api
 from formgen.data import paths
 from formgen.model.problems import Problem
-from formgen.workflows.portal import forms, uploads
-from formgen.workflows.portal.db import Application, Attachment, User
-from formgen.workflows.portal.documents import applicant_packets, documents, packet_pdf
+from formgen.workflows.portal import forms, notices, uploads
+from formgen.workflows.portal.db import Application, ApplicationEvent, Attachment, User
+from formgen.workflows.portal.documents import documents, packet_pdf
 from formgen.workflows.portal.web import (
     application_for,
     attachments_of,
@@ -34,15 +34,16 @@ from formgen.workflows.portal.web import (
     render,
     require_csrf,
     require_user,
+    unit_name,
 )
 
 router = APIRouter(include_in_schema=False)
 EDITABLE = ("draft", "returned")
 
 
-def choices() -> list[tuple[Any, list[Any]]]:
-    """Every notice with the packets a submitter may apply with."""
-    return [(n, applicant_packets(n)) for n in api.registry().notices.values() if applicant_packets(n)]
+def choices(user: User) -> list[tuple[Any, list[Any]]]:
+    """The notices that serve the applicant's region, with the packets one may apply with."""
+    return notices.offered(user.region)
 
 
 def editable_application(session: Session, user: User, application_id: int) -> Application:
@@ -55,7 +56,7 @@ def editable_application(session: Session, user: User, application_id: int) -> A
 
 @router.get("/applications")
 def list_page(request: Request) -> Response:
-    """The applicant's applications, and what can be applied for."""
+    """The applicant's applications, and what can be applied for (the region's notices)."""
     with portal(request).db() as session:
         user = require_user(request, session, "applicant")
         mine = list(
@@ -64,15 +65,50 @@ def list_page(request: Request) -> Response:
             )
         )
         titles = {p.id: p.title for p in api.registry().packets()}
+        offered = choices(user)
         return render(
-            request, "applications.html", user=user, applications=mine, titles=titles, choices=choices()
+            request,
+            "applications.html",
+            user=user,
+            applications=mine,
+            titles=titles,
+            choices=offered,
+            closes=notices.closing_dates(session),
+            closed={n.id for n, _ in offered if notices.is_closed(session, n.id)},
+            drafts={a.packet_id for a in mine if a.status == "draft"},
+            names={a.id: unit_name(a) for a in mine},
         )
 
 
-def create(session: Session, user: User, packet_id: str) -> Application:
-    """A new, empty draft of `packet_id` for `user`, in the user's region."""
-    if packet_id not in {p.id for _, packets in choices() for p in packets}:
-        raise HTTPException(422, f"不能申报 / cannot apply with: {packet_id}")
+class AlreadyDrafted(Exception):
+    """The applicant has a draft of this packet: open it, or ask for another one explicitly."""
+
+    def __init__(self, existing: Application) -> None:
+        super().__init__(existing.id)
+        self.existing = existing
+
+
+def create(session: Session, user: User, packet_id: str, *, another: bool = False) -> Application:
+    """A new, empty draft of `packet_id` for `user`, in the user's region.
+
+    Only a packet of a notice serving the user's region, and not after its closing date.
+    `AlreadyDrafted` when a draft of the same packet exists, unless `another` is asked for:
+    a second click on 申报 opens the draft instead of making one that cannot be told apart.
+    """
+    offered = {p.id: n for n, packets in choices(user) for p in packets}
+    if packet_id not in offered:
+        raise HTTPException(422, f"本地区不能申报此项 / not offered in the region: {packet_id}")
+    if notices.is_closed(session, offered[packet_id].id):
+        raise HTTPException(409, "申报已截止 / the notice is closed")
+    existing = session.scalar(
+        select(Application)
+        .where(
+            Application.owner_id == user.id, Application.packet_id == packet_id, Application.status == "draft"
+        )
+        .order_by(Application.id)
+    )
+    if existing is not None and not another:
+        raise AlreadyDrafted(existing)
     application = Application(
         owner_id=user.id, packet_id=packet_id, region=user.region, status="draft", data_json="{}", version=1
     )
@@ -83,17 +119,61 @@ def create(session: Session, user: User, packet_id: str) -> Application:
 
 @router.post("/applications")
 async def create_page(request: Request) -> Response:
-    """Start an application (form post from the list page)."""
+    """Start an application (form post from the list page); an existing draft opens instead."""
     form = await form_values(request)
     require_csrf(request, _text(form.get("csrf")))
 
     def work() -> int:
         with portal(request).db() as session:
             user = require_user(request, session, "applicant")
-            return create(session, user, _text(form.get("packet_id"))).id
+            try:
+                return create(
+                    session, user, _text(form.get("packet_id")), another=form.get("another") == "1"
+                ).id
+            except AlreadyDrafted as exc:
+                return exc.existing.id
 
     new_id = await run_in_threadpool(work)
     return RedirectResponse(f"/applications/{new_id}/sections/0", status_code=303)
+
+
+@router.post("/applications/{application_id}/delete")
+async def delete_page(request: Request, application_id: int) -> Response:
+    """Delete a draft, after a confirmation page (which needs no JavaScript)."""
+    form = await form_values(request)
+    require_csrf(request, _text(form.get("csrf")))
+
+    def work() -> Response:
+        with portal(request).db() as session:
+            user = require_user(request, session, "applicant")
+            application = own_application(session, user, application_id)
+            if application.status != "draft":
+                raise HTTPException(409, "只能删除草稿 / only a draft can be deleted")
+            if form.get("confirm") != "1":
+                return render(
+                    request,
+                    "confirm.html",
+                    user=user,
+                    heading="删除草稿",
+                    question=f"确定删除第{application.id}号草稿（{_title(application)}{_named(application)}）？删除后不能恢复。",
+                    action=f"/applications/{application.id}/delete",
+                    fields={},
+                    button="确定删除",
+                    back="/applications",
+                )
+            for found in attachments_of(session, application):
+                (portal(request).uploads / found.stored_name).unlink(missing_ok=True)
+                session.delete(found)
+            session.delete(application)
+            session.commit()
+            return RedirectResponse("/applications", status_code=303)
+
+    return await run_in_threadpool(work)
+
+
+def _named(application: Application) -> str:
+    name = unit_name(application)
+    return f"，{name}" if name else ""
 
 
 @dataclass
@@ -108,34 +188,53 @@ class SectionView:
     placed: list[tuple[str, Problem]] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     message: str = ""
+    progress: list[str] = field(default_factory=list)
+    """Each section's state for the step list: done, problems or empty (not started)."""
+    checked: bool = False
+    """Whether every problem of the section is shown (the user tried to go on), not only
+    those of the fields already filled in."""
 
 
-def section_view(session: Session, application: Application, index: int, message: str = "") -> SectionView:
-    """The inputs of section `index` with the rulebook's problems beside them."""
+def section_view(
+    session: Session, application: Application, index: int, message: str = "", *, check: bool = False
+) -> SectionView:
+    """The inputs of section `index` with the rulebook's problems beside them.
+
+    A new page shows no 缺少必填项 for fields nobody has reached yet: only the problems of
+    what was typed, unless `check` (the user tried to go on, or the page's script asks for
+    every problem to show each one as its field is left)."""
     model = api.registry().packet(application.packet_id).model
     all_sections = forms.sections(model)
     if not 0 <= index < len(all_sections):
         raise HTTPException(404, "没有这一部分 / no such section")
     section = all_sections[index]
-    problems = checked(session, application).problems
-    view = SectionView(application, all_sections, index, None, problems, message=message)
+    data = full_data(session, application)
+    problems = api.check(application.packet_id, data).problems
+    view = SectionView(application, all_sections, index, None, problems, message=message, checked=check)
+    view.progress = [forms.progress(s, data, problems) for s in all_sections]
+    own = [p for p in problems if forms.in_section(section, p) and (check or forms.typed(data, p.path))]
     if section.attachments:
         view.attachments = attachments_of(session, application)
-        view.placed = [(section.path, p) for p in problems if forms.in_section(section, p)]
+        view.placed = [(section.path, p) for p in own]
     else:
         view.root = forms.section_widget(section, application.data)
-        view.placed = forms.place_problems(view.root, [p for p in problems if forms.in_section(section, p)])
+        view.placed = forms.place_problems(view.root, own)
     return view
 
 
 @router.get("/applications/{application_id}/sections/{index}")
-def section_page(request: Request, application_id: int, index: int) -> Response:
-    """One section of the form, filled with the draft."""
+def section_page(
+    request: Request, application_id: int, index: int, check: int = 0, remove: str = ""
+) -> Response:
+    """One section of the form, filled with the draft (`?check=1`: with every problem;
+    `?remove=<row path>`: that row asks whether to delete it)."""
     with portal(request).db() as session:
         user = require_user(request, session)
         application = application_for(session, user, application_id)
-        view = section_view(session, application, index)
-        return render(request, "section.html", user=user, view=view, title=_title(application))
+        view = section_view(session, application, index, check=bool(check))
+        return render(
+            request, "section.html", user=user, view=view, title=_title(application), removing=remove
+        )
 
 
 class Stale(Exception):
@@ -165,11 +264,12 @@ def save_section(
     application.version += 1
     application.updated = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     session.commit()
-    return section_view(session, application, index)
+    return section_view(session, application, index, check=True)
 
 
 def _row_action(data: dict[str, Any], action: str, tables: set[str]) -> None:
-    """`add:<table path>` appends an empty row; `remove:<row path>` takes one out.
+    """`add:<table path>` appends an empty row; `remove:<row path>` takes one out;
+    `ask-remove:<row path>` changes nothing (the row asks first).
 
     Only the section's own tables (`tables`) are acted on: any other action is refused (422),
     so a crafted one can never write a list where the form has none.
@@ -181,6 +281,8 @@ def _row_action(data: dict[str, Any], action: str, tables: set[str]) -> None:
     if verb == "add" and path in tables:
         rows = paths.value_at(data, path)
         paths.set_at(data, path, [*(rows if isinstance(rows, list) else []), {}])
+    elif verb == "ask-remove" and parent in tables and index.isdigit():
+        return  # the row only asks first (the page shows its confirmation); nothing changes yet
     elif verb == "remove" and parent in tables and index.isdigit():
         rows = paths.value_at(data, parent)
         if isinstance(rows, list) and int(index) < len(rows):
@@ -203,18 +305,35 @@ async def save_page(request: Request, application_id: int, index: int) -> Respon
             except Stale:
                 application = application_for(session, user, application_id)
                 stale = section_view(session, application, index, message=STALE_MESSAGE)
-                return render(request, "section.html", 409, user=user, view=stale, title=_title(application))
+                return render(
+                    request,
+                    "section.html",
+                    409,
+                    user=user,
+                    view=stale,
+                    title=_title(application),
+                    removing="",
+                )
             goto = values.get("_goto")
+            if goto and any(p.severity == "error" for _, p in view.placed):
+                # Going on from a section with errors: stay, with every problem shown and listed.
+                return RedirectResponse(
+                    f"/applications/{application_id}/sections/{index}?check=1#problems", status_code=303
+                )
             if goto and goto.isdigit():
                 return RedirectResponse(f"/applications/{application_id}/sections/{goto}", status_code=303)
             if goto == "summary":
                 return RedirectResponse(f"/applications/{application_id}/summary", status_code=303)
-            # After adding or removing a row, come back to that list rather than the page's top.
-            action = values.get("_action") or ""
-            anchor = "#f-" + quote(action.partition(":")[2].split("[")[0]) if action else ""
-            return RedirectResponse(
-                f"/applications/{view.application.id}/sections/{index}{anchor}", status_code=303
-            )
+            # After adding or removing a row, come back to that list rather than the page's top;
+            # 删除此行 first asks, on the row itself (a confirmation that needs no script).
+            verb, _, target = (values.get("_action") or "").partition(":")
+            page = f"/applications/{view.application.id}/sections/{index}"
+            if verb == "ask-remove":
+                return RedirectResponse(
+                    f"{page}?remove={quote(target)}#confirm-f-{quote(target)}", status_code=303
+                )
+            anchor = "#f-" + quote(target.split("[")[0]) if target else ""
+            return RedirectResponse(f"{page}{anchor}", status_code=303)
 
     return await run_in_threadpool(work)
 
@@ -236,15 +355,31 @@ def _text(value: Any) -> str:
 
 @router.get("/applications/{application_id}/summary")
 def summary_page(request: Request, application_id: int) -> Response:
-    """Every problem before submitting; errors block, warnings (原则上) do not."""
+    """The review before submitting: every answer as it will print, section by section, each
+    with a link to change it, and every problem with a link landing on its field; errors
+    block, warnings (原则上) do not."""
     with portal(request).db() as session:
         user = require_user(request, session)
         application = application_for(session, user, application_id)
-        result = checked(session, application)
-        all_sections = forms.sections(api.registry().packet(application.packet_id).model)
-        located = [
-            (p, next((n for n, s in enumerate(all_sections) if forms.in_section(s, p)), 0))
+        data = full_data(session, application)
+        result = api.check(application.packet_id, data)
+        answers: list[tuple[int, forms.Section, forms.Widget | None]] = []
+        located: list[tuple[Problem, str]] = []
+        for n, section in enumerate(forms.sections(api.registry().packet(application.packet_id).model)):
+            own = [p for p in result.problems if forms.in_section(section, p)]
+            page = f"/applications/{application.id}/sections/{n}?check=1"
+            if section.attachments:
+                answers.append((n, section, None))
+                located += [(p, f"{page}#attachments") for p in own]
+                continue
+            root = forms.section_widget(section, application.data)
+            answers.append((n, section, root))
+            located += [(p, f"{page}#f-{quote(target)}") for target, p in forms.place_problems(root, own)]
+        sections = [s for _, s, _ in answers]
+        located += [
+            (p, f"/applications/{application.id}/sections/0?check=1")
             for p in result.problems
+            if not any(forms.in_section(s, p) for s in sections)
         ]
         return render(
             request,
@@ -253,8 +388,11 @@ def summary_page(request: Request, application_id: int) -> Response:
             application=application,
             title=_title(application),
             problems=located,
+            answers=answers,
+            attachments=attachments_of(session, application),
             ok=result.ok,
             documents=_document_names(application) if result.ok else [],
+            closes=notices.closes(session, api.registry().notice_of(application.packet_id).id),
         )
 
 
@@ -264,28 +402,75 @@ def _document_names(application: Application) -> list[str]:
 
 
 def submit(session: Session, user: User, application_id: int) -> Application:
-    """Hand the application in: refused (422) while the rulebook finds an error."""
+    """Hand the application in: refused (422) while the rulebook finds an error, (409) after
+    the notice's closing date. A receipt number is given; a return's comment is cleared (the
+    history keeps it)."""
     application = editable_application(session, user, application_id)
+    if notices.is_closed(session, api.registry().notice_of(application.packet_id).id):
+        raise HTTPException(409, "申报已截止，不能提交 / the notice is closed")
     if not checked(session, application).ok:
         raise HTTPException(422, "仍有错误，不能提交 / errors remain; it cannot be submitted")
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     application.status = "submitted"
+    application.submitted = now
+    application.receipt = f"{now:%Y%m%d}-{application.id:06d}-{application.version + 1}"
+    application.comment = ""
     application.version += 1
+    session.add(ApplicationEvent(application_id=application.id, at=now, actor=user.name, kind="submitted"))
     session.commit()
     return application
 
 
 @router.post("/applications/{application_id}/submit")
 async def submit_page(request: Request, application_id: int) -> Response:
-    """Submit from the summary page."""
+    """Submit from the review page, after a confirmation page (which needs no JavaScript);
+    the receipt follows."""
     form = await form_values(request)
     require_csrf(request, _text(form.get("csrf")))
 
-    def work() -> None:
+    def work() -> Response:
         with portal(request).db() as session:
-            submit(session, require_user(request, session), application_id)
+            user = require_user(request, session)
+            if form.get("confirm") != "1":
+                application = editable_application(session, user, application_id)
+                return render(
+                    request,
+                    "confirm.html",
+                    user=user,
+                    heading="提交申请",
+                    question=(
+                        f"确定提交第{application.id}号申请（{_title(application)}{_named(application)}）？"
+                        "提交后不能修改，除非主管部门退回。"
+                    ),
+                    action=f"/applications/{application.id}/submit",
+                    fields={},
+                    button="确定提交",
+                    back=f"/applications/{application.id}/summary",
+                )
+            submit(session, user, application_id)
+            return RedirectResponse(f"/applications/{application_id}/receipt", status_code=303)
 
-    await run_in_threadpool(work)
-    return RedirectResponse(f"/applications/{application_id}/summary", status_code=303)
+    return await run_in_threadpool(work)
+
+
+@router.get("/applications/{application_id}/receipt")
+def receipt_page(request: Request, application_id: int) -> Response:
+    """The receipt of the last submission: its number, time, what was sent, a download."""
+    with portal(request).db() as session:
+        user = require_user(request, session)
+        application = application_for(session, user, application_id)
+        if application.submitted is None:
+            raise HTTPException(404, "尚未提交 / not submitted yet")
+        return render(
+            request,
+            "receipt.html",
+            user=user,
+            application=application,
+            title=_title(application),
+            unit=unit_name(application),
+            documents=_document_names(application),
+            attachments=attachments_of(session, application),
+        )
 
 
 @router.post("/applications/{application_id}/attachments")

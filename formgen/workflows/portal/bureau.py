@@ -4,6 +4,7 @@ tables and its bound packet, built from the accepted applications by `formgen.ap
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -13,10 +14,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from formgen import api
+from formgen.data import paths
 from formgen.model.registry import Packet
-from formgen.workflows.portal import forms, uploads
-from formgen.workflows.portal.db import Application, BureauProfile, User
-from formgen.workflows.portal.documents import bureau_data, bureau_packets, documents, own_fields, packet_pdf
+from formgen.workflows.portal import forms, listing, uploads
+from formgen.workflows.portal.db import STATUS_LABELS, Application, ApplicationEvent, BureauProfile, User
+from formgen.workflows.portal.documents import (
+    MEDIA,
+    bureau_data,
+    bureau_packets,
+    documents,
+    own_fields,
+    packet_pdf,
+)
 from formgen.workflows.portal.web import (
     application_for,
     checked,
@@ -27,6 +36,7 @@ from formgen.workflows.portal.web import (
     render,
     require_csrf,
     require_user,
+    unit_name,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -72,36 +82,157 @@ def bureau_checked(session: Session, user: User, packet: Packet) -> Any:
     return api.check(packet.id, bureau_data(packet, own, accepted))
 
 
+@dataclass
+class Listed:
+    """One row of the bureau's list: a handed-in application as the bureau reads it."""
+
+    application: Application
+    unit_name: str
+    code: str
+    errors: int
+    warnings: int
+
+
+def listed(
+    session: Session, user: User, status: str = "", packet_id: str = "", query: str = ""
+) -> list[Listed]:
+    """The region's handed-in applications (never drafts), filtered by status and packet kind,
+    and by a search for the 单位名称 or 统一社会信用代码."""
+    rows = []
+    for application in region_applications(session, user):
+        if application.status == "draft" or (status and application.status != status):
+            continue
+        if packet_id and application.packet_id != packet_id:
+            continue
+        name, code = unit_name(application), credit_code(application)
+        if query and query.strip().upper() not in f"{name}\n{code}".upper():
+            continue
+        problems = checked(session, application).problems
+        errors = sum(p.severity == "error" for p in problems)
+        rows.append(Listed(application, name, code, errors, len(problems) - errors))
+    return rows
+
+
+def credit_code(application: Application) -> str:
+    """The applicant's 统一社会信用代码, where the packet has one (its `code_path`)."""
+    path = api.registry().packet(application.packet_id).code_path
+    found = paths.value_at(application.data, path) if path else None
+    return found if isinstance(found, str) else ""
+
+
 @router.get("/bureau")
-def bureau_page(request: Request) -> Response:
-    """The region's applications and the bureau's packets."""
+def bureau_page(request: Request, status: str = "", packet: str = "", q: str = "") -> Response:
+    """The region's handed-in applications, filtered and counted, and the bureau's packets."""
     with portal(request).db() as session:
         user = require_user(request, session, "bureau")
-        applications = region_applications(session, user)
-        owners = {u.id: u.name for u in session.scalars(select(User))}
+        every = listed(session, user)
+        rows = listed(session, user, status, packet, q)
         # Only the notices the region's applicants apply under: a 市（州） sees no 区县 packet.
-        notices = {api.registry().notice_of(a.packet_id).id for a in applications}
+        notices = {api.registry().notice_of(r.application.packet_id).id for r in every}
         packets = [p for n in api.registry().notices.values() if n.id in notices for p in bureau_packets(n)]
         states = {p.id: bureau_checked(session, user, p) for p in packets}
-        tables = {
-            p.id: [
-                api.form(part.form_id).file_name for part in p.parts if api.form(part.form_id).kind == "xlsx"
-            ]
-            for p in packets
-        }
         titles = {p.id: p.title for p in api.registry().packets()}
         return render(
             request,
             "bureau.html",
             user=user,
-            applications=applications,
-            owners=owners,
+            rows=rows,
+            counts={s: sum(r.application.status == s for r in every) for s in STATUS_LABELS if s != "draft"},
+            total=len(every),
+            kinds=sorted({r.application.packet_id for r in every}),
+            chosen={"status": status, "packet": packet, "q": q},
             packets=packets,
             states=states,
-            tables=tables,
+            tables={p.id: tables_of(p, states[p.id].instance) for p in packets},
             titles=titles,
-            problems={a.id: checked(session, a).problems for a in applications},
         )
+
+
+def tables_of(packet: Packet, instance: Any) -> list[str]:
+    """The summary tables (XLSX) a bureau packet's data makes: a table with no rows is none."""
+    if instance is None:
+        return []
+    return [
+        api.form(part.form_id).file_name
+        for part in packet.parts
+        if api.form(part.form_id).kind == "xlsx"
+        and api.packet_documents(packet.id, instance, only=part.form_id)
+    ]
+
+
+@router.post("/bureau/accept")
+async def bulk_accept_page(request: Request) -> Response:
+    """Accept the ticked submitted applications at once, after a confirmation page."""
+    form = await form_values(request)
+    require_csrf(request, form.get("csrf"))
+    ids = [int(i) for i in form.getlist("ids") if i.isdigit()]
+
+    def work() -> Response:
+        with portal(request).db() as session:
+            user = require_user(request, session, "bureau")
+            chosen = [application_for(session, user, i) for i in ids]
+            if not chosen:
+                raise HTTPException(422, "请先勾选要受理的申请 / tick the applications to accept")
+            if any(a.status != "submitted" for a in chosen):
+                raise HTTPException(
+                    409, "只能受理已提交的申请 / only a submitted application can be accepted"
+                )
+            if form.get("confirm") != "1":
+                return render(
+                    request,
+                    "confirm.html",
+                    user=user,
+                    heading="批量受理",
+                    question=f"确定受理以下{len(chosen)}份申请？",
+                    details=[f"第{a.id}号 {unit_name(a) or titles_of(a)}" for a in chosen],
+                    action="/bureau/accept",
+                    fields={"ids": [str(a.id) for a in chosen]},
+                    button=f"确定受理{len(chosen)}份",
+                    back="/bureau",
+                )
+            for application in chosen:
+                decide(session, user, application.id, "accept", "")
+            return RedirectResponse("/bureau?status=accepted", status_code=303)
+
+    return await run_in_threadpool(work)
+
+
+def titles_of(application: Application) -> str:
+    return api.registry().packet(application.packet_id).title
+
+
+EXPORT_HEADER = ("编号", "单位名称", "统一社会信用代码", "申报材料", "状态", "提交时间", "错误", "提示")
+
+
+def export_rows(rows: list[Listed]) -> list[tuple[object, ...]]:
+    """The list as a table: typed values (numbers as numbers, text as text)."""
+    return [
+        (
+            r.application.id,
+            r.unit_name,
+            r.code,
+            titles_of(r.application),
+            STATUS_LABELS[r.application.status],
+            r.application.submitted.strftime("%Y-%m-%d %H:%M") if r.application.submitted else "",
+            r.errors,
+            r.warnings,
+        )
+        for r in rows
+    ]
+
+
+@router.get("/bureau/export.{kind}")
+def export_page(request: Request, kind: str, status: str = "", packet: str = "", q: str = "") -> Response:
+    """The list as the page shows it (same filters), as CSV or XLSX."""
+    if kind not in ("csv", "xlsx"):
+        raise HTTPException(404, "没有这种格式 / no such format")
+    with portal(request).db() as session:
+        user = require_user(request, session, "bureau")
+        rows = export_rows(listed(session, user, status, packet, q))
+    name = f"{user.region}-申请列表.{kind}"
+    if kind == "csv":
+        return download(listing.csv_bytes(EXPORT_HEADER, rows), name, "text/csv; charset=utf-8")
+    return download(listing.xlsx_bytes(EXPORT_HEADER, rows), name, MEDIA["xlsx"])
 
 
 @router.get("/bureau/applications/{application_id}")
@@ -144,24 +275,50 @@ def decide(session: Session, user: User, application_id: int, verdict: str, comm
         raise HTTPException(404, "未知操作 / unknown action")
     application.comment = comment.strip()
     application.version += 1
+    session.add(
+        ApplicationEvent(
+            application_id=application.id, actor=user.name, kind=verdict, comment=comment.strip()
+        )
+    )
     session.commit()
     return application
 
 
+VERDICTS = {"accept": "受理", "return": "退回"}
+
+
 @router.post("/bureau/applications/{application_id}/{verdict}")
 async def decide_page(request: Request, application_id: int, verdict: str) -> Response:
-    """The review form's buttons: 退回 with a comment, or 受理."""
+    """The review form's buttons, 退回 with a comment or 受理, each after a confirmation page
+    (which needs no JavaScript)."""
     form = await form_values(request)
     require_csrf(request, form.get("csrf"))
-    comment = form.get("comment")
+    comment = form.get("comment") or ""
 
-    def work() -> None:
+    def work() -> Response:
         with portal(request).db() as session:
             user = require_user(request, session, "bureau")
-            decide(session, user, application_id, verdict, comment if isinstance(comment, str) else "")
+            if verdict in VERDICTS and form.get("confirm") != "1":
+                application = application_for(session, user, application_id)
+                if verdict == "return" and not comment.strip():
+                    raise HTTPException(422, "退回时请写明原因 / say why it is returned")
+                name = unit_name(application) or f"第{application.id}号申请"
+                return render(
+                    request,
+                    "confirm.html",
+                    user=user,
+                    heading=f"{VERDICTS[verdict]}申请",
+                    question=f"确定{VERDICTS[verdict]}{name}的申请？",
+                    details=[f"退回意见：{comment.strip()}"] if verdict == "return" else [],
+                    action=f"/bureau/applications/{application.id}/{verdict}",
+                    fields={"comment": [comment]},
+                    button=f"确定{VERDICTS[verdict]}",
+                    back=f"/bureau/applications/{application.id}",
+                )
+            decide(session, user, application_id, verdict, comment)
+            return RedirectResponse(f"/bureau/applications/{application_id}", status_code=303)
 
-    await run_in_threadpool(work)
-    return RedirectResponse(f"/bureau/applications/{application_id}", status_code=303)
+    return await run_in_threadpool(work)
 
 
 @router.get("/bureau/packets/{packet_id}/profile")

@@ -58,12 +58,38 @@ class Application(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     created: Mapped[dt.datetime] = mapped_column(default=_now)
     updated: Mapped[dt.datetime] = mapped_column(default=_now)
+    submitted: Mapped[dt.datetime | None] = mapped_column(default=None)
+    """When it was last handed in (UTC)."""
+    receipt: Mapped[str] = mapped_column(String(40), default="")
+    """The receipt number of the last submission, as the applicant's receipt shows it."""
 
     @property
     def data(self) -> dict[str, Any]:
         """The draft's data, as the form last sent it."""
         loaded = json.loads(self.data_json)
         return loaded if isinstance(loaded, dict) else {}
+
+
+class ApplicationEvent(Base):
+    """One step of an application's history: submitted, returned (with its comment), accepted.
+
+    The application itself holds only the current comment; this keeps every earlier one."""
+
+    __tablename__ = "application_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(default=_now)
+    actor: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+
+class NoticeSetting(Base):
+    """The portal's own settings of a notice: the day after which nothing more is submitted."""
+
+    __tablename__ = "notice_settings"
+    notice_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    closes: Mapped[dt.date | None] = mapped_column(default=None)
 
 
 class Attachment(Base):

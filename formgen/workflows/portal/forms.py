@@ -17,8 +17,10 @@ from typing import Any
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
 
 from formgen.data import paths
+from formgen.document import locale
 from formgen.model.fields import AttachmentFile, KeyedBy, MaxChars, Paragraphs, Unit, field_type, list_item
 from formgen.model.problems import Problem
 
@@ -93,6 +95,7 @@ class _Kind:
     inner: Any
     metadata: list[Any]
     key: str = ""
+    suffixes: tuple[tuple[str, str], ...] = ()
 
 
 def _kind_of(info: FieldInfo) -> _Kind:
@@ -100,7 +103,9 @@ def _kind_of(info: FieldInfo) -> _Kind:
     item = list_item(info.annotation)
     if isinstance(item, type) and issubclass(item, BaseModel):
         keyed = next((m for m in metadata if isinstance(m, KeyedBy)), None)
-        return _Kind("keyed", item, metadata, keyed.field) if keyed else _Kind("rows", item, metadata)
+        if keyed is not None:
+            return _Kind("keyed", item, metadata, keyed.field, keyed.suffixes)
+        return _Kind("rows", item, metadata)
     if isinstance(item, type) and issubclass(item, enum.Enum):
         return _Kind("checks", item, metadata)
     if isinstance(inner, type) and issubclass(inner, BaseModel):
@@ -125,6 +130,11 @@ def widget(info: FieldInfo, path: str, data: Any) -> Widget:
     label = info.title or path.rsplit(".", 1)[-1]
     base = Widget(found.kind, path, label, info.is_required(), info.description or "")
     base.value = paths.value_at(data, path)
+    # Show the model's default (a box ticked by default starts ticked), so that saving an
+    # untouched page stores what the model would assume, not the opposite.
+    has_default = info.default is not None and not isinstance(info.default, type(PydanticUndefined))
+    if base.value is None and found.kind in ("bool", "radio", "select") and has_default:
+        base.value = info.default.value if isinstance(info.default, enum.Enum) else info.default
     if found.kind == "group":
         base.children = _fields(found.inner, path, data)
     elif found.kind == "rows":
@@ -136,7 +146,7 @@ def widget(info: FieldInfo, path: str, data: Any) -> Widget:
             for n in range(count)
         ]
     elif found.kind == "keyed":
-        _keyed(base, found.inner, found.key)
+        _keyed(base, found.inner, found.key, dict(found.suffixes))
     elif found.kind in ("checks", "radio", "select"):
         base.options = [str(o.value) for o in found.inner]
     base.unit = next((m.text for m in found.metadata if isinstance(m, Unit)), "")
@@ -150,8 +160,9 @@ def _fields(model: type[BaseModel], path: str, data: Any) -> list[Widget]:
     return [widget(info, f"{path}.{name}", data) for name, info in model.model_fields.items()]
 
 
-def _keyed(base: Widget, item: type[BaseModel], key: str) -> None:
-    """A printed list of ☐ items (已获资质认证情况): one box per option, with its details."""
+def _keyed(base: Widget, item: type[BaseModel], key: str, suffixes: dict[str, str]) -> None:
+    """A printed list of ☐ items (已获资质认证情况): one box per option, with its details, each
+    detail followed by what the paper prints after it (级), so nobody types it twice."""
     ticked = {str(v.get(key)): v for v in (base.value or []) if isinstance(v, dict)}
     for option in field_type(item.model_fields[key])[0]:
         name = str(option.value)
@@ -160,6 +171,8 @@ def _keyed(base: Widget, item: type[BaseModel], key: str) -> None:
             if field_name != key:
                 child = widget(info, f"{base.path}[{name}].{field_name}", {})
                 child.value = ticked.get(name, {}).get(field_name)
+                if child.kind == "text":
+                    child.unit = suffixes.get(name, "")
                 row.children.append(child)
         base.children.append(row)
 
@@ -300,3 +313,61 @@ def _parent(path: str) -> str:
 def in_section(section: Section, problem: Problem) -> bool:
     """Whether `problem` concerns a field of `section`."""
     return problem.path == section.path or problem.path.startswith((section.path + ".", section.path + "["))
+
+
+def typed(data: Any, path: str) -> bool:
+    """Whether anything was typed at `path` (a field's problem shows once it holds a value)."""
+    value = paths.value_at(data, path)
+    return value not in (None, "", [], {})
+
+
+def progress(section: Section, data: Any, problems: Sequence[Problem]) -> str:
+    """A section's state for the step list: ``empty`` (nothing typed), ``problems`` (an error
+    remains) or ``done``."""
+    if not typed(data, section.path):
+        return "empty"
+    if any(p.severity == "error" and in_section(section, p) for p in problems):
+        return "problems"
+    return "done"
+
+
+def printed(w: Widget) -> str:
+    """A leaf input's value as the filled document prints it (dates as 2023年4月14日, amounts
+    with two decimals, ☑ for a ticked box); '' when nothing was typed. A value the model
+    would refuse is shown as typed: the review lists its problem beside it."""
+    value = w.value
+    if w.kind == "bool":
+        return "☑" if value else "☐"
+    if w.kind == "checks":
+        return "、".join(f"☑{v}" for v in value) if isinstance(value, list) else ""
+    if value in (None, ""):
+        return ""
+    try:
+        if w.kind == "date":
+            return locale.date(dt.date.fromisoformat(str(value)))
+        if w.kind == "number" and w.step == "1":
+            return locale.count(int(value))
+        if w.kind == "number" and w.unit:
+            return f"{locale.money(Decimal(str(value)))}{w.unit}"
+        if w.kind == "number":
+            return locale.quantity(Decimal(str(value)))
+    except (ValueError, ArithmeticError):
+        return str(value)
+    return f"{value}{w.unit}" if w.kind == "text" and w.unit else str(value)
+
+
+def skeleton(model: type[BaseModel], data: dict[str, Any]) -> dict[str, Any]:
+    """`data` with an empty group for every required group not yet begun, all the way down.
+
+    A group nobody has opened would otherwise be one "缺少必填项" naming the group; with it
+    in place, each required field of the group is named by its own label."""
+    for name, info in model.model_fields.items():
+        inner = field_type(info)[0]
+        if not (isinstance(inner, type) and issubclass(inner, BaseModel)) or list_item(info.annotation):
+            continue
+        value = data.get(name)
+        if value is None and info.is_required():
+            value = data[name] = {}
+        if isinstance(value, dict):
+            skeleton(inner, value)
+    return data

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from formgen.workflows.portal import notice_drafts
+from formgen.workflows.portal import notice_drafts, notices
 from formgen.workflows.portal.db import DRAFT_STATUSES, NoticeDraft, User
 from formgen.workflows.portal.notice_drafts import CHOOSABLE, TYPE_LABELS, DraftRefused
 from formgen.workflows.portal.uploads import MAX_UPLOAD
@@ -96,7 +96,7 @@ def _review_page(
         forms=notice_drafts.forms_of(session, draft),
         problems=notice_drafts.problems(draft),
         regions=notice_drafts.regions(draft),
-        known_regions=notice_drafts.known_regions(),
+        known_regions=notices.known_regions(),
         types=[(t, TYPE_LABELS[t]) for t in CHOOSABLE],
         type_labels=TYPE_LABELS,
         statuses=DRAFT_STATUSES,

@@ -77,6 +77,8 @@ class NewApplication(BaseModel):
     """Start an application with one of the packets of `GET /api/packets`."""
 
     packet_id: str
+    another: bool = False
+    """Start another draft even if one of this packet exists (else 409 naming the existing one)."""
 
 
 class DataIn(BaseModel):
@@ -129,13 +131,15 @@ def login(request: Request, body: Login) -> Any:
 
 
 @router.get("/packets", response_model=list[PacketOut])
-def packets() -> Any:
-    """What a submitter may apply with, per notice."""
-    return [
-        PacketOut(id=p.id, title=p.title, notice=n.id, doc_number=n.doc_number)
-        for n, found in applicant.choices()
-        for p in found
-    ]
+def packets(request: Request) -> Any:
+    """What the signed-in applicant may apply with, per notice serving its region."""
+    with portal(request).db() as session:
+        user = require_user(request, session, "applicant")
+        return [
+            PacketOut(id=p.id, title=p.title, notice=n.id, doc_number=n.doc_number)
+            for n, found in applicant.choices(user)
+            for p in found
+        ]
 
 
 @router.get("/applications", response_model=list[ApplicationOut])
@@ -147,7 +151,8 @@ def applications(request: Request) -> Any:
         if user.role == "applicant":
             query = query.where(Application.owner_id == user.id)
         elif user.role == "bureau":
-            query = query.where(Application.region == user.region)
+            # A bureau sees what was handed in, never an applicant's draft.
+            query = query.where(Application.region == user.region, Application.status != "draft")
         return [_out(session, a) for a in session.scalars(query)]
 
 
@@ -157,7 +162,13 @@ def create(request: Request, body: NewApplication) -> Any:
     require_csrf(request, None)
     with portal(request).db() as session:
         user = require_user(request, session, "applicant")
-        return _out(session, applicant.create(session, user, body.packet_id))
+        try:
+            return _out(session, applicant.create(session, user, body.packet_id, another=body.another))
+        except applicant.AlreadyDrafted as exc:
+            return JSONResponse(
+                {"detail": "已有此项草稿 / a draft of this packet exists", "existing": exc.existing.id},
+                status_code=409,
+            )
 
 
 @router.get("/applications/{application_id}", response_model=ApplicationOut)

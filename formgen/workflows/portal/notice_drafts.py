@@ -22,7 +22,7 @@ import threading
 import unicodedata
 import zipfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,7 @@ from formgen.drafting.review import SHAPED, FormReview, adjuster
 from formgen.model.package_spec import FIELD_TYPES, FieldSpec, NoticeSpec
 from formgen.model.problems import from_validation_error
 from formgen.model.registry import Notice
+from formgen.workflows.portal import notices
 from formgen.workflows.portal.db import NoticeDraft, NoticeDraftPage, NoticeDraftSource
 from formgen.workflows.portal.forms import FormValues
 from formgen.workflows.portal.uploads import MAX_UPLOAD
@@ -427,11 +428,6 @@ def _corrected(form: str, n: int, entry: dict[str, Any], values: FormValues) -> 
         ) from None
 
 
-def known_regions() -> list[str]:
-    """The regions an administrator may open a notice to."""
-    return []
-
-
 # --- publishing --------------------------------------------------------------------------------
 
 
@@ -482,8 +478,13 @@ def publish(session: Session, draft: NoticeDraft, publication: Publication) -> N
     if found:
         session.rollback()
         raise DraftRefused("材料包仍有问题，请先修改：" + "；".join(found[:5]))
+    unknown = sorted(set(publication.regions) - set(notices.known_regions()))
+    if unknown:
+        session.rollback()
+        raise DraftRefused(f"不是通知所列的地区：{'、'.join(unknown)} / not a region the notices list")
     draft.regions_json = json.dumps(publication.regions, ensure_ascii=False)
     draft.status = "published"
+    notices.keep_closes(session, draft.notice_id, publication.closes)
     session.commit()
 
 
@@ -509,7 +510,7 @@ def sync(session: Session, cache: Path) -> None:
         if {k: v[0] for k, v in _loaded.items()} == wanted:
             return
         fresh: dict[str, tuple[str, Notice]] = {}
-        for notice_id, sha, _regions in rows:
+        for notice_id, sha, regions_json in rows:
             if notice_id in _loaded and _loaded[notice_id][0] == wanted[notice_id]:
                 fresh[notice_id] = _loaded[notice_id]
                 continue
@@ -519,7 +520,7 @@ def sync(session: Session, cache: Path) -> None:
                     select(NoticeDraft.package).where(NoticeDraft.notice_id == notice_id)
                 )
                 _materialize(unpack(bytes(package or b"")), folder)
-            fresh[notice_id] = (wanted[notice_id], api.open_package(folder))
+            fresh[notice_id] = (wanted[notice_id], replace(api.open_package(folder), regions=tuple(json.loads(regions_json))))
         _loaded.clear()
         _loaded.update(fresh)
         api.serve_notices([notice for _, notice in fresh.values()])

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from formgen import api
 from formgen.api import Checked
-from formgen.workflows.portal import forms
+from formgen.workflows.portal import forms, notices
 from formgen.workflows.portal.db import STATUS_LABELS, Application, Attachment, User
 from formgen.workflows.portal.documents import PdfGate
 from formgen.workflows.portal.security import csrf_ok, csrf_token
@@ -55,6 +55,8 @@ def templates() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.globals["status_labels"] = STATUS_LABELS
+    env.globals["known_regions"] = notices.known_regions
+    env.globals["printed"] = forms.printed
     return env
 
 
@@ -89,14 +91,15 @@ def require_csrf(request: Request, sent: str | None) -> None:
 def application_for(session: Session, user: User, application_id: int) -> Application:
     """An application `user` may see: an applicant's own, a bureau's region's, any for admin.
 
-    Someone else's answers 404, as one that does not exist: nothing says it is there.
+    Someone else's answers 404, as one that does not exist: nothing says it is there. A
+    draft is its applicant's alone: a bureau meets an application once it was handed in.
     """
     found = session.get(Application, application_id)
     if found is None:
         raise HTTPException(404, "找不到该申请 / no such application")
     if user.role == "applicant" and found.owner_id != user.id:
         raise HTTPException(404, "找不到该申请 / no such application")
-    if user.role == "bureau" and found.region != user.region:
+    if user.role == "bureau" and (found.region != user.region or found.status == "draft"):
         raise HTTPException(404, "找不到该申请 / no such application")
     return found
 
@@ -119,13 +122,26 @@ def attachments_of(session: Session, application: Application) -> list[Attachmen
 
 def full_data(session: Session, application: Application) -> dict[str, Any]:
     """The application's data with its uploads listed as the packet's attachments."""
-    data = application.data
-    field = forms.attachments_path(api.registry().packet(application.packet_id).model)
+    model = api.registry().packet(application.packet_id).model
+    data = forms.skeleton(model, application.data)
+    field = forms.attachments_path(model)
     if field is not None:
         data[field] = [
             {"title": a.title, "file": a.stored_name} for a in attachments_of(session, application)
         ]
     return data
+
+
+def unit_name(application: Application) -> str:
+    """The 单位名称 the applicant typed (the first `unit_name` of its data, nearest the top),
+    or '' before it is typed."""
+    level: list[Any] = [application.data]
+    while level:
+        for found in level:
+            if isinstance(found.get("unit_name"), str) and found["unit_name"].strip():
+                return str(found["unit_name"]).strip()
+        level = [v for found in level for v in found.values() if isinstance(v, dict)]
+    return ""
 
 
 def checked(session: Session, application: Application) -> Checked:

@@ -99,7 +99,7 @@ def example(packet_id: str) -> dict[str, Any]:
 
 def start(client: TestClient, packet_id: str, data: dict[str, Any] | None = None) -> int:
     """A new application of `packet_id`, its data saved when given; its id."""
-    created = client.post("/api/applications", json={"packet_id": packet_id})
+    created = client.post("/api/applications", json={"packet_id": packet_id, "another": True})
     assert created.status_code == 201, created.text
     body = created.json()
     if data is not None:

@@ -37,6 +37,7 @@ PUBLICATION = {
     "doc_number": "示经信〔2024〕9号",
     "date": "2024-03-15",
     "regions": ["成都市"],
+    "closes": "2099-06-30",
 }
 
 
@@ -148,10 +149,22 @@ def test_upload_review_correct_publish_apply(site: Site, tmp_path: Path) -> None
         PUBLICATION["doc_number"],
     )
 
+    assert notice.regions == ("成都市",)
+    assert "2099-06-30" in admin.get("/admin/notices").text  # the closing date, in the notices' own page
+
+    site.user("mianyang", "applicant", "绵阳市")
+    elsewhere = site.client("mianyang")
+    assert f"{NOTICE}.applicant" not in {p["id"] for p in elsewhere.get("/api/packets").json()}
+    assert PUBLICATION["title"] not in elsewhere.get("/applications").text
+    refused = elsewhere.post("/api/applications", json={"packet_id": f"{NOTICE}.applicant"})
+    assert refused.status_code == 422
+
     site.user("chengdu", "applicant", "成都市")
     applicant = site.client("chengdu")
     packets = {p["id"] for p in applicant.get("/api/packets").json()}
     assert f"{NOTICE}.applicant" in packets
+    offered = applicant.get("/applications").text
+    assert PUBLICATION["title"] in offered and "申报截止日期：2099年06月30日" in offered
     created = applicant.post("/api/applications", json={"packet_id": f"{NOTICE}.applicant"}).json()
     section = applicant.get(f"/applications/{created['id']}/sections/0").text
     assert "企业名称（全称）" in section and "邮政编码" not in section
@@ -207,6 +220,10 @@ def test_publishing_needs_the_notice_metadata_and_regions(site: Site) -> None:
     assert no_number.status_code == 422 and "请填写：文号" in _alert(no_number.text)
     no_region = admin.post(url, data={"csrf": _csrf(admin), **{**PUBLICATION, "regions": []}})
     assert no_region.status_code == 422 and "请选择可以申报的地区" in _alert(no_region.text)
+    mars = admin.post(url, data={"csrf": _csrf(admin), **{**PUBLICATION, "regions": ["火星市"]}})
+    assert mars.status_code == 422 and "不是通知所列的地区：火星市" in _alert(mars.text)
+    bad_date = admin.post(url, data={"csrf": _csrf(admin), **{**PUBLICATION, "closes": "明年"}})
+    assert bad_date.status_code == 422 and "申报截止日期应为日期" in _alert(bad_date.text)
     assert _draft(site).status == "draft" and NOTICE not in formgen.registry().notices
 
 
@@ -322,3 +339,17 @@ def test_a_word_97_file_is_converted_by_libreoffice_first(site: Site, tmp_path: 
     ]
     with site.portal.db() as session:
         assert list(session.scalars(select(NoticeDraftSource.name))) == ["企业基本信息表.docx"]
+
+
+def test_after_its_closing_date_nothing_more_is_started(site: Site) -> None:
+    """The closing date chosen on publishing is the portal's own (`/admin/notices` changes it)."""
+    admin = _admin(site)
+    assert _upload(admin, (FORM, label_beside().content)).status_code == 303
+    closed = {**PUBLICATION, "closes": "2020-01-31"}
+    published = admin.post(f"/admin/drafts/{_draft(site).id}/publish", data={"csrf": _csrf(admin), **closed})
+    assert published.status_code == 200 and "已发布" in published.text
+    site.user("chengdu", "applicant", "成都市")
+    applicant = site.client("chengdu")
+    assert "已截止" in applicant.get("/applications").text
+    refused = applicant.post("/api/applications", json={"packet_id": f"{NOTICE}.applicant"})
+    assert refused.status_code == 409

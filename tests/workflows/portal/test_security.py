@@ -50,8 +50,14 @@ def test_a_bureau_sees_its_own_region_only_and_cannot_edit(site: Site) -> None:
     site.user("chengdu", "bureau", "成都市")
     in_chengdu = start(site.client("chengdu-applicant"), PROVIDER, example(PROVIDER))
     in_mianyang = start(site.client("mianyang-applicant"), PROVIDER, example(PROVIDER))
+    drafted = start(site.client("chengdu-applicant"), PROVIDER, example(PROVIDER))
+    for name, application in (("chengdu-applicant", in_chengdu), ("mianyang-applicant", in_mianyang)):
+        assert site.client(name).post(f"/api/applications/{application}/submit").status_code == 200
     bureau = site.client("chengdu")
+    # The region's submitted application only: an applicant's draft is the applicant's own.
     assert [x["id"] for x in bureau.get("/api/applications").json()] == [in_chengdu]
+    assert bureau.get(f"/api/applications/{drafted}").status_code == 404
+    assert bureau.get(f"/bureau/applications/{drafted}").status_code == 404
     assert bureau.get(f"/api/applications/{in_mianyang}").status_code == 404
     assert bureau.get(f"/bureau/applications/{in_mianyang}").status_code == 404
     assert bureau.post(f"/api/applications/{in_mianyang}/accept", json={}).status_code == 404
@@ -59,7 +65,7 @@ def test_a_bureau_sees_its_own_region_only_and_cannot_edit(site: Site) -> None:
     # Reading its own region's application is allowed; changing its data is not.
     assert bureau.get(f"/api/applications/{in_chengdu}").status_code == 200
     assert (
-        bureau.put(f"/api/applications/{in_chengdu}/data", json={"data": {}, "version": 2}).status_code == 403
+        bureau.put(f"/api/applications/{in_chengdu}/data", json={"data": {}, "version": 3}).status_code == 403
     )
     # An applicant is no bureau.
     assert (
@@ -138,7 +144,7 @@ def test_uploads_are_checked_by_content_and_stored_under_server_names(site: Site
         files={"file": ("licence.pdf", PNG)},
     )
     assert renamed.status_code == 422
-    assert "not what the extension says" in renamed.text
+    assert "与扩展名不符" in renamed.text
     good = client.post(
         f"/applications/{report}/attachments",
         data={"csrf": token, "title": "营业执照"},

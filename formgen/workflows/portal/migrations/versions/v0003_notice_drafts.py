@@ -1,7 +1,7 @@
 """Notices an administrator brings in: the published files, the draft package, its pages.
 
 Revision ID: 0003_notice_drafts
-Revises: 0002_upload_blobs
+Revises: 0002_review
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_notice_drafts"
-down_revision = "0002_upload_blobs"
+down_revision = "0002_review"
 branch_labels = None
 depends_on = None
 
