@@ -47,6 +47,8 @@ from formgen.workflows.portal.uploads import MAX_UPLOAD
 
 MAX_FILES = 12
 """Annexes of one notice: real ones have two to eight."""
+PAGE_DPI = 80
+"""Pictures of a blank's pages: an A4 page 660 pixels wide, its 五号 text legible on a screen."""
 NOTICE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 TYPE_LABELS = {
     "text": "单行文字",
@@ -262,7 +264,7 @@ def _pages(session: Session, draft: NoticeDraft, files: Mapping[str, bytes]) -> 
             return
         for form in notice.forms:
             name = form.id.split(".", 1)[1]
-            for number, png in enumerate(api.blank_pages(form), start=1):
+            for number, png in enumerate(api.blank_pages(form, dpi=PAGE_DPI), start=1):
                 session.add(NoticeDraftPage(draft_id=draft.id, form=name, number=number, png=png))
 
 
@@ -377,7 +379,10 @@ def save_review(session: Session, draft: NoticeDraft, values: FormValues) -> Non
         )
     ]
     redrafted = _draft(sources, draft.notice_id, reviews)
-    redrafted["notice.yaml"] = files["notice.yaml"]
+    own = notice_spec(draft)  # the notice's own words survive; its packets follow the fields
+    redrafted["notice.yaml"] = _notice_yaml(
+        redrafted, title=own.title, issuer=own.issuer, doc_number=own.doc_number, date=own.date
+    )
     office_after = {source: sorted(r.office) for source, r in reviews.items() if r.office}
     draft.review_json = json.dumps(
         {
@@ -428,6 +433,13 @@ def _corrected(form: str, n: int, entry: dict[str, Any], values: FormValues) -> 
         ) from None
 
 
+def _notice_yaml(files: Mapping[str, bytes], **update: Any) -> bytes:
+    """The package's notice.yaml with `update` (title, issuer, doc_number, date) written in."""
+    spec = NoticeSpec.model_validate(yaml.safe_load(files["notice.yaml"])).model_copy(update=update)
+    dumped = yaml.safe_dump(spec.model_dump(mode="json", by_alias=True), allow_unicode=True, sort_keys=False)
+    return dumped.encode("utf-8")
+
+
 # --- publishing --------------------------------------------------------------------------------
 
 
@@ -461,18 +473,13 @@ def publish(session: Session, draft: NoticeDraft, publication: Publication) -> N
     if not publication.regions:
         raise DraftRefused("请选择可以申报的地区 / choose the regions whose applicants may apply")
     files = unpack(draft.package)
-    spec = NoticeSpec.model_validate(yaml.safe_load(files["notice.yaml"]))
-    spec = spec.model_copy(
-        update={
-            "title": publication.title.strip(),
-            "issuer": publication.issuer.strip(),
-            "doc_number": publication.doc_number.strip(),
-            "date": publication.date,
-        }
+    files["notice.yaml"] = _notice_yaml(
+        files,
+        title=publication.title.strip(),
+        issuer=publication.issuer.strip(),
+        doc_number=publication.doc_number.strip(),
+        date=publication.date,
     )
-    files["notice.yaml"] = yaml.safe_dump(
-        spec.model_dump(mode="json", by_alias=True), allow_unicode=True, sort_keys=False
-    ).encode("utf-8")
     _store(draft, files)
     found = problems(draft)
     if found:
@@ -520,7 +527,10 @@ def sync(session: Session, cache: Path) -> None:
                     select(NoticeDraft.package).where(NoticeDraft.notice_id == notice_id)
                 )
                 _materialize(unpack(bytes(package or b"")), folder)
-            fresh[notice_id] = (wanted[notice_id], replace(api.open_package(folder), regions=tuple(json.loads(regions_json))))
+            fresh[notice_id] = (
+                wanted[notice_id],
+                replace(api.open_package(folder), regions=tuple(json.loads(regions_json))),
+            )
         _loaded.clear()
         _loaded.update(fresh)
         api.serve_notices([notice for _, notice in fresh.values()])

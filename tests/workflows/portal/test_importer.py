@@ -189,6 +189,7 @@ def test_upload_review_correct_publish_apply(site: Site, tmp_path: Path) -> None
     bureau = site.client("chengdu-bureau")
     seen = {a["id"]: a for a in bureau.get("/api/applications").json()}
     assert seen[created["id"]]["packet_id"] == f"{NOTICE}.applicant"
+    assert "成都示范科技有限公司" in bureau.get("/bureau").text  # the packet's name path, not a guess
     names = re.findall(r'/documents/([^"]+)"', bureau.get(f"/bureau/applications/{created['id']}").text)
     assert names == [f"{NOTICE}.form1.docx"]
     filled = bureau.get(f"/applications/{created['id']}/documents/{names[0]}")
