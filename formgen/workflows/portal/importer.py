@@ -106,11 +106,12 @@ def _review_page(
 
 
 @router.get("/admin/drafts/{draft_id}")
-def review_page(request: Request, draft_id: int) -> Response:
+def review_page(request: Request, draft_id: int, saved: int = 0) -> Response:
     """The paper of each form beside its detected fields, to correct; then publishing."""
     with portal(request).db() as session:
         user = require_user(request, session, "admin")
-        return _review_page(request, session, user, _draft(session, draft_id))
+        message = "修改已保存：草稿已按修改重新生成并检查。" if saved else ""
+        return _review_page(request, session, user, _draft(session, draft_id), message)
 
 
 @router.get("/admin/drafts/{draft_id}/pages/{form}/{number}")

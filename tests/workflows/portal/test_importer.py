@@ -125,6 +125,7 @@ def test_upload_review_correct_publish_apply(site: Site, tmp_path: Path) -> None
         follow_redirects=False,
     )
     assert saved.status_code == 303, _alert(saved.text)
+    assert "修改已保存" in _alert(admin.get(saved.headers["location"]).text)
     fields = _fields(site)
     assert "邮政编码" not in fields and "单位名称" not in fields
     assert fields["企业名称（全称）"]["path"] == "企业名称" and fields["企业名称（全称）"]["reviewed"]
