@@ -122,7 +122,7 @@ def page_image(request: Request, draft_id: int, form: str, number: int) -> Respo
         found = notice_drafts.page(session, draft_id, form, number)
     if found is None:
         raise HTTPException(404, "没有这一页 / no such page")
-    return Response(found, media_type="image/png", headers={"cache-control": "private, max-age=60"})
+    return Response(found, media_type="image/png")
 
 
 @router.post("/admin/drafts/{draft_id}/review")

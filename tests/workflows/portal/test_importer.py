@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import yaml
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
@@ -25,6 +26,7 @@ from formgen.pdf import convert
 from formgen.workflows.portal import notice_drafts
 from formgen.workflows.portal.db import NoticeDraft, NoticeDraftSource
 from tests import reading
+from tests.packages import write_published_application, write_published_summary
 from tests.drafting.small_forms import label_beside
 from tests.drafting.test_bad_input import CASES
 from tests.workflows.portal.conftest import PASSWORD, Site
@@ -355,3 +357,47 @@ def test_after_its_closing_date_nothing_more_is_started(site: Site) -> None:
     assert "已截止" in applicant.get("/applications").text
     refused = applicant.post("/api/applications", json={"packet_id": f"{NOTICE}.applicant"})
     assert refused.status_code == 409
+
+
+def test_a_word_form_and_its_summary_table_make_a_bureau_packet(site: Site, tmp_path: Path) -> None:
+    """附件2, an Excel table whose columns are 附件1's labels, is derived from the applications
+    the bureau accepts, as for a built-in notice: the bureau never retypes."""
+    form, table = tmp_path / "示范项目申报表.docx", tmp_path / "示范项目推荐汇总表.xlsx"
+    write_published_application(form)
+    write_published_summary(table)
+    admin = _admin(site)
+    uploaded = _upload(admin, (form.name, form.read_bytes()), (table.name, table.read_bytes()))
+    assert uploaded.status_code == 303, _alert(uploaded.text)
+    review = admin.get(uploaded.headers["location"]).text
+    assert "汇总表的列" in review and "单位名称" in review
+    published = admin.post(
+        f"/admin/drafts/{_draft(site).id}/publish", data={"csrf": _csrf(admin), **PUBLICATION}
+    )
+    assert "已发布" in published.text, _alert(published.text)
+
+    site.user("chengdu", "applicant", "成都市")
+    applicant = site.client("chengdu")
+    data = json.loads(json.dumps(formgen.example_data(f"{NOTICE}.applicant"), default=str))
+    created = applicant.post("/api/applications", json={"packet_id": f"{NOTICE}.applicant"}).json()
+    put = applicant.put(
+        f"/api/applications/{created['id']}/data", json={"data": data, "version": created["version"]}
+    )
+    assert put.status_code == 200, put.text
+    assert applicant.post(f"/api/applications/{created['id']}/submit").status_code == 200
+    site.user("chengdu-bureau", "bureau", "成都市")
+    bureau = site.client("chengdu-bureau")
+    accepted = bureau.post(f"/api/applications/{created['id']}/accept", json={"comment": ""})
+    assert accepted.status_code == 200, accepted.text
+    own = {k: v for k, v in formgen.example_data(f"{NOTICE}.bureau").items() if isinstance(v, str)}
+    profile = bureau.post(f"/bureau/packets/{NOTICE}.bureau/profile", data={"csrf": _csrf(bureau), **own})
+    assert profile.status_code == 200, profile.text
+    listing = bureau.get("/bureau").text
+    name = data["annex1"]["单位名称"]
+    assert name in listing
+    link = re.search(rf'href="(/bureau/packets/{NOTICE}\.bureau/tables/[^"]+\.xlsx)"', listing)
+    assert link is not None, listing
+    made = bureau.get(link.group(1))
+    assert made.status_code == 200, made.text
+    sheet = load_workbook(io.BytesIO(made.content)).worksheets[0]
+    cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert name in cells and data["annex1"]["统一社会信用代码"] in cells
