@@ -26,9 +26,9 @@ from formgen.pdf import convert
 from formgen.workflows.portal import notice_drafts
 from formgen.workflows.portal.db import NoticeDraft, NoticeDraftSource
 from tests import reading
-from tests.packages import write_published_application, write_published_summary
 from tests.drafting.small_forms import label_beside
 from tests.drafting.test_bad_input import CASES
+from tests.packages import write_published_application, write_published_summary
 from tests.workflows.portal.conftest import PASSWORD, Site
 
 FORM = "企业基本信息表.docx"
