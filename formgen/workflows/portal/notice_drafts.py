@@ -15,7 +15,6 @@ import datetime as dt
 import hashlib
 import io
 import json
-import re
 import shutil
 import tempfile
 import threading
@@ -29,6 +28,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from formgen import api
@@ -36,6 +36,7 @@ from formgen.data.package_files import PackageError
 from formgen.data.textfile import UnreadableFileError
 from formgen.data.untrusted import RefusedFileError
 from formgen.drafting.inputs import ACCEPTED
+from formgen.drafting.notice_draft import NOTICE_ID
 from formgen.drafting.review import SHAPED, FormReview, adjuster
 from formgen.model.package_spec import FIELD_TYPES, FieldSpec, NoticeSpec
 from formgen.model.problems import from_validation_error
@@ -49,7 +50,6 @@ MAX_FILES = 12
 """Annexes of one notice: real ones have two to eight."""
 PAGE_DPI = 80
 """Pictures of a blank's pages: an A4 page 660 pixels wide, its 五号 text legible on a screen."""
-NOTICE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 TYPE_LABELS = {
     "text": "单行文字",
     "long_text": "多段文字",
@@ -203,9 +203,7 @@ def create(session: Session, uploads: Sequence[tuple[str, bytes]], notice_id: st
     if len(set(names)) != len(names):
         raise DraftRefused("两个文件同名 / two files have the same name")
     with tempfile.TemporaryDirectory(prefix="formgen-import-") as work:
-        sent, drafted = Path(work) / "sent", Path(work) / "drafted"
-        sent.mkdir()
-        drafted.mkdir()
+        sent = Path(work)
         sources: list[tuple[str, bytes]] = []
         for name, (_, content) in zip(names, uploads, strict=True):
             if not content:
@@ -231,7 +229,11 @@ def create(session: Session, uploads: Sequence[tuple[str, bytes]], notice_id: st
     draft = NoticeDraft(notice_id=chosen, status="draft", package=b"", sha="")
     _store(draft, files)
     session.add(draft)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # another administrator took the same id a moment before
+        session.rollback()
+        raise DraftRefused(f"通知编号已被使用：{chosen} / the notice id is taken") from None
     session.add_all(NoticeDraftSource(draft_id=draft.id, name=n, content=c) for n, c in sources)
     _pages(session, draft, files)
     session.commit()
