@@ -41,6 +41,7 @@ bench: setup
 	$(BIN)/python bench/bench_reset.py
 	$(BIN)/python bench/bench_portal.py
 	$(BIN)/python bench/bench_uploads.py
+	$(BIN)/python bench/bench_notice_import.py
 
 templates: setup
 	$(BIN)/python -m formgen.workflows.templates

@@ -73,7 +73,7 @@ def _plain(name: str, kind: str, content: bytes) -> None:
     _ = [c.text for t in document.tables for r in t.rows for c in r.cells]
 
 
-def _time(action: Callable[[], None], rounds: int) -> float:
+def _time(action: Callable[[], object], rounds: int) -> float:
     times = []
     for _ in range(rounds):
         started = time.perf_counter()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import as_file
@@ -24,12 +25,13 @@ from formgen.data.textfile import UnreadableFileError
 from formgen.document import context, docx_render, package_load, paper_guidance, readback, xlsx_render
 from formgen.document.package import write_atomic
 from formgen.document.package_load import PackageProblem
-from formgen.drafting import notice_draft, package_writer, redraft
+from formgen.drafting import inputs, notice_draft, package_writer, redraft
+from formgen.drafting.places import Adjust
 from formgen.model import common_rules
 from formgen.model.problems import Problem, from_validation_error
-from formgen.model.registry import Form, Packet, Registry, load_registry
+from formgen.model.registry import Form, Notice, Packet, Registry, load_registry
 from formgen.model.rules import evaluate
-from formgen.pdf import convert, packet_build, rebuild
+from formgen.pdf import convert, packet_build, page_images, rebuild
 from formgen.pdf.packet_pdf import Metadata, Options
 
 DEFAULT_OUT = Path("outputs")
@@ -66,13 +68,34 @@ NOTICES_ENV = "FORMGEN_NOTICES"
 to it, so worker processes see them too)."""
 
 
+_served: tuple[Notice, ...] = ()
+"""Notices a running program serves beside the installed ones (the portal's published ones)."""
+
+
 @functools.cache
 def registry() -> Registry:
-    """The notices installed in this environment, and the notice packages of `FORMGEN_NOTICES`."""
+    """The notices installed in this environment, the notice packages of `FORMGEN_NOTICES`, and
+    those `serve_notices` named."""
     found = load_registry()
     for folder in package_folders():
         found.register(package_load.load_package(folder, trusted=True))
+    for notice in _served:
+        found.register(notice)
     return found
+
+
+def serve_notices(notices: Sequence[Notice]) -> None:
+    """Serve `notices` too, in place of those served before (the portal's published notices)."""
+    global _served
+    _served = tuple(notices)
+    registry.cache_clear()
+    _blank_bytes.cache_clear()
+
+
+def open_package(folder: Path) -> Notice:
+    """The notice of the package at `folder`, read as untrusted (its rules.py is not run);
+    `PackageError` when anything is wrong."""
+    return package_load.load_package(folder, trusted=False)
 
 
 def package_folders() -> list[Path]:
@@ -285,6 +308,16 @@ def _packet_guidance(packet: Packet) -> tuple[tuple[str, list[str]], ...]:
 @functools.cache
 def _blank_bytes(form_id: str) -> bytes:
     return render_blank(form_id)
+
+
+def blank_pages(found: Form, *, dpi: int = 60) -> list[bytes]:
+    """The blank of `found` (registered or not), its controls showing their prompts: each page a
+    greyscale PNG."""
+    with tempfile.TemporaryDirectory(prefix="formgen-blank-") as work:
+        source = Path(work) / f"blank.{found.kind}"
+        source.write_bytes(_render(found, None))
+        (pdf,) = convert.to_pdf([source], Path(work) / "pdf")
+        return page_images.png_pages(pdf, dpi=dpi)
 
 
 def render_blank(form_id: str, *, prompts: bool = True) -> bytes:
@@ -514,3 +547,20 @@ def draft(
     notice = notice_draft.draft_notice(files, notice_id, previous)
     package_writer.write(notice, out_dir, previous)
     return notice
+
+
+def draft_contents(
+    files: Sequence[Path], *, notice_id: str | None = None, adjust: Adjust | None = None
+) -> dict[str, bytes]:
+    """A notice package drafted from published forms, in memory: every file by its path in the
+    package. `adjust` applies an author's review (`formgen.drafting.review.adjuster`)."""
+    return package_writer.contents(notice_draft.draft_notice(files, notice_id, adjust=adjust))
+
+
+def published_form(path: Path) -> tuple[str, bytes]:
+    """A published form as drafting reads it: its name as a .docx or .xlsx and its bytes (a
+    .doc, .wps, .xls or .et converted by LibreOffice), checked as untrusted input.
+
+    Raises `untrusted.RefusedFileError` or `UnreadableFileError` with the reason."""
+    opened = inputs.open_form(path)
+    return f"{path.stem}.{opened.kind}", opened.content

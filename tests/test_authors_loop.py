@@ -142,7 +142,8 @@ def _serve(tmp_path: Path, application: dict[str, Any]) -> None:
     """The portal offers the drafted applicant packet and shows its data in its pages."""
     portal = create_app(tmp_path / "portal", None, secure_cookies=False)
     with portal.state.portal.db() as session:
-        add_user(session, "a", "correct horse battery", "applicant", "示范市")
+        # A region the installed notices list: the drafted package names none, so it serves all.
+        add_user(session, "a", "correct horse battery", "applicant", "成都市")
     client = TestClient(portal, base_url="http://127.0.0.1")
     login = client.post("/api/login", json={"name": "a", "password": "correct horse battery"})
     client.headers["X-CSRF-Token"] = login.json()["csrf"]

@@ -22,7 +22,7 @@ from formgen.data import untrusted
 from formgen.data.package_files import PackageError, YamlFile, read_template, read_yaml
 from formgen.document.package_styles import prepare_word
 from formgen.document.package_templates import TableLayout, prepare_table, word_tags
-from formgen.model.fields import list_item
+from formgen.model.fields import field_type, list_item
 from formgen.model.package_compile import (
     bureau_packet_model,
     deriver,
@@ -446,6 +446,14 @@ def _packet(
         if len(parts) != len(found):
             return None
         extra = {"contents": spec.contents}
+    for key, path in (("name", spec.name), ("code", spec.code)):
+        if path is not None and not _has_path(model, path):
+            run.add(
+                notice_file.where([*location, key]),
+                f"材料包 {spec.id} 的 {key} 路径 {path} 不是它的字段",
+                f"packet {spec.id}: its {key} path {path} names no field of it",
+            )
+            return None
     packet = Packet(
         id=packet_id,
         title=spec.title,
@@ -454,6 +462,7 @@ def _packet(
         example=run.folder / "examples" / f"{spec.id}.yaml",
         parts=parts,
         name_of=_text_at(spec.name),
+        name_path=spec.name,
         **extra,
     )
     _check_example(run, f"examples/{spec.id}.yaml", model)
@@ -519,6 +528,17 @@ def _batch_tables(spec: PacketSpec, forms: dict[str, tuple[FormSpec, Form]]) -> 
         return model.model_construct(None, **values)
 
     return (BatchTable(form.id, row_model, _text_at(group), row_of, table_of),)
+
+
+def _has_path(model: type[BaseModel], path: str) -> bool:
+    """Whether the dotted `path` names a field of `model` (through its nested groups)."""
+    current: Any = model
+    for step in path.split("."):
+        fields = current.model_fields if isinstance(current, type) and issubclass(current, BaseModel) else {}
+        if step not in fields:
+            return False
+        current = field_type(fields[step])[0]
+    return True
 
 
 def _attribute(name: str) -> Callable[[Any], Any]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from formgen.data import untrusted
 from formgen.drafting import docx_places, docx_template, naming
-from formgen.drafting.places import Found
+from formgen.drafting.places import Adjust, Found
 from formgen.drafting.wordgrid import W
 
 
@@ -19,10 +19,16 @@ class DraftedDocx:
     template: bytes
 
 
-def draft(content: bytes, name: str, settle: Callable[[Found], None] | None = None) -> DraftedDocx:
+def draft(
+    content: bytes,
+    name: str,
+    settle: Callable[[Found], None] | None = None,
+    adjust: Adjust | None = None,
+) -> DraftedDocx:
     """Draft the Word form `content` (already `untrusted.inspect`-ed as a DOCX named `name`).
 
-    `settle` sees the named places before their tags go in: a re-draft gives them the author's
+    `adjust` applies an author's review to the places (`formgen.drafting.review`); `settle`
+    then sees the named places before their tags go in: a re-draft gives them the author's
     paths there (`redraft.settle`).
     """
     package = untrusted.SafePackage(content, name)
@@ -32,6 +38,8 @@ def draft(content: bytes, name: str, settle: Callable[[Found], None] | None = No
         raise untrusted.RefusedFileError(name, "文档没有正文", "the document has no body")
     found = docx_places.find(body)
     naming.assign(found.places)
+    if adjust is not None:
+        found.places = adjust(name, found.places)
     if settle is not None:
         settle(found)
     docx_template.insert_tags(found.places)

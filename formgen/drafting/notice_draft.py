@@ -18,6 +18,7 @@ from formgen.data import untrusted
 from formgen.drafting import docx_draft, inputs, package_writer, redraft, xlsx_draft
 from formgen.drafting.package_writer import DraftedForm, DraftedNotice
 from formgen.drafting.places import Found
+from formgen.drafting.places import Adjust
 from formgen.drafting.report import FormReport
 
 NOTICE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -28,13 +29,17 @@ class NoticeIdError(ValueError):
 
 
 def draft_notice(
-    paths: Sequence[Path], notice_id: str | None = None, previous: redraft.Previous | None = None
+    paths: Sequence[Path],
+    notice_id: str | None = None,
+    previous: redraft.Previous | None = None,
+    adjust: Adjust | None = None,
 ) -> DraftedNotice:
     """Draft every file of `paths` into one notice, in memory; refuse the first bad one.
 
     `previous` is the author's package in the output folder: each form drafted from the same
     file (or of the same name) keeps its name and its reviewed fields' paths, and the notice
-    its id.
+    its id. `adjust` applies an author's review to each form's places before its template is
+    written (`formgen.drafting.review`), so corrected names reach the template's tags.
 
     Raises `untrusted.RefusedFileError` (a file that is hostile, of another kind, encrypted,
     macro-enabled, or with no place to fill) or `inputs.UnreadableFormError`.
@@ -53,7 +58,7 @@ def draft_notice(
         taken = [f.name for f in forms]
         if opened.kind == "docx":
             settle = _settler(previous, path.name, index, taken)
-            drafted_docx = docx_draft.draft(opened.content, opened.name, settle)
+            drafted_docx = docx_draft.draft(opened.content, opened.name, settle, adjust)
             found, template, table = drafted_docx.found, drafted_docx.template, None
             if not found.places:
                 raise untrusted.RefusedFileError(
@@ -62,7 +67,7 @@ def draft_notice(
                     "no place to fill in the document (no empty cell, underline, □ or gap)",
                 )
         else:
-            drafted_xlsx = xlsx_draft.draft(opened.content, opened.name)
+            drafted_xlsx = xlsx_draft.draft(opened.content, opened.name, adjust)
             found, template, table = drafted_xlsx.found, drafted_xlsx.template, drafted_xlsx.table
         name = _name(found.label, index, taken)
         hit = previous.form_for(path.name, name) if previous is not None else None

@@ -22,6 +22,9 @@ from formgen.drafting.places import Place
 from formgen.drafting.xlsx_draft import Table
 from formgen.model.package_spec import SERIAL, FieldSpec, FormSpec
 
+REVIEWED = "reviewed"
+"""A place's note saying an author corrected it (`formgen.drafting.review`): its field is
+written ``reviewed: true``, so a later re-draft keeps it."""
 TYPE_NAMES = {"money": "money_wan", "yuan": "money_yuan", "number": "quantity"}
 """Drafting's type names that the package format spells otherwise."""
 
@@ -76,6 +79,8 @@ def field_entry(place: Place, *, column: bool = False) -> dict[str, Any]:
     if not column:
         entry["place"] = place.where
         entry["confidence"] = place.confidence
+    if REVIEWED in place.notes:
+        entry["reviewed"] = True
     return entry
 
 

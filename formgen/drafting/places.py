@@ -3,6 +3,7 @@ left out with the reason."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,3 +87,8 @@ class Found:
     title: str = ""
     label: str = ""
     """The annex label printed at the top (附件2), if any."""
+
+
+Adjust = Callable[[str, list[Place]], list[Place]]
+"""An author's review applied to a form's named places before its template is written: given
+the form's file name and its places, the places to keep, corrected (`formgen.drafting.review`)."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from formgen.data import cells, untrusted
 from formgen.document.xlsx_layout import to_bytes
 from formgen.drafting import naming, xlsx_places
-from formgen.drafting.places import Found
+from formgen.drafting.places import Adjust, Found
 
 
 @dataclass
@@ -38,8 +38,9 @@ class DraftedXlsx:
     table: Table
 
 
-def draft(content: bytes, name: str) -> DraftedXlsx:
-    """Draft the summary table `content` (already `untrusted.inspect`-ed as an XLSX named `name`)."""
+def draft(content: bytes, name: str, adjust: Adjust | None = None) -> DraftedXlsx:
+    """Draft the summary table `content` (already `untrusted.inspect`-ed as an XLSX named `name`),
+    the fields above its table corrected by `adjust` (the table's rows place stays last)."""
 
     untrusted.SafePackage(content, name)
     try:
@@ -58,6 +59,8 @@ def draft(content: bytes, name: str) -> DraftedXlsx:
     found = xlsx_places.places(layout, name)
     found.label = layout.label
     naming.assign(found.places)
+    if adjust is not None:
+        found.places = [*adjust(name, found.places[:-1]), found.places[-1]]
     rows = found.places[-1]
     paths = iter(column.path for column in rows.columns)
     columns: list[str | None] = []

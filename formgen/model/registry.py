@@ -111,6 +111,9 @@ class Packet:
     shards a batch: the same code always lands on the same shard."""
     batch_tables: tuple[BatchTable, ...] = ()
     """The summary tables a batch of these submitters yields."""
+    name_path: str | None = None
+    """The data path of the submitter's name (``form1.单位名称``), where it has one: read from
+    data not yet valid (a draft in the portal's lists), which `name_of` cannot take."""
 
     @property
     def form_ids(self) -> tuple[str, ...]:

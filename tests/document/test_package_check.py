@@ -182,3 +182,16 @@ def test_rules_py_runs_only_from_a_trusted_folder(package: Path, tmp_path: Path)
     assert load_package(package, trusted=False).rules == () and not marker.exists()
     notice = load_package(package, trusted=True)
     assert marker.exists() and [rule.id for rule in notice.rules] == ["demo.capital"]
+
+
+def test_a_packet_name_or_code_path_naming_no_field(package: Path) -> None:
+    """A renamed field leaves no packet pointing at nothing (the portal names submitters by it)."""
+    notice = package / "notice.yaml"
+    _edit(notice, "name: application.unit_name", "name: application.unit")
+    _edit(notice, "code: application.credit_code", "code: credit_code")
+    problems = [str(p) for p in check_package(package)]
+    line = _line(notice, "name: application.unit")
+    assert f"notice.yaml:{line}: 材料包 applicant 的 name 路径 application.unit 不是它的字段" in " ".join(
+        problems
+    )
+    assert "names no field of it" in " ".join(problems)

@@ -10,7 +10,7 @@ import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -24,8 +24,10 @@ from formgen.workflows.portal import (
     applicant,
     bureau,
     email_change,
+    importer,
     json_api,
     mail_log,
+    notice_drafts,
     reset,
     signup,
     units,
@@ -95,6 +97,8 @@ def create_app(
     # Every database session knows the outbox, so an action queues its letter in its own
     # transaction (see outbox.outbox_of).
     sessions.configure(info={"outbox": outbox})
+    with sessions() as session:
+        notice_drafts.sync(session, data_dir / "notices")
     if secure_cookies is None:
         secure_cookies = os.environ.get("FORMGEN_INSECURE_COOKIES") != "1"
     proxies = trusted_proxies(trusted_proxy or os.environ.get("FORMGEN_TRUSTED_PROXIES"))
@@ -118,6 +122,7 @@ def create_app(
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(_published_notices)],
     )
     app.state.portal = Portal(data_dir, sessions, PdfGate(workers + pdf_queue), templates(), proxies)
     app.state.outbox = outbox
@@ -131,6 +136,7 @@ def create_app(
     app.include_router(applicant.router)
     app.include_router(bureau.router)
     app.include_router(json_api.router)
+    app.include_router(importer.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(ServerSessions, sessions=sessions, policy=policy)
     app.add_middleware(JsonBodies)
@@ -170,6 +176,14 @@ def create_app(
         return _error(request, 500, "服务器内部错误，已记录 / an internal error, logged", {})
 
     return app
+
+
+def _published_notices(request: Request) -> None:
+    """Serve the notices published on the database before answering: another process may have
+    published one since (one cheap query when nothing changed)."""
+    found: Portal = request.app.state.portal
+    with found.db() as session:
+        notice_drafts.sync(session, found.data_dir / "notices")
 
 
 _PLAIN = {

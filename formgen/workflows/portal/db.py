@@ -304,3 +304,48 @@ class UploadBlob(Base):
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     """The attachment's `stored_name`."""
     content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+DRAFT_STATUSES = {"draft": "待审核", "published": "已发布"}
+
+
+class NoticeDraft(Base):
+    """A notice an administrator brings in: its package as drafted and reviewed, kept whole in
+    the database (a ZIP of the package's files) so every app process serves the same one."""
+
+    __tablename__ = "notice_drafts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[str] = mapped_column(String(63), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    regions_json: Mapped[str] = mapped_column(Text, default="[]")
+    """The regions whose applicants may apply, once published."""
+    review_json: Mapped[str] = mapped_column(Text, default="{}")
+    """The administrator's corrections by published file (`formgen.drafting.review.FormReview`)."""
+    problems_json: Mapped[str] = mapped_column(Text, default="[]")
+    """What `check_package` found in the package as last saved."""
+    package: Mapped[bytes] = mapped_column(LargeBinary)
+    sha: Mapped[str] = mapped_column(String(64))
+    """The package's digest: a process holding another loads it again."""
+    created: Mapped[dt.datetime] = mapped_column(default=_now)
+    updated: Mapped[dt.datetime] = mapped_column(default=_now)
+
+
+class NoticeDraftSource(Base):
+    """A published file of a draft, as drafted (a .doc or .wps already converted to OOXML)."""
+
+    __tablename__ = "notice_draft_sources"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("notice_drafts.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class NoticeDraftPage(Base):
+    """One page of a drafted form's blank, as a picture for the review page."""
+
+    __tablename__ = "notice_draft_pages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("notice_drafts.id"), index=True)
+    form: Mapped[str] = mapped_column(String(63))
+    number: Mapped[int] = mapped_column()
+    png: Mapped[bytes] = mapped_column(LargeBinary)

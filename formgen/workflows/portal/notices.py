@@ -81,9 +81,15 @@ def set_closes(session: Session, notice_id: str, last: dt.date | None) -> None:
     """Set or clear the closing date of `notice_id`."""
     if notice_id not in api.registry().notices:
         raise ValueError(f"没有这个通知 / no such notice: {notice_id}")
+    keep_closes(session, notice_id, last)
+    session.commit()
+
+
+def keep_closes(session: Session, notice_id: str, last: dt.date | None) -> None:
+    """Record the closing date of `notice_id` in `session` (not committed), for a notice this
+    process may not serve yet (one being published)."""
     found = session.get(NoticeSetting, notice_id)
     if found is None:
         session.add(NoticeSetting(notice_id=notice_id, closes=last))
     else:
         found.closes = last
-    session.commit()

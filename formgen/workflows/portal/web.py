@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from formgen import api
 from formgen.api import Checked
+from formgen.data import paths
 from formgen.workflows.portal import forms, notices
 from formgen.workflows.portal.db import STATUS_LABELS, Application, Attachment, User
 from formgen.workflows.portal.documents import PdfGate
@@ -142,8 +143,12 @@ def full_data(session: Session, application: Application) -> dict[str, Any]:
 
 
 def unit_name(application: Application) -> str:
-    """The 单位名称 the applicant typed (the first `unit_name` of its data, nearest the top),
-    or '' before it is typed."""
+    """The 单位名称 the applicant typed (at the packet's `name_path`, else the first `unit_name`
+    of its data, nearest the top), or '' before it is typed."""
+    path = api.registry().packet(application.packet_id).name_path
+    named = paths.value_at(application.data, path) if path else None
+    if isinstance(named, str) and named.strip():
+        return named.strip()
     level: list[Any] = [application.data]
     while level:
         for found in level:
