@@ -348,6 +348,7 @@ def packet(
     base_dir: Path | None = None,
     extra_attachments: Sequence[tuple[str, Path]] = (),
     pdf_cache: Path | None = None,
+    codes: bool | None = None,
 ) -> Path:
     """Write the packet's print file `<packet-id>.pdf` into `out_dir` and return its path.
 
@@ -356,7 +357,9 @@ def packet(
     continuously; `copies` complete copies, each starting on an odd page; with `duplex`, each
     document starts on an odd page too; `pdfa` writes PDF/A-2b. `extra_attachments` (title,
     file) follow the packet's own: the scans a bureau's applicants sent. With `pdf_cache`, a
-    folder, documents converted before are not converted again. Invalid data or a
+    folder, documents converted before are not converted again. `codes` puts a page code on
+    every page (the submission and the page, read back by `verify`); by default an applicant's
+    packet has them and a bureau's or the issuing office's does not. Invalid data or a
     missing attachment raises `InvalidDataError` before anything is written.
     """
     found = registry().packet(packet_id)
@@ -392,11 +395,16 @@ def packet(
         attachments,
         out_dir / f"{packet_id}.pdf",
         metadata=metadata,
-        options=Options(copies=copies, duplex=duplex),
+        options=Options(copies=copies, duplex=duplex, codes=_applicants(found) if codes is None else codes),
         contents=found.contents,
         pdfa=pdfa,
         cache=pdf_cache,
     )
+
+
+def _applicants(found: Packet) -> bool:
+    """Whether `found` is what an applicant hands in: filled forms, no bureau's contents page."""
+    return not found.contents and any(part.derive is not None for part in found.parts)
 
 
 def _attachments(

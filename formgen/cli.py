@@ -227,10 +227,27 @@ def packet(
         bool, typer.Option("--duplex", help="Start every document on an odd page (two-sided printing).")
     ] = False,
     pdfa: Annotated[bool, typer.Option("--pdfa", help="Write PDF/A-2b (archival).")] = False,
+    codes: Annotated[
+        bool,
+        typer.Option(
+            "--codes/--no-codes",
+            help="A page code (QR and readable) at the foot of every page; on for applicants' packets.",
+        ),
+    ] = True,
 ) -> None:
     """Write the packet's print file <packet-id>.pdf into --out: documents, attachments, page numbers."""
     with out.status("formgen packet: rendering and converting…"):
-        path = _run(lambda: api.packet(packet_id, data, out_dir, copies=copies, duplex=duplex, pdfa=pdfa))
+        path = _run(
+            lambda: api.packet(
+                packet_id,
+                data,
+                out_dir,
+                copies=copies,
+                duplex=duplex,
+                pdfa=pdfa,
+                codes=None if codes else False,
+            )
+        )
     out.print(str(path))
 
 
