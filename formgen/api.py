@@ -26,6 +26,8 @@ from formgen.model import common_rules
 from formgen.model.problems import Problem, from_validation_error
 from formgen.model.registry import Form, Packet, Registry, load_registry
 from formgen.model.rules import evaluate
+from formgen.paper import check as check_paper
+from formgen.paper import report as paper_report
 from formgen.pdf import convert, packet_build
 from formgen.pdf.packet_pdf import Metadata, Options
 
@@ -405,6 +407,27 @@ def packet(
 def _applicants(found: Packet) -> bool:
     """Whether `found` is what an applicant hands in: filled forms, no bureau's contents page."""
     return not found.contents and any(part.derive is not None for part in found.parts)
+
+
+def verify(submitted: Path, scans: Sequence[Path], out_dir: Path | None = None) -> check_paper.Report:
+    """Check a stamped, scanned paper copy (`scans`: PDFs of page pictures, JPEG, PNG, TIFF)
+    against the packet `submitted` as it was submitted; return the report, and with `out_dir`
+    write verify-report.json, verify-report.html and the marked pages there.
+
+    A scan or a submitted file that cannot be read, or that is refused as untrusted input,
+    raises `UnreadableFileError` naming the file and the reason; nothing is written.
+    """
+    try:
+        report = check_paper.verify_pages(submitted, list(scans))
+    except untrusted.RefusedFileError as exc:
+        raise UnreadableFileError(str(exc)) from None
+    except OSError as exc:
+        name = Path(exc.filename).name if exc.filename else "?"
+        raise UnreadableFileError(f"{name}: 无法打开 / cannot open: {exc.strerror}") from None
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        paper_report.write(report, out_dir)
+    return report
 
 
 def _attachments(

@@ -28,6 +28,7 @@ from __future__ import annotations
 import io
 import warnings
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
@@ -90,6 +91,8 @@ class Limits:
     """A whole file: the largest scan of a 营业执照 or 财务报表 is a few tens of MB."""
     pixels: int = 80_000_000
     """An image's pixels: an A4 page scanned at 600 dpi has 35 million."""
+    frames: int = 500
+    """Pages of one scan (a multi-page TIFF, a scanned PDF): a bound packet has a few dozen."""
 
 
 LIMITS = Limits()
@@ -197,6 +200,45 @@ def _check_image(content: bytes, name: str, limits: Limits) -> None:
             f"图片像素过多（{width}×{height}），疑似解压炸弹",
             f"too many pixels ({width}×{height}): looks like a decompression bomb",
         )
+
+
+def image_frames(content: bytes, name: str, *, limits: Limits = LIMITS) -> Iterator[Any]:
+    """Every frame (page) of an untrusted picture, decoded, as an RGB or greyscale PIL image.
+
+    Each frame is checked against the pixel limit before it is decoded (a TIFF's later pages
+    can be far larger than its first), and the number of frames against `limits.frames`; a
+    frame that does not decode is refused with the reason, never a traceback.
+    """
+    from PIL import Image, ImageSequence
+
+    _check_image(content, name, limits)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(content)) as image:
+                for index, frame in enumerate(ImageSequence.Iterator(image)):
+                    if index >= limits.frames:
+                        raise RefusedFileError(
+                            name,
+                            f"页数过多（超过{limits.frames}页）",
+                            f"too many pages (over {limits.frames})",
+                        )
+                    width, height = frame.size
+                    if width * height > limits.pixels:
+                        raise RefusedFileError(
+                            name,
+                            f"第{index + 1}页像素过多（{width}×{height}），疑似解压炸弹",
+                            f"page {index + 1} has too many pixels ({width}×{height}): "
+                            "looks like a decompression bomb",
+                        )
+                    frame.load()
+                    yield frame.convert("L" if frame.mode in ("1", "L", "I;16", "I") else "RGB")
+        except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+            raise RefusedFileError(
+                name, "图片像素过多，疑似解压炸弹", "too many pixels: looks like a decompression bomb"
+            ) from None
+        except (OSError, ValueError, SyntaxError, EOFError) as exc:
+            raise RefusedFileError(name, f"图片已损坏（{exc}）", f"the picture is damaged ({exc})") from None
 
 
 class SafePackage:
