@@ -32,10 +32,11 @@ from rapidfuzz.distance import Levenshtein
 from formgen.paper.ocr import Line
 from formgen.pdf.page_reading import PageText
 
-SURE = 0.90
-"""OCR's confidence in a line above which its digits and letters are believed."""
+SURE = 0.93
+"""OCR's confidence in a line above which its digits and letters read differently are believed."""
 SURE_CJK = 0.95
-"""… and above which a run of Chinese characters read differently is believed."""
+"""… and above which a run of Chinese characters read differently, or characters added or
+dropped inside a line, are believed."""
 CJK_RUN = 2
 """The shortest run of Chinese characters read differently that counts as a difference."""
 PICTURE_PAGE = 20
@@ -251,10 +252,14 @@ def _matters(known: str, seen: str, score: float, *, at_end: bool) -> bool:
     if not known or not seen:
         # OCR drops or adds characters at a line's ends (a box cut short, a neighbouring
         # cell's edge); inside a line only a run of data is believed.
-        if at_end:
+        # Strokes read as letters (川 as 川II) are noise too.
+        if at_end or not (known or seen).strip("Il|"):
             return False
-        return score >= SURE and len(known or seen) >= 2 and _has_data(known or seen)
+        return score >= SURE_CJK and len(known or seen) >= 2 and _has_data(known or seen)
     if _has_data(known) or _has_data(seen):
+        digits = any(c.isdigit() for c in known + seen)
+        if not digits and (_cjk(known) > 0) != (_cjk(seen) > 0):
+            return False  # a character's strokes read as Latin letters (川 as JII), or back
         return score >= SURE
     return score >= SURE_CJK and min(_cjk(known), _cjk(seen)) >= CJK_RUN
 
