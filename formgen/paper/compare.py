@@ -145,7 +145,7 @@ def _fit(
         sources += [(x0, (y0 + y1) / 2), (x1, (y0 + y1) / 2)]
         targets += [(k0[0], (k0[1] + k0[3]) / 2), (k1[2], (k1[1] + k1[3]) / 2)]
     fallback = np.array([[scale, 0.0, 0.0], [0.0, scale, 0.0]])
-    if len(sources) < 6:
+    if len(sources) < 4:  # two lines: an affine map needs three points
         return fallback
     a = np.array([[x, y, 1.0] for x, y in sources])
     b = np.array(targets)
@@ -153,7 +153,7 @@ def _fit(
         solution, *_ = np.linalg.lstsq(a, b, rcond=None)
         residual = np.linalg.norm(a @ solution - b, axis=1)
         keep = residual <= max(3 * float(np.median(residual)), 3.0)
-        if keep.all() or keep.sum() < 6:
+        if keep.all() or keep.sum() < 4:
             break
         a, b = a[keep], b[keep]
     return np.asarray(solution.T)
