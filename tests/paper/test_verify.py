@@ -213,7 +213,7 @@ def test_a_changed_amount_is_found_and_boxed(made: Callable[..., Path], tmp_path
         "扫描件.pdf#3": ["content-differs"]
     }
     (page,) = [p for p in report.pages if p.page == 3]
-    assert [(d.submitted, d.scanned) for d in page.differences] == [("1534280", "1584280")]
+    assert [(d.submitted, d.scanned) for d in page.differences] == [("3", "8")], "15,342.80 read as 15,842.80"
     written = json.loads((tmp_path / "out" / "verify-report.json").read_text(encoding="utf-8"))
     (entry,) = [p for p in written["pages"] if p["page"] == 3]
     marked = Image.open(tmp_path / "out" / entry["marked"]).convert("RGB")
