@@ -39,6 +39,7 @@ bench: setup
 	$(BIN)/python bench/bench_batch.py --packet sichuan-2023-110.provider --n 200 --rounds 3
 	$(BIN)/python bench/bench_collect.py
 	$(BIN)/python bench/bench_portal.py
+	$(BIN)/python bench/bench_uploads.py
 
 templates: setup
 	$(BIN)/python -m formgen.workflows.templates

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import as_file
@@ -20,15 +21,17 @@ from formgen.data import untrusted
 from formgen.data.loading import load_file, parse
 from formgen.data.naming import safe_name
 from formgen.data.textfile import UnreadableFileError
-from formgen.document import context, docx_render, readback, xlsx_render
+from formgen.document import context, docx_render, package_load, readback, xlsx_render
 from formgen.document.package import write_atomic
+from formgen.document.package_load import PackageProblem
+from formgen.drafting import notice_draft, package_writer
 from formgen.model import common_rules
 from formgen.model.problems import Problem, from_validation_error
 from formgen.model.registry import Form, Packet, Registry, load_registry
 from formgen.model.rules import evaluate
 from formgen.paper import check as check_paper
 from formgen.paper import report as paper_report
-from formgen.pdf import convert, packet_build
+from formgen.pdf import convert, packet_build, rebuild
 from formgen.pdf.packet_pdf import Metadata, Options
 
 DEFAULT_OUT = Path("outputs")
@@ -60,10 +63,37 @@ class Checked:
         return not any(p.severity == "error" for p in self.problems)
 
 
+NOTICES_ENV = "FORMGEN_NOTICES"
+"""Colon-separated notice package folders the operator names (``formgen --notices DIR`` adds
+to it, so worker processes see them too)."""
+
+
 @functools.cache
 def registry() -> Registry:
-    """The notices installed in this environment."""
-    return load_registry()
+    """The notices installed in this environment, and the notice packages of `FORMGEN_NOTICES`."""
+    found = load_registry()
+    for folder in package_folders():
+        found.register(package_load.load_package(folder, trusted=True))
+    return found
+
+
+def package_folders() -> list[Path]:
+    """The notice package folders named in `FORMGEN_NOTICES`, in order."""
+    return [Path(part) for part in os.environ.get(NOTICES_ENV, "").split(os.pathsep) if part]
+
+
+def use_packages(folders: Sequence[Path]) -> None:
+    """Serve the notice packages in `folders` too, in this process and the workers it starts."""
+    named = [*package_folders(), *(folder.resolve() for folder in folders)]
+    os.environ[NOTICES_ENV] = os.pathsep.join(str(folder) for folder in named)
+    registry.cache_clear()
+
+
+def check_package(folder: Path) -> list[PackageProblem]:
+    """What is wrong in the notice package at `folder`, at file and line; empty when nothing is.
+
+    The package is read as untrusted: its rules.py is not run."""
+    return package_load.check_package(folder)
 
 
 def form(form_id: str) -> Form:
@@ -388,7 +418,12 @@ def packet(
                 title += f"（{part.name_of(document)}）"
             documents.append(packet_build.Document(title, item.kind, render_filled(part.form_id, document)))
     attachments, missing = _attachments(found, instance, base_dir)
-    attachments += [packet_build.Attachment(title, path) for title, path in extra_attachments]
+    for index, (title, path) in enumerate(extra_attachments):
+        scan = _rebuilt(path, f"extra_attachments[{index}]", title)
+        if isinstance(scan, Problem):
+            missing.append(scan)
+        else:
+            attachments.append(packet_build.Attachment(title, scan))
     if missing:
         raise InvalidDataError(packet_id, missing)
     metadata = Metadata(title=found.title, author=found.name_of(instance), subject=notice.doc_number)
@@ -433,25 +468,43 @@ def verify(submitted: Path, scans: Sequence[Path], out_dir: Path | None = None) 
 def _attachments(
     found: Packet, instance: BaseModel, base_dir: Path | None
 ) -> tuple[list[packet_build.Attachment], list[Problem]]:
-    """The packet's attachment files, relative paths read from `base_dir`; and those not found."""
+    """The packet's attachments rebuilt (`rebuild.rebuild_scan`), relative paths read from
+    `base_dir`; and the problems of those missing or refused."""
     attachments: list[packet_build.Attachment] = []
     missing: list[Problem] = []
     for index, attachment in enumerate(found.attachments_of(instance) if found.attachments_of else ()):
         path = Path(attachment.file).expanduser()
         if not path.is_absolute():
             path = (base_dir or Path.cwd()) / path
+        where = (f"attachments[{index}].file", f"证明材料 › 第{index + 1}项（{attachment.title}）")
         if not path.is_file():
             missing.append(
                 Problem(
                     "error",
-                    f"attachments[{index}].file",
-                    f"证明材料 › 第{index + 1}项（{attachment.title}）",
+                    *where,
                     f"找不到附件文件 {path}（相对路径从数据文件所在文件夹读取）",
                     f"attachment file not found: {path} (relative paths are read from the data file's folder)",
                 )
             )
-        attachments.append(packet_build.Attachment(attachment.title, path))
+            continue
+        scan = _rebuilt(path, *where)
+        if isinstance(scan, Problem):
+            missing.append(scan)
+        else:
+            attachments.append(packet_build.Attachment(attachment.title, scan))
     return attachments, missing
+
+
+def _rebuilt(path: Path, field_path: str, label: str) -> rebuild.Rebuilt | Problem:
+    """The scan at `path` rebuilt, or the problem saying why it cannot be (at `field_path`)."""
+    try:
+        return rebuild.rebuild_scan(untrusted.read_file(path), path.name)
+    except untrusted.RefusedFileError as exc:
+        return Problem("error", field_path, label, exc.zh, exc.en)
+    except OSError as exc:
+        return Problem(
+            "error", field_path, label, f"无法读取 {path}（{exc.strerror}）", f"cannot read {path}: {exc}"
+        )
 
 
 def _valid(item_id: str, data: Any) -> BaseModel:
@@ -459,3 +512,16 @@ def _valid(item_id: str, data: Any) -> BaseModel:
     if not checked.ok or checked.instance is None:
         raise InvalidDataError(item_id, checked.problems)
     return checked.instance
+
+
+def draft(
+    files: Sequence[Path], out_dir: Path = DEFAULT_OUT, *, notice_id: str | None = None
+) -> package_writer.DraftedNotice:
+    """Draft a notice package from published forms (.docx, .doc, .wps, .xlsx, …) into `out_dir`.
+
+    Every file is drafted in memory first; a refused one (hostile, encrypted, macro-enabled, of
+    another kind, or with nothing to fill) raises before anything is written.
+    """
+    notice = notice_draft.draft_notice(files, notice_id)
+    package_writer.write(notice, out_dir)
+    return notice

@@ -37,22 +37,27 @@ from formgen.document.gongwen import NoticeText, annex_title, prose, write_notic
 from formgen.document.xlsx_layout import Column, HeaderField, SheetSpec
 from formgen.document.xlsx_layout import build as build_sheet
 from formgen.model.fields import (
+    Area,
     AttachmentFile,
     BlankRows,
     Count,
     CreditCode,
     Email,
     FormModel,
+    IdCard,
     KeyedBy,
     LongText,
     MaxChars,
     Mobile,
     Money,
     OrgOrCreditCode,
+    Percent,
     Phone,
+    Postcode,
     Prompt,
     Quantity,
     Text,
+    Yuan,
 )
 from formgen.model.registry import BatchTable, Form, Notice, NoticeFiles, Packet, PacketPart
 from formgen.model.rules import Finding, Rule
@@ -60,6 +65,7 @@ from formgen.model.textcount import reader_length
 from formgen.pdf.convert import convert_cold
 
 __all__ = [
+    "Area",
     "AttachmentFile",
     "BatchTable",
     "BlankRows",
@@ -73,6 +79,7 @@ __all__ = [
     "FormModel",
     "GuidedSection",
     "HeaderField",
+    "IdCard",
     "KeyedBy",
     "LongText",
     "MaxChars",
@@ -84,13 +91,16 @@ __all__ = [
     "OrgOrCreditCode",
     "Packet",
     "PacketPart",
+    "Percent",
     "Phone",
+    "Postcode",
     "Prompt",
     "Quantity",
     "Rule",
     "SheetSpec",
     "TableRow",
     "Text",
+    "Yuan",
     "annex_title",
     "box",
     "build_sheet",

@@ -29,6 +29,8 @@ from formgen import api
 from formgen.api import InvalidDataError
 from formgen.data.loading import DataFileError, UnreadableFileError
 from formgen.document.package import write_atomic
+from formgen.drafting.notice_draft import NoticeIdError
+from formgen.drafting.report import FormReport
 from formgen.model.problems import Problem
 from formgen.model.registry import UnknownIdError
 from formgen.paper.check import LABELS
@@ -44,6 +46,24 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _options(
+    notices: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--notices",
+            help="A notice package folder to serve beside the installed notices (repeatable; "
+            "FORMGEN_NOTICES names more, colon-separated).",
+        ),
+    ] = None,
+) -> None:
+    """formgen: official application annexes as fillable DOCX/XLSX and print-ready PDF."""
+    if notices:
+        api.use_packages(notices)
+
+
 # Piped output (logs, CI, scripts) is not cut to 80 columns: paths and messages stay whole.
 out = Console(width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
@@ -63,6 +83,7 @@ _EXIT_CODES: tuple[tuple[type[Exception], int], ...] = (
     (UnreadableFileError, EXIT_USAGE),  # a file that cannot be opened
     (DataFileError, EXIT_INVALID),  # a file that does not parse
     (UnknownIdError, EXIT_USAGE),
+    (NoticeIdError, EXIT_USAGE),
     (PacketError, EXIT_USAGE),  # an attachment that cannot be read
     (ConversionError, EXIT_FAILED),  # LibreOffice could not make the PDF
     (batch_module.ShardError, EXIT_USAGE),  # a --shard value that cannot be used
@@ -583,6 +604,26 @@ def users_add(
     out.print(f"用户已添加 / added: {user.name} ({user.role}{', ' + user.region if user.region else ''})")
 
 
+package_app = typer.Typer(
+    help="Notice packages: notices as data (docs/notice-packages.md).", no_args_is_help=True
+)
+app.add_typer(package_app, name="package")
+
+
+@package_app.command("check")
+def package_check(
+    folder: Annotated[Path, typer.Argument(help="The package folder (holding notice.yaml).")],
+) -> None:
+    """Say what is wrong in a notice package, at file and line; exit 1 when anything is."""
+    problems = _run(lambda: api.check_package(folder))
+    for problem in problems:
+        err.print(f"[red]{problem.where}[/red]: {problem.zh} / {problem.en}", highlight=False)
+    if problems:
+        err.print(f"[red]{len(problems)}处问题 / {len(problems)} problem(s)[/red]")
+        raise typer.Exit(EXIT_INVALID)
+    out.print(f"材料包无误 / the package is clean: {folder}")
+
+
 class _WarningsToConsole(logging.Handler):
     """Prints the library's warnings (rules of severity warning) in yellow on stderr."""
 
@@ -596,3 +637,63 @@ def main() -> None:
     logger.addHandler(_WarningsToConsole(logging.WARNING))
     logger.propagate = False
     app()
+
+
+@app.command()
+def draft(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Published forms: .docx .doc .wps .rtf .odt .html .xlsx .xls .et"),
+    ] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="The package folder to write.")] = None,
+    notice_id: Annotated[
+        str | None, typer.Option("--id", help="The notice id (lower-case letters, digits, '-').")
+    ] = None,
+    check: Annotated[
+        Path | None,
+        typer.Option(
+            "--check", help="Check the package in this folder instead (as `formgen package check`)."
+        ),
+    ] = None,
+) -> None:
+    """Draft a notice package from the forms a bureau published: template, form YAML, example, report."""
+    if check is not None:
+        package_check(check)
+        return
+    if not files or out_dir is None:
+        err.print("[red]请给出已发布的表单文件和 --out / give the published forms and --out[/red]")
+        raise typer.Exit(EXIT_USAGE)
+    notice = _run(lambda: api.draft(files, out_dir, notice_id=notice_id))
+    for form in notice.forms:
+        _print_draft_report(form.report)
+    out.print(f"通知包 / package: {out_dir}  ({notice.id}; 报告 / report: {out_dir / 'draft-report.md'})")
+
+
+def _print_draft_report(report: FormReport) -> None:
+    table = Table(
+        "路径 path",
+        "标签 label",
+        "位置 place",
+        "类型 type",
+        "置信度",
+        title=f"{report.form_id}  {report.title}",
+    )
+    for place in report.found.places:
+        colour = "yellow" if place.confidence < 0.7 else "green"
+        table.add_row(
+            place.path, place.label, place.where, place.type, f"[{colour}]{place.confidence:.2f}[/{colour}]"
+        )
+        for column in place.columns:
+            table.add_row(f"  .{column.path}", f"↳ {column.label}", column.where, column.type, "")
+    out.print(table)
+    for note in report.notes:
+        out.print(f"  {note}")
+    if report.found.left_out:
+        out.print(f"未作为申请人字段 / left out ({len(report.found.left_out)}):")
+        for item in report.found.left_out:
+            out.print(f"  {item.where}  {item.text}  — {item.reason}", highlight=False)
+    review = report.review_first()
+    if review:
+        out.print(
+            "优先复核 / review first: " + "、".join(f"{p.path}（{p.where}）" for p in review), highlight=False
+        )

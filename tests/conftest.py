@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import yaml
 import formgen
 from formgen.pdf import convert
 from tests.documents import Made
+from tests.packages import write_demo
 
 ANNEX3 = "sichuan-2023-110.annex3"
 
@@ -74,6 +76,17 @@ SICHUAN_TEXTS = ("sichuan-2023-110.notice", "sichuan-2023-110.annex1", "sichuan-
 def sichuan_texts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Made]:
     """The notice, 附件1 and 附件4, blank and filled, their six PDFs made by one LibreOffice call."""
     return _made(SICHUAN_TEXTS, tmp_path_factory.mktemp("sichuan-texts"))
+
+
+@pytest.fixture
+def demo_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The example notice package (tests/packages.py), served through FORMGEN_NOTICES."""
+    folder = write_demo(tmp_path / "demo")
+    monkeypatch.setenv("FORMGEN_NOTICES", str(folder))
+    formgen.api.registry.cache_clear()
+    yield folder
+    monkeypatch.delenv("FORMGEN_NOTICES")
+    formgen.api.registry.cache_clear()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

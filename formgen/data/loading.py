@@ -61,12 +61,12 @@ def parse(text: str, name: str) -> Any:
 # libyaml's safe loader where PyYAML was built with it (its wheels are): the same documents,
 # about seven times faster, which a batch of thousands of submitters feels.
 if TYPE_CHECKING:
-    _SafeLoader = yaml.SafeLoader
+    SafeLoader = yaml.SafeLoader
 else:
-    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_SafeLoader):
+class _Loader(SafeLoader):
     """YAML's safe loader, plus ``!table FILE``: rows of a CSV/XLSX file beside the data file."""
 
     base = Path()

@@ -56,15 +56,15 @@ def _csv_grid(raw: bytes, name: str) -> list[list[Any]]:
 
 
 def _xlsx_grid(raw: bytes, name: str) -> list[list[Any]]:
-    from openpyxl import load_workbook  # only this reader needs openpyxl; keep `import formgen` light
+    from formgen.data import cells  # only this reader needs openpyxl; keep `import formgen` light
 
     try:
-        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        book = cells.open_workbook(raw, read_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise DataFileError(f"{name}: 不是有效的XLSX文件 / not a readable .xlsx file: {exc}") from None
     try:
         sheet = book.worksheets[0]
-        return [list(values) for values in sheet.iter_rows(values_only=True)]
+        return [[cells.value(v) for v in values] for values in sheet.iter_rows(values_only=True)]
     finally:
         book.close()
 

@@ -26,14 +26,18 @@ symbolic link is never followed (`read_file`). The same calls serve `formgen col
 from __future__ import annotations
 
 import io
+import struct
 import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 from formgen.data.textfile import DataFileError
 
@@ -89,10 +93,14 @@ class Limits:
     """XML parts cost about ten times their size to parse: a filled form's is under 2 MB."""
     file_bytes: int = 128 * 2**20
     """A whole file: the largest scan of a 营业执照 or 财务报表 is a few tens of MB."""
-    pixels: int = 80_000_000
-    """An image's pixels: an A4 page scanned at 600 dpi has 35 million."""
-    frames: int = 500
-    """Pages of one scan (a multi-page TIFF, a scanned PDF): a bound packet has a few dozen."""
+    pixels: int = 40_000_000
+    """A picture's pixels, on each of its frames: an A4 page scanned at 600 dpi has 35 million.
+    Decoded at up to 4 bytes a pixel, the largest frame takes 160 MB while it is read."""
+    frames: int = 200
+    """Pages of a multi-page TIFF: a scanned 财务报表 runs to a few dozen."""
+    total_pixels: int = 300_000_000
+    """All pages of a picture together: 34 A4 pages at 300 dpi (each is decoded in turn, so
+    this bounds the time a picture takes, not the memory)."""
 
 
 LIMITS = Limits()
@@ -157,9 +165,10 @@ def _sniff(content: bytes, name: str, limits: Limits) -> str:
             "an old binary Office file (.doc/.xls): save it as .docx/.xlsx",
         )
     for magic, kind in _MAGIC:
-        if content.startswith(magic) or (kind == "pdf" and magic in content[:1024]):
-            if kind != "pdf":
-                _check_image(content, name, limits)
+        if content.startswith(magic):
+            if kind != "pdf":  # a PDF is parsed for real by formgen.pdf.rebuild, above this layer
+                for _frame in image_frames(content, name, limits, load=False):
+                    pass
             return kind
     if not content.startswith(b"PK"):
         raise RefusedFileError(name, "无法识别的文件内容", "the content is of no known type")
@@ -181,64 +190,70 @@ def _sniff(content: bytes, name: str, limits: Limits) -> str:
     )
 
 
-def _check_image(content: bytes, name: str, limits: Limits) -> None:
-    """Refuse a damaged image, or one whose size in pixels gives a decompression bomb away."""
-    from PIL import Image  # only pictures need Pillow; keep `import formgen` light
+_PICTURE_FORMATS = ("PNG", "JPEG", "TIFF")
+"""The Pillow decoders an untrusted picture may reach: no other plugin (EPS would start
+Ghostscript, and each decoder is attack surface)."""
+
+
+def image_frames(
+    content: bytes, name: str, limits: Limits = LIMITS, *, load: bool = True
+) -> Iterator[Image.Image]:
+    """Each page of an untrusted picture, decoded (`load`) only once its size is checked.
+
+    Pillow reads a frame's header when it opens the file or seeks to the frame, and decodes
+    its pixels only on ``load()``: so every frame is measured against `limits.pixels` before
+    a byte of it is decoded, not only the first (a 10×10 TIFF page can hide a 13000×13000
+    one behind it). A TIFF's pages are its frames; a PNG or JPEG is its first picture (an
+    animated PNG's later frames are not part of a scan). A damaged picture, or one that ends
+    early, is refused here, when `load` decodes it.
+    """
+    from PIL import Image, UnidentifiedImageError  # only pictures need Pillow: `import formgen` stays light
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            with Image.open(io.BytesIO(content)) as image:
-                width, height = image.size
+            with Image.open(io.BytesIO(content), formats=_PICTURE_FORMATS) as image:
+                frames = getattr(image, "n_frames", 1) if image.format == "TIFF" else 1
+                if frames > limits.frames:
+                    raise RefusedFileError(
+                        name,
+                        f"图片页数过多（{frames}页，上限{limits.frames}页）",
+                        f"too many pages in the picture ({frames}, at most {limits.frames})",
+                    )
+                total = 0
+                for index in range(frames):
+                    image.seek(index)
+                    _check_pixels(image.size, name, limits)
+                    total += image.width * image.height
+                    if total > limits.total_pixels:
+                        raise RefusedFileError(
+                            name,
+                            f"图片各页像素合计过多（超过{limits.total_pixels // 1_000_000}百万）",
+                            f"too many pixels in all pages together (over {limits.total_pixels // 1_000_000} million)",
+                        )
+                    if load:
+                        image.load()
+                    yield image
         except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-            width, height = limits.pixels, 2
-        except (OSError, ValueError, SyntaxError) as exc:
+            _check_pixels((limits.pixels, 2), name, limits)
+        except UnidentifiedImageError:
+            raise RefusedFileError(
+                name,
+                "图片已损坏，不是可读的PNG、JPEG或TIFF",
+                "the picture is damaged: not a readable PNG, JPEG or TIFF",
+            ) from None
+        except (OSError, ValueError, SyntaxError, EOFError, struct.error, MemoryError) as exc:
             raise RefusedFileError(name, f"图片已损坏（{exc}）", f"the picture is damaged ({exc})") from None
+
+
+def _check_pixels(size: tuple[int, int], name: str, limits: Limits) -> None:
+    width, height = size
     if width * height > limits.pixels:
         raise RefusedFileError(
             name,
             f"图片像素过多（{width}×{height}），疑似解压炸弹",
             f"too many pixels ({width}×{height}): looks like a decompression bomb",
         )
-
-
-def image_frames(content: bytes, name: str, *, limits: Limits = LIMITS) -> Iterator[Any]:
-    """Every frame (page) of an untrusted picture, decoded, as an RGB or greyscale PIL image.
-
-    Each frame is checked against the pixel limit before it is decoded (a TIFF's later pages
-    can be far larger than its first), and the number of frames against `limits.frames`; a
-    frame that does not decode is refused with the reason, never a traceback.
-    """
-    from PIL import Image, ImageSequence
-
-    _check_image(content, name, limits)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            with Image.open(io.BytesIO(content)) as image:
-                for index, frame in enumerate(ImageSequence.Iterator(image)):
-                    if index >= limits.frames:
-                        raise RefusedFileError(
-                            name,
-                            f"页数过多（超过{limits.frames}页）",
-                            f"too many pages (over {limits.frames})",
-                        )
-                    width, height = frame.size
-                    if width * height > limits.pixels:
-                        raise RefusedFileError(
-                            name,
-                            f"第{index + 1}页像素过多（{width}×{height}），疑似解压炸弹",
-                            f"page {index + 1} has too many pixels ({width}×{height}): "
-                            "looks like a decompression bomb",
-                        )
-                    frame.load()
-                    yield frame.convert("L" if frame.mode in ("1", "L", "I;16", "I") else "RGB")
-        except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-            raise RefusedFileError(
-                name, "图片像素过多，疑似解压炸弹", "too many pixels: looks like a decompression bomb"
-            ) from None
-        except (OSError, ValueError, SyntaxError, EOFError) as exc:
-            raise RefusedFileError(name, f"图片已损坏（{exc}）", f"the picture is damaged ({exc})") from None
 
 
 class SafePackage:

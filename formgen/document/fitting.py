@@ -87,6 +87,13 @@ def _style_sizes(document: Any) -> dict[str | None, float]:
             sizes[None] = points
     if None not in sizes and "Normal" in sizes:
         sizes[None] = sizes["Normal"]
+    if None not in sizes:
+        # A published document's styles may name no size at all: the document defaults hold it,
+        # and without those Word sets 10 pt.
+        default = document.styles.element.find(
+            f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:sz')}"
+        )
+        sizes[None] = int(default.get(qn("w:val"))) / 2 if default is not None else 10.0
     return sizes
 
 

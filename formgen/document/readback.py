@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import collections
 import enum
-import io
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from formgen.data import cells
 from formgen.data.untrusted import RefusedFileError, SafePackage
 from formgen.document import recovery
 from formgen.document.controls import Control, W, controls
@@ -279,13 +279,11 @@ def _prune(value: Any) -> Any:
 
 
 def _read_xlsx(form: Form, content: bytes, blank: bytes, name: str) -> dict[str, Any]:
-    from openpyxl import load_workbook
-
     from formgen.document.xlsx_render import JOIN
 
     SafePackage(content, name)  # limits first: openpyxl inflates whatever it is given
     try:
-        book = load_workbook(io.BytesIO(content), data_only=True)
+        book = cells.open_workbook(content)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or hostile workbook
         raise RefusedFileError(
             name, f"无法读取此Excel文件（{exc}）", f"cannot read this workbook ({exc})"
@@ -296,17 +294,17 @@ def _read_xlsx(form: Form, content: bytes, blank: bytes, name: str) -> dict[str,
         )
     meta = book["_formgen"]
     mapped = [(str(p), str(c)) for p, c in meta.iter_rows(min_row=3, max_col=2, values_only=True) if p and c]
-    blank_meta = load_workbook(io.BytesIO(blank))["_formgen"]
+    blank_meta = cells.open_workbook(blank)["_formgen"]
     known = {str(p) for (p,) in blank_meta.iter_rows(min_row=3, max_col=1, values_only=True) if p}
     if {p for p, _ in mapped} != known:
         raise _not_this_form(form, name, "表中的数据项与此表不符", "its inputs are not this form's")
     data: dict[str, Any] = {}
     rows: dict[str, list[dict[str, Any]]] = {}
-    for path, cells in mapped:
-        sheet_name, reference = cells.rsplit("!", 1)
+    for path, where in mapped:
+        sheet_name, reference = where.rsplit("!", 1)
         sheet = book[sheet_name.strip("'")]
         if "[]." not in path:
-            value = sheet[reference.replace("$", "")].value
+            value = cells.value(sheet[reference.replace("$", "")].value)
             if value not in (None, ""):
                 data[path] = value
             continue
@@ -317,7 +315,7 @@ def _read_xlsx(form: Form, content: bytes, blank: bytes, name: str) -> dict[str,
         for offset, (cell,) in enumerate(sheet[reference.replace("$", "")]):
             while len(column) <= offset:
                 column.append({})
-            value = cell.value
+            value = cells.value(cell.value)
             if value in (None, ""):
                 continue
             column[offset][field_name] = [v for v in str(value).split(JOIN) if v] if several else value

@@ -9,7 +9,6 @@ renderer needs nothing but the template and the data.
 
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.worksheet import Worksheet
 
+from formgen.data import cells
 from formgen.document.docx_layout import FANGSONG, HEITI, XIAOBIAOSONG
 from formgen.document.package import fixed_time, normalize_zip, write_atomic
 
@@ -83,10 +83,15 @@ class SheetSpec:
     fields: list[HeaderField] = field(default_factory=list)
     landscape: bool = True
     font_size: float = 11
+    header_row: int | None = None
+    """Where a published workbook's header begins (a notice package's table); formgen's own
+    layouts leave it to follow label, title and the fields' rows."""
 
     @property
     def first_header_row(self) -> int:
         """The sheet row of the first header row (after label, title and the fields' rows)."""
+        if self.header_row is not None:
+            return self.header_row
         return max((f.row for f in self.fields), default=2) + 1
 
     @property
@@ -119,15 +124,15 @@ def _merges(header: list[list[str]]) -> list[tuple[int, int, int, int]]:
 def write_header(sheet: Worksheet, spec: SheetSpec) -> None:
     """Write label, title, header fields and header rows onto `sheet`."""
     width = len(spec.columns)
-    sheet["A1"] = spec.label
+    cells.put(sheet["A1"], spec.label)
     sheet["A1"].font = Font(name=HEITI, size=14)
-    sheet["A2"] = spec.title
+    cells.put(sheet["A2"], spec.title)
     sheet["A2"].font = Font(name=XIAOBIAOSONG, size=18)
     sheet["A2"].alignment = CENTER
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
     sheet.row_dimensions[2].height = 36
     for item in spec.fields:
-        sheet[item.label_cell] = item.label
+        cells.put(sheet[item.label_cell], item.label)
         sheet[item.label_cell].font = Font(name=FANGSONG, size=spec.font_size + 1)
         sheet[item.label_cell].alignment = Alignment(horizontal="right", vertical="center")
         if ":" in item.value_cell:
@@ -137,7 +142,7 @@ def write_header(sheet: Worksheet, spec: SheetSpec) -> None:
         if len(line) != width:
             raise ValueError(f"header row {r + 1} has {len(line)} cells, the table {width} columns")
         for c, text in enumerate(line):
-            cell = sheet.cell(row=top + r, column=c + 1, value=text or None)
+            cell = cells.put(sheet.cell(row=top + r, column=c + 1), text or None)
             cell.font = Font(name=HEITI, size=spec.font_size)
             cell.alignment = CENTER
             cell.border = BORDER
@@ -176,9 +181,16 @@ def build(spec: SheetSpec, path: Path) -> None:
     _print_setup(sheet, spec)
     meta = workbook.create_sheet(META_SHEET)
     hide(meta)
-    meta["A1"] = "spec"
-    meta["B1"] = json.dumps(asdict(spec), ensure_ascii=False)
+    record_spec(meta, spec)
     save(workbook, path, title=spec.title)
+
+
+def record_spec(meta: Worksheet, spec: SheetSpec) -> None:
+    """Write `spec` into the hidden sheet, as `load_spec` reads it back."""
+    data = asdict(spec)
+    if data["header_row"] is None:
+        del data["header_row"]  # formgen's own templates stay as they were written
+    cells.put_row(meta, 1, ["spec", json.dumps(data, ensure_ascii=False)])
 
 
 def hide(sheet: Worksheet) -> None:
@@ -215,9 +227,7 @@ def to_bytes(workbook: Workbook, *, title: str) -> bytes:
     props.lastModifiedBy = "formgen"
     props.created = props.modified = fixed_time()
     workbook.security = WorkbookProtection(lockStructure=True)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return normalize_zip(buffer.getvalue(), rewrite={STYLES_PART: _fonts_in_schema_order})
+    return normalize_zip(cells.save(workbook), rewrite={STYLES_PART: _fonts_in_schema_order})
 
 
 STYLES_PART = "xl/styles.xml"

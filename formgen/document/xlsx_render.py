@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import io
 from copy import copy
 from decimal import Decimal
 from importlib.resources.abc import Traversable
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
@@ -26,6 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel
 
+from formgen.data import cells
 from formgen.document.xlsx_layout import (
     BORDER,
     CENTER,
@@ -47,7 +46,7 @@ JOIN = "、"
 
 def render(template: Traversable, model: type[BaseModel], instance: BaseModel | None, *, title: str) -> bytes:
     """Return the bytes of the spreadsheet: blank input rows when `instance` is None."""
-    workbook = load_workbook(io.BytesIO(template.read_bytes()))
+    workbook = cells.open_workbook(template.read_bytes())
     spec = load_spec(workbook[META_SHEET])
     sheet = workbook.worksheets[0]
     row_model = list_item(model.model_fields[spec.rows_path].annotation)
@@ -67,7 +66,7 @@ def render(template: Traversable, model: type[BaseModel], instance: BaseModel | 
             serial = column.path == "#"
             value = offset + 1 if serial else _value(item, column.path)
             numeric = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
-            cell = sheet.cell(row=first + offset, column=index, value=value)
+            cell = cells.put(sheet.cell(row=first + offset, column=index), value)
             done = styled.get((index, numeric))
             if done is not None:
                 # The same style as the column's cells above: its style indexes copied, not
@@ -86,8 +85,7 @@ def render(template: Traversable, model: type[BaseModel], instance: BaseModel | 
             styled[(index, numeric)] = copy(cell._style)
     for header_field in spec.fields:
         value = None if instance is None else _value(instance, header_field.path)
-        cell = sheet[header_field.anchor]
-        cell.value = value
+        cell = cells.put(sheet[header_field.anchor], value)
         cell.font = Font(name="仿宋_GB2312", size=spec.font_size + 1)
         cell.alignment = Alignment(horizontal="left", vertical="center")
         if blank:
@@ -166,7 +164,7 @@ def _fit_heights(sheet: Worksheet, spec: SheetSpec, first: int, last: int, whole
 def _notes(sheet: Worksheet, spec: SheetSpec, row: int) -> None:
     width = len(spec.columns)
     for offset, text in enumerate(spec.notes):
-        cell = sheet.cell(row=row + offset, column=1, value=text)
+        cell = cells.put(sheet.cell(row=row + offset, column=1), text)
         cell.font = Font(name="仿宋_GB2312", size=spec.font_size)
         cell.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
         sheet.merge_cells(start_row=row + offset, start_column=1, end_row=row + offset, end_column=width)
@@ -248,27 +246,29 @@ def _options_range(workbook: Any, name: str, options: list[str]) -> str:
         hide(lists)
     column = lists.max_column + 1 if lists["A1"].value is not None else 1
     letter = get_column_letter(column)
-    lists.cell(row=1, column=column, value=name)
-    for offset, option in enumerate(options, start=2):
-        lists.cell(row=offset, column=column, value=option)
+    for offset, text in enumerate([name, *options], start=1):
+        cells.put(lists.cell(row=offset, column=column), text)
     return f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(options) + 1}"
 
 
 def _field_map(meta: Worksheet, spec: SheetSpec, first: int, last: int) -> None:
     """Record which cells hold which data path: row 3 on, path and range."""
     sheet_name = spec.label or "Sheet1"
-    meta["A2"], meta["B2"] = "path", "range"
+    cells.put_row(meta, 2, ["path", "range"])
     row = 3
     for index, column in enumerate(spec.columns, start=1):
         if column.path == "#":
             continue
         letter = get_column_letter(index)
-        meta.cell(row=row, column=1, value=f"{spec.rows_path}[].{column.path}")
-        meta.cell(
-            row=row, column=2, value=f"{quote_sheetname(sheet_name)}!${letter}${first}:${letter}${last}"
+        cells.put_row(
+            meta,
+            row,
+            [
+                f"{spec.rows_path}[].{column.path}",
+                f"{quote_sheetname(sheet_name)}!${letter}${first}:${letter}${last}",
+            ],
         )
         row += 1
     for header_field in spec.fields:
-        meta.cell(row=row, column=1, value=header_field.path)
-        meta.cell(row=row, column=2, value=f"{quote_sheetname(sheet_name)}!{header_field.anchor}")
+        cells.put_row(meta, row, [header_field.path, f"{quote_sheetname(sheet_name)}!{header_field.anchor}"])
         row += 1

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 
+from stdnum import exceptions as stdnum_errors
+from stdnum.cn import ric
+
 # GB 32100-2015: 18 characters from this alphabet (no I, O, S, V, Z), the last a check character.
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -112,3 +115,31 @@ def check_org_or_credit_code(code: str) -> None:
             "应为18位统一社会信用代码（三证合一码）或9位组织机构代码"
             " / an 18-character unified social credit code or a 9-character organisation code"
         )
+
+
+_POSTCODE_RE = re.compile(r"^\d{6}$")
+
+
+def check_id_card(number: str) -> None:
+    """Check a 居民身份证号 (GB 11643-1999): 18 characters, a real birth date, its check character.
+
+    python-stdnum's `cn.ric` knows the birth-date and check-character rules (and the regions),
+    so they are not written again here.
+    """
+    try:
+        ric.validate(number)
+    except stdnum_errors.InvalidChecksum:
+        raise ValueError(
+            "居民身份证号校验位不正确，请核对 / the check character of this ID card number is wrong; please check it"
+        ) from None
+    except stdnum_errors.ValidationError:
+        raise ValueError(
+            "居民身份证号应为18位，含有效的出生日期（末位可为X）"
+            " / an ID card number is 18 characters with a valid birth date (the last may be X)"
+        ) from None
+
+
+def check_postcode(code: str) -> None:
+    """Check a 邮政编码: six digits."""
+    if not _POSTCODE_RE.match(code):
+        raise ValueError("邮政编码应为6位数字 / a postcode is six digits")

@@ -241,6 +241,29 @@ Quantity = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=4), Meas
 """A measured quantity in the unit its label names (兆瓦, 吨标准煤), not negative."""
 
 
+Yuan = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2), Unit("元")]
+"""An amount in 元 (申请补助（元）), not negative, at most two decimals."""
+
+Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=7, decimal_places=4), Measure(), Unit("%")]
+"""A share in per cent (研发投入占比（%）), from 0 to 100."""
+
+Area = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2), Measure(), Unit("平方米")]
+"""An area in 平方米 (厂房面积), not negative."""
+
+IdCard = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_upper=True),
+    _wrap(checks.check_id_card),
+    Identifier("51010719900307123X"),
+]
+"""居民身份证号 (GB 11643-1999): 18 characters, its birth date and check character verified."""
+
+Postcode = Annotated[
+    str, StringConstraints(strip_whitespace=True), _wrap(checks.check_postcode), Identifier("610041")
+]
+"""邮政编码: six digits."""
+
+
 ATTACHMENT_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff")
 
 

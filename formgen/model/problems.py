@@ -67,6 +67,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "model_type": ("应为一组字段", "must be a mapping of fields"),
     "model_attributes_type": ("应为一组字段", "must be a mapping of fields"),
     "enum": ("应为以下之一：{expected}", "must be one of: {expected}"),
+    "literal_error": ("应为以下之一：{expected}", "must be one of: {expected}"),
     "date_parsing": ("应为日期，如2023-04-14", "must be a date such as 2023-04-14"),
     "date_type": ("应为日期，如2023-04-14", "must be a date such as 2023-04-14"),
     "date_from_datetime_parsing": ("应为日期，如2023-04-14", "must be a date such as 2023-04-14"),

@@ -44,7 +44,11 @@ def open_scans(paths: list[Path], *, limits: untrusted.Limits = untrusted.LIMITS
         if kind == "pdf":
             images = page_reading.scanned_pages(content, path.name, PDF_DPI, limits=limits)
         elif kind in ("jpg", "png", "tiff"):
-            images = list(untrusted.image_frames(content, path.name, limits=limits))
+            # image_frames re-seeks one picture: each frame is copied out as it comes
+            images = [
+                frame.convert("L" if frame.mode in ("1", "L", "I;16", "I") else "RGB")
+                for frame in untrusted.image_frames(content, path.name, limits)
+            ]
         else:
             raise untrusted.RefusedFileError(
                 path.name, "扫描件应为PDF、JPG、PNG或TIFF", "a scan is a PDF, JPG, PNG or TIFF file"

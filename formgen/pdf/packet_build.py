@@ -19,6 +19,7 @@ from typing import Literal
 from formgen.document.package import write_atomic
 from formgen.pdf import convert, packet_docx, packet_pdf
 from formgen.pdf.packet_pdf import DEFAULT_OPTIONS, Metadata, Options, Part
+from formgen.pdf.rebuild import Rebuilt
 
 
 @dataclass(frozen=True)
@@ -32,10 +33,11 @@ class Document:
 
 @dataclass(frozen=True)
 class Attachment:
-    """One file the submitter supplies: a PDF or a scan."""
+    """One file the submitter supplies (a PDF or a scan), as `rebuild.rebuild_scan` wrote it
+    again: the submitter's own bytes never reach the packet."""
 
     title: str
-    path: Path
+    scan: Rebuilt
 
 
 def _converted(
@@ -126,7 +128,10 @@ def build(
             Part(document.title, pdf, cover=cover)
             for document, pdf, cover in zip(documents, pdfs, covers, strict=True)
         ]
-        parts += [Part(attachment.title, attachment.path) for attachment in attachments]
+        for n, attachment in enumerate(attachments, start=1):
+            path = folder / f"attachment-{n:03d}.{attachment.scan.kind}"
+            write_atomic(path, attachment.scan.content)
+            parts.append(Part(attachment.title, path))
 
         def numbers(count: int) -> Path:
             return _number_pdf(count, folder, converter)

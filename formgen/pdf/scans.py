@@ -1,5 +1,8 @@
 """A submitter's scans as PDF pages, each at its own size, without losing a pixel.
 
+A scan arrives here rebuilt (`rebuild.rebuild_scan`: decoded under the pixel limits, at most
+A4 at 300 dpi, encoded again by formgen); its frames are measured again before decoding.
+
 A scan is evidence (a licence, a certificate), so its pixels go into the packet as they are:
 
 - a JPEG's own bytes become the image (``/DCTDecode``): no second lossy round;
@@ -21,7 +24,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageSequence
+from PIL import Image
 from pypdf import PdfWriter
 from pypdf.generic import (
     ArrayObject,
@@ -31,6 +34,8 @@ from pypdf.generic import (
     NumberObject,
     StreamObject,
 )
+
+from formgen.data import untrusted
 
 SCAN_DPI_UNKNOWN = 150
 """The resolution assumed for a scan whose file does not say."""
@@ -111,9 +116,10 @@ def _pictures(data: bytes) -> list[_Picture]:
             kept = _png_as_is(data, dpi)
             if kept is not None:
                 return [kept]
-        return [
-            _decoded(frame, _dpi(frame) if frames > 1 else dpi) for frame in ImageSequence.Iterator(image)
-        ]
+    return [
+        _decoded(frame, _dpi(frame) if frames > 1 else dpi)
+        for frame in untrusted.image_frames(data, "scan", untrusted.LIMITS)
+    ]
 
 
 def _dpi(image: Image.Image) -> tuple[float, float]:
@@ -159,15 +165,31 @@ def _png_as_is(data: bytes, dpi: tuple[float, float]) -> _Picture | None:
 
 
 def _decoded(frame: Image.Image, dpi: tuple[float, float]) -> _Picture:
-    """A frame decoded, transparency flattened onto white, and stored losslessly."""
-    if frame.mode not in ("1", "L", "RGB", "CMYK"):
-        converted = frame.convert("RGBA" if "A" in frame.mode or frame.mode in ("P", "LA") else "RGB")
-        if converted.mode == "RGBA":
-            flat = Image.new("RGB", converted.size, "white")
-            flat.paste(converted, mask=converted.split()[3])
-            converted = flat
-        frame = converted
+    """A frame decoded, made printable, and stored losslessly."""
+    frame = printable(frame)
     bits = 1 if frame.mode == "1" else 8
     space = _SPACES[1 if frame.mode in ("1", "L") else len(frame.mode)]
     entries: dict[str, object] = {"/Filter": "/FlateDecode", "/ColorSpace": space, "/BitsPerComponent": bits}
     return _Picture(zlib.compress(frame.tobytes()), entries, frame.width, frame.height, dpi)
+
+
+def printable(frame: Image.Image) -> Image.Image:
+    """`frame` in a mode a PDF and a printer take (1, L, RGB, CMYK): transparency flattened onto
+    white, a palette expanded, 16 and 32 bits brought to 8."""
+    if frame.mode in ("1", "L", "RGB", "CMYK"):
+        return frame
+    if frame.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
+        wide = frame.convert("I") if frame.mode != "F" else frame
+        highest = wide.getextrema()[1]
+        top = (
+            65535
+            if frame.mode.startswith("I;16")
+            else max(1.0, float(highest if isinstance(highest, (int, float)) else 1))
+        )
+        return wide.point(lambda v: v * 255 / top).convert("L")
+    converted = frame.convert("RGBA" if "A" in frame.mode or frame.mode in ("P", "PA", "LA") else "RGB")
+    if converted.mode == "RGBA":
+        flat = Image.new("RGB", converted.size, "white")
+        flat.paste(converted, mask=converted.split()[3])
+        converted = flat
+    return converted

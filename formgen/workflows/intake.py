@@ -38,6 +38,7 @@ from formgen.document.controls import controls
 from formgen.document.package import write_atomic
 from formgen.model.fields import field_type, list_item
 from formgen.model.registry import Form, Packet
+from formgen.pdf import rebuild
 from formgen.workflows import intake_report, supplement
 
 BUREAU_FILE = "bureau.yaml"
@@ -263,7 +264,10 @@ def _taken(
 
 def _take_file(applicant: Applicant, path: Path, places: list[Slot], side: dict[str, Any]) -> None:
     try:
-        kind = untrusted.inspect(untrusted.read_file(path), path.name)
+        content = untrusted.read_file(path)
+        kind = untrusted.inspect(content, path.name)
+        if kind in untrusted.SCANS:  # a scan must rebuild now, or the bureau's packet could not
+            rebuild.rebuild_scan(content, path.name)
     except untrusted.RefusedFileError as exc:
         _refuse(applicant, path.name, exc)
         return

@@ -7,7 +7,6 @@ in English); ``intake-report.json`` says the same for scripts and the web portal
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from formgen.data import cells
 from formgen.document.package import normalize_zip, write_atomic
 
 if TYPE_CHECKING:
@@ -31,7 +31,8 @@ def write(applicants: Sequence[Applicant], out_dir: Path) -> list[Path]:
     sheet = book.active
     assert sheet is not None
     sheet.title = "受理情况"
-    sheet.append(
+    cells.append(
+        sheet,
         [
             "申请人 applicant",
             "单位 unit",
@@ -42,16 +43,17 @@ def write(applicants: Sequence[Applicant], out_dir: Path) -> list[Path]:
             "数据路径 path",
             "说明",
             "message",
-        ]
+        ],
     )
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for applicant in applicants:
         status = {"ok": "受理 ok", "invalid": "退回修改 invalid", "refused": "拒收 refused"}[applicant.status]
         if not applicant.issues:
-            sheet.append([applicant.name, applicant.unit, status, ", ".join(applicant.files)])
+            cells.append(sheet, [applicant.name, applicant.unit, status, ", ".join(applicant.files)])
         for issue in applicant.issues:
-            sheet.append(
+            cells.append(
+                sheet,
                 [
                     applicant.name,
                     applicant.unit,
@@ -62,17 +64,15 @@ def write(applicants: Sequence[Applicant], out_dir: Path) -> list[Path]:
                     issue.path,
                     issue.zh,
                     issue.en,
-                ]
+                ],
             )
     for letter, width in zip("ABCDEFGHI", (24, 30, 16, 30, 9, 36, 30, 40, 40), strict=True):
         sheet.column_dimensions[letter].width = width
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    buffer = io.BytesIO()
-    book.save(buffer)
     xlsx = out_dir / f"{REPORT}.xlsx"
-    write_atomic(xlsx, normalize_zip(buffer.getvalue()))
+    write_atomic(xlsx, normalize_zip(cells.save(book)))
     summary = [
         {
             "applicant": a.name,

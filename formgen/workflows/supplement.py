@@ -10,17 +10,16 @@ row 3.
 from __future__ import annotations
 
 import enum
-import io
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from pydantic import BaseModel
 
-from formgen.data import untrusted
+from formgen.data import cells, untrusted
 from formgen.document.package import normalize_zip, write_atomic
 from formgen.model.fields import field_type, list_item
 
@@ -59,7 +58,7 @@ def read(folder: Path) -> dict[str, dict[str, Any]]:
         return {}
     content = untrusted.read_file(path)
     untrusted.inspect(content, path.name)
-    sheet = load_workbook(io.BytesIO(content), data_only=True).active
+    sheet = cells.open_workbook(content).active
     if sheet is None:
         return {}
     rows = list(sheet.iter_rows(values_only=True))
@@ -71,7 +70,9 @@ def read(folder: Path) -> dict[str, dict[str, Any]]:
         if not row or not row[0]:
             continue
         values[str(row[0])] = {
-            paths[i]: value for i, value in enumerate(row) if i >= 1 and paths[i] and value not in (None, "")
+            paths[i]: cells.value(value)
+            for i, value in enumerate(row)
+            if i >= 1 and paths[i] and value not in (None, "")
         }
     return values
 
@@ -86,14 +87,14 @@ def write(
     sheet = book.active
     assert sheet is not None
     sheet.title = "补充信息"
-    sheet.append(["申请人 applicant", *(label for _, label, _ in fields)])
-    sheet.append(["", *(path for path, _, _ in fields)])
+    cells.append(sheet, ["申请人 applicant", *(label for _, label, _ in fields)])
+    cells.append(sheet, ["", *(path for path, _, _ in fields)])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for cell in sheet[2]:
         cell.font = Font(color="808080", size=9)
     for applicant, values in rows.items():
-        sheet.append([applicant, *(_cell(values.get(path)) for path, _, _ in fields)])
+        cells.append(sheet, [applicant, *(_cell(values.get(path)) for path, _, _ in fields)])
     for column, (_, _, kind) in enumerate(fields, start=2):
         letter = sheet.cell(row=1, column=column).column_letter
         sheet.column_dimensions[letter].width = 40
@@ -107,10 +108,8 @@ def write(
                 sheet.add_data_validation(check)
     sheet.column_dimensions["A"].width = 36
     sheet.freeze_panes = "B3"
-    buffer = io.BytesIO()
-    book.save(buffer)
     target = folder / FILE
-    write_atomic(target, normalize_zip(buffer.getvalue()))
+    write_atomic(target, normalize_zip(cells.save(book)))
     return target
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -60,15 +59,14 @@ def test_a_hanging_conversion_ends_with_a_clear_error_and_the_next_succeeds(
     tmp_path: Path, stand_in: convert.BridgeCommand
 ) -> None:
     with convert.Converter(1, timeout=1.0, bridge=stand_in, office=False) as converter:
-        started = time.monotonic()
         with pytest.raises(convert.ConversionError) as failure:
             converter.convert(_source(tmp_path, "hang.docx"), tmp_path / "hang.pdf")
-        elapsed = time.monotonic() - started
         message = str(failure.value)
         tries = convert.MAX_TRIES
         assert "hang.docx" in message and f"tried {tries} times" in message
+        # Each attempt was ended by its timeout (the stand-in would hang for an hour), whatever
+        # the machine's speed: the message says so for each, no clock is read here.
         assert message.count("no answer within 1 s") == tries
-        assert elapsed < 5 * tries, "attempts of one second each, plus restarts"
         hung = converter.workers[0]
         assert hung.starts == tries and hung.bridge is None, "the hung worker was killed after each attempt"
 

@@ -82,6 +82,8 @@ def test_palette_sixteen_bit_and_interlaced_pngs_are_decoded_losslessly(tmp_path
     for path in (palette, interlaced, deep):
         with Image.open(path) as source:
             expected = source.convert("RGB")
+        if path is deep:  # 16 bits brought to 8 by scale, not clipped: 30000 of 65535 is a grey
+            expected = Image.new("L", (40, 30), 30000 * 255 // 65535)
         ((xobject, image),) = _images(scans.image_pdf(path))
         assert "/DecodeParms" not in xobject, path.name
         assert _same(image, expected), path.name

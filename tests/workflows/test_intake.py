@@ -40,6 +40,7 @@ def sent(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, dict
     wrong.mkdir()
     (wrong / "申报书.docx").write_bytes(formgen.render_blank("chongqing-2023-1.annex2"))
     (wrong / "营业执照.png").write_bytes(b"%PDF-1.4 not a picture")
+    (wrong / "资质证书.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n")
     (wrong / "财务报表.pdf").symlink_to("/etc/passwd")
     return folder, side
 
@@ -90,6 +91,7 @@ def test_collect_binds_the_valid_and_reports_the_rest(
     assert any("this is not sichuan-2023-110.annex3" in str(r[8]) for r in refused)
     assert any("not what the extension says" in str(r[8]) for r in refused)
     assert any("symbolic link" in str(r[8]) for r in refused)
+    assert any("the PDF is damaged" in str(r[8]) for r in refused), "parsed for real, not sniffed"
     assert _digests(folder) == before  # the applicants' files are never changed
 
     text = "".join(page.text for page in pages(tmp_path / f"{CITY}.pdf"))

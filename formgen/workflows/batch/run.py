@@ -23,7 +23,7 @@ from typing import Any
 from formgen import api
 from formgen.data.naming import safe_name
 from formgen.document.package import write_atomic
-from formgen.workflows.batch import inputs, resume, work
+from formgen.workflows.batch import hold, inputs, resume, work
 from formgen.workflows.batch.inputs import Submission
 from formgen.workflows.batch.report import RUN, Outcome, ReportWriter
 from formgen.workflows.batch.shards import Shard
@@ -118,6 +118,7 @@ def run(
     except BaseException:
         # Ctrl-C or an error of the parent: let the packets under way finish (each is written
         # whole), record them, and start no more.
+        hold.point("interrupted")
         pool.shutdown(wait=True, cancel_futures=True)
         for flight in list(window):
             future = flight.future

@@ -16,7 +16,7 @@ from typing import Any
 
 from formgen import api
 from formgen.pdf import convert
-from formgen.workflows.batch import resume
+from formgen.workflows.batch import hold, resume
 from formgen.workflows.batch.report import Outcome
 
 PACKET_TRIES = 2
@@ -58,6 +58,7 @@ def start_process() -> None:
 
 def make(job: Job) -> Outcome:
     """Make one packet; a failure is the outcome, never an exception."""
+    hold.point(f"packet-{job.index}")
     failures: list[str] = []
     for _try in range(PACKET_TRIES):
         try:

@@ -28,6 +28,7 @@ from formgen.workflows.portal.web import (
     download,
     dumps,
     form_values,
+    full_data,
     own_application,
     portal,
     render,
@@ -159,7 +160,7 @@ def save_section(
     section = all_sections[index]
     data = application.data
     paths.set_at(data, section.path, forms.read_section(section, form))
-    _row_action(data, form.get("_action") or "")
+    _row_action(data, form.get("_action") or "", forms.row_lists(forms.section_widget(section, data)))
     application.data_json = dumps(data)
     application.version += 1
     application.updated = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -167,17 +168,25 @@ def save_section(
     return section_view(session, application, index)
 
 
-def _row_action(data: dict[str, Any], action: str) -> None:
-    """`add:<list path>` appends an empty row; `remove:<row path>` takes one out."""
+def _row_action(data: dict[str, Any], action: str, tables: set[str]) -> None:
+    """`add:<table path>` appends an empty row; `remove:<row path>` takes one out.
+
+    Only the section's own tables (`tables`) are acted on: any other action is refused (422),
+    so a crafted one can never write a list where the form has none.
+    """
+    if not action:
+        return
     verb, _, path = action.partition(":")
-    if verb == "add":
+    parent, _, index = path[:-1].rpartition("[") if path.endswith("]") else ("", "", "")
+    if verb == "add" and path in tables:
         rows = paths.value_at(data, path)
         paths.set_at(data, path, [*(rows if isinstance(rows, list) else []), {}])
-    elif verb == "remove" and path.endswith("]"):
-        parent, _, index = path[:-1].rpartition("[")
+    elif verb == "remove" and parent in tables and index.isdigit():
         rows = paths.value_at(data, parent)
-        if isinstance(rows, list) and index.isdigit() and int(index) < len(rows):
+        if isinstance(rows, list) and int(index) < len(rows):
             del rows[int(index)]
+    else:
+        raise HTTPException(422, f"本页没有这个操作 / no such action on this page: {action[:100]}")
 
 
 @router.post("/applications/{application_id}/sections/{index}")
@@ -299,16 +308,16 @@ async def upload_page(request: Request, application_id: int) -> Response:
             if len(content) > uploads.MAX_UPLOAD:
                 raise HTTPException(413, "文件超过20MB / the file is larger than 20 MB")
             try:
-                name, kind = uploads.store(portal(request).uploads, content, filename)
+                stored = uploads.store(session, content, filename)
             except uploads.UploadRefused as exc:
                 raise HTTPException(422, str(exc)) from None
             session.add(
                 Attachment(
                     application_id=application.id,
                     title=title[:200],
-                    stored_name=name,
-                    media_type=kind.media_type,
-                    size=len(content),
+                    stored_name=stored.name,
+                    media_type=stored.media_type,
+                    size=stored.size,
                 )
             )
             application.version += 1
@@ -338,7 +347,7 @@ async def delete_upload_page(request: Request, application_id: int, attachment_i
             found = session.get(Attachment, attachment_id)
             if found is None or found.application_id != application.id:
                 raise HTTPException(404, "找不到该附件 / no such attachment")
-            (portal(request).uploads / found.stored_name).unlink(missing_ok=True)
+            uploads.remove(session, found.stored_name, portal(request).uploads)
             session.delete(found)
             application.version += 1
             session.commit()
@@ -356,7 +365,9 @@ def attachment_file(request: Request, application_id: int, attachment_id: int) -
         found = session.get(Attachment, attachment_id)
         if found is None or found.application_id != application.id:
             raise HTTPException(404, "找不到该附件 / no such attachment")
-        content = (portal(request).uploads / found.stored_name).read_bytes()
+        content = uploads.read(session, found.stored_name, portal(request).uploads)
+        if content is None:
+            raise HTTPException(404, "附件文件已不存在 / the attachment's file is gone")
         return download(
             content, found.title + found.stored_name[found.stored_name.rindex(".") :], found.media_type
         )
@@ -397,6 +408,7 @@ def packet_file(request: Request, application_id: int) -> Response:
     with portal(request).db() as session:
         application = application_for(session, require_user(request, session), application_id)
         instance = valid_instance(session, application)
-    made = packet_pdf(portal(request).gate, application.packet_id, instance, portal(request).uploads)
+        scans = uploads.referenced(session, full_data(session, application), portal(request).uploads)
+    made = packet_pdf(portal(request).gate, application.packet_id, instance, scans)
     name = made.name if application.status != "draft" else "preview-" + made.name
     return download(made.content, name, made.media_type)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from formgen import api
 from formgen.model.registry import Packet
-from formgen.workflows.portal import forms
+from formgen.workflows.portal import forms, uploads
 from formgen.workflows.portal.db import Application, BureauProfile, User
 from formgen.workflows.portal.documents import bureau_data, bureau_packets, documents, own_fields, packet_pdf
 from formgen.workflows.portal.web import (
@@ -227,5 +227,6 @@ def bureau_packet_file(request: Request, packet_id: str) -> Response:
     packet = bureau_packet_of(packet_id)
     with portal(request).db() as session:
         instance = _valid_bureau(session, require_user(request, session, "bureau"), packet)
-    made = packet_pdf(portal(request).gate, packet.id, instance, portal(request).uploads)
+        scans = uploads.referenced(session, instance.model_dump(mode="json"), portal(request).uploads)
+    made = packet_pdf(portal(request).gate, packet.id, instance, scans)
     return download(made.content, made.name, made.media_type)

@@ -13,7 +13,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import ForeignKey, String, Text, create_engine, event
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -146,3 +146,12 @@ def open_database(data_dir: Path, url: str | None) -> Engine:
     engine = make_engine(database_url(url, data_dir))
     migrate(engine)
     return engine
+
+
+class UploadBlob(Base):
+    """An upload's bytes (as formgen rebuilt them), in the database every app process shares."""
+
+    __tablename__ = "upload_blobs"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    """The attachment's `stored_name`."""
+    content: Mapped[bytes] = mapped_column(LargeBinary)

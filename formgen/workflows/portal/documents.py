@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -88,10 +88,19 @@ def documents(packet_id: str, instance: BaseModel, *, kind: str | None = None) -
     return made
 
 
-def packet_pdf(gate: PdfGate, packet_id: str, instance: BaseModel, base_dir: Path) -> Made:
-    """The packet's print file, through the warm workers; `Busy` when the gate is full."""
-    with gate.enter(), tempfile.TemporaryDirectory(prefix="formgen-portal-") as folder:
-        path = api.packet(packet_id, instance, Path(folder), base_dir=base_dir)
+def packet_pdf(gate: PdfGate, packet_id: str, instance: BaseModel, scans: Mapping[str, bytes]) -> Made:
+    """The packet's print file, through the warm workers; `Busy` when the gate is full.
+
+    `scans` are the uploads its data names (``file`` values), by stored name: they are
+    written beside the packet for `api.packet` to read, and rebuilt there again.
+    """
+    with gate.enter(), tempfile.TemporaryDirectory(prefix="formgen-portal-") as work:
+        folder = Path(work)
+        for sub in ("scans", "out"):
+            (folder / sub).mkdir()
+        for name, content in scans.items():
+            (folder / "scans" / name).write_bytes(content)
+        path = api.packet(packet_id, instance, folder / "out", base_dir=folder / "scans")
         return Made(path.name, path.read_bytes(), MEDIA["pdf"])
 
 

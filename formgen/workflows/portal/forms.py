@@ -233,10 +233,14 @@ def _read_model(
     return kept if kept or keep_empty else None
 
 
+MAX_ROWS = 200
+"""The most rows a table of an application holds: no paper form comes near."""
+
+
 def _count(text: str | None) -> int:
-    """How many rows a list shows; at most 200, which no paper form comes near."""
+    """How many rows a list shows; at most `MAX_ROWS`."""
     try:
-        return max(0, min(int(text or "0"), 200))
+        return max(0, min(int(text or "0"), MAX_ROWS))
     except ValueError:
         return 0
 
@@ -267,6 +271,23 @@ def place_problems(root: Widget, problems: Sequence[Problem]) -> list[tuple[str,
             by_path[path].problems.append(problem)
             placed.append((path, problem))
     return placed
+
+
+def row_lists(root: Widget) -> set[str]:
+    """The paths of the tables (lists of rows) among `root` and its inputs."""
+    found = {root.path} if root.kind == "rows" else set()
+    for child in root.children:
+        found |= row_lists(child)
+    return found
+
+
+def longest_list(data: Any) -> int:
+    """The length of the longest list anywhere in `data` (0 when it holds none)."""
+    if isinstance(data, dict):
+        return max((longest_list(value) for value in data.values()), default=0)
+    if isinstance(data, list):
+        return max([len(data), *(longest_list(value) for value in data)])
+    return 0
 
 
 def _parent(path: str) -> str:

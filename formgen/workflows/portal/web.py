@@ -166,5 +166,13 @@ def problems_json(placed: list[tuple[str, Any]]) -> list[dict[str, str]]:
 
 
 def dumps(data: Any) -> str:
-    """Data as JSON text for the database (dates as ISO text, as the form sends them)."""
+    """Data as JSON text for the database (dates as ISO text, as the form sends them).
+
+    Every save goes through here, so here a table's rows are bounded (`forms.MAX_ROWS`): 413
+    rather than a page of 50,000 rows that takes the server's memory.
+    """
+    if forms.longest_list(data) > forms.MAX_ROWS:
+        raise HTTPException(
+            413, f"表格行数超过{forms.MAX_ROWS}行 / a table has more than {forms.MAX_ROWS} rows"
+        )
     return json.dumps(data, ensure_ascii=False, default=str)

@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 import formgen
 from formgen.workflows.portal.accounts import add_user
 from formgen.workflows.portal.app import create_app
-from formgen.workflows.portal.db import database_url
+from formgen.workflows.portal.db import UploadBlob, database_url
 from formgen.workflows.portal.web import Portal
 
 PASSWORD = "correct horse battery"
@@ -108,3 +108,9 @@ def start(client: TestClient, packet_id: str, data: dict[str, Any] | None = None
         )
         assert saved.status_code == 200, saved.text
     return int(body["id"])
+
+
+def stored_uploads(site: Site) -> dict[str, bytes]:
+    """Every upload the portal keeps (in its database), by stored name."""
+    with site.portal.db() as session:
+        return {blob.name: bytes(blob.content) for blob in session.scalars(sqlalchemy.select(UploadBlob))}

@@ -12,7 +12,6 @@ import json
 import socket
 import tempfile
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -50,18 +49,29 @@ def _free_port() -> int:
         return port
 
 
+class _Server(uvicorn.Server):
+    """uvicorn's server, telling when it has started (its `started` is a flag, not an event)."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.ready = threading.Event()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        self.ready.set()
+
+
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, Any]]:
     """The portal on a loopback port, with one warm LibreOffice worker; and the app."""
     app = create_app(tmp_path / "data", None, workers=1, secure_cookies=False)
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    server = _Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "the portal did not start"
+    # Started is a known point, however long it takes; a server that fails to start ends its thread.
+    while not server.ready.wait(1.0):
+        assert thread.is_alive(), "the portal did not start"
     yield f"http://127.0.0.1:{port}", app
     server.should_exit = True
     thread.join(timeout=60)
@@ -104,10 +114,12 @@ def sign_out(page: Page) -> None:
 
 
 def saved(page: Page) -> None:
-    """Wait until the autosave has stored every change of the page."""
-    expect(page.locator("#save-state")).to_contain_text("已保存草稿", timeout=15000)
-    page.wait_for_timeout(600)
-    expect(page.locator("#save-state")).to_contain_text("已保存草稿", timeout=15000)
+    """Wait until the autosave has stored every change of the page.
+
+    A change marks the state ``pending`` at once (portal.js), so an earlier "saved" is never
+    taken for this change's; the wait ends when the last change's save has answered."""
+    expect(page.locator("#save-state")).to_have_attribute("data-state", "saved", timeout=60000)
+    expect(page.locator("#save-state")).to_contain_text("已保存草稿")
 
 
 def fill_section(page: Page, path: str, value: Any) -> None:

@@ -8,7 +8,6 @@ import re
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
@@ -264,18 +263,23 @@ def test_formgen_serve_starts_the_portal_in_one_command(tmp_path: Path) -> None:
     server = subprocess.Popen(
         [str(formgen_command), "serve", "--port", str(port), "--data", str(data)],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
-        deadline, page = time.monotonic() + 60, ""
-        while time.monotonic() < deadline and not page:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5) as response:
-                    page = response.read().decode()
-            except OSError:
-                time.sleep(0.3)
+        # uvicorn says on its log when it listens: read up to that line (a server that fails
+        # to start ends its log first), however long the start takes.
+        assert server.stderr is not None
+        log = []
+        for line in server.stderr:
+            log.append(line)
+            if "Uvicorn running on" in line:
+                break
+        assert log and "Uvicorn running on" in log[-1], "".join(log)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login") as response:
+            page = response.read().decode()
         assert "登录" in page
         assert (data / "portal.sqlite3").is_file()
     finally:
         server.terminate()
-        server.wait(timeout=60)
+        server.communicate()  # its log to the end, and the pipe closed

@@ -12,7 +12,7 @@ from PIL import Image
 
 from formgen.workflows.portal import security
 from formgen.workflows.portal.app import create_app
-from tests.workflows.portal.conftest import PASSWORD, PROVIDER, Site, example, start
+from tests.workflows.portal.conftest import PASSWORD, PROVIDER, Site, example, start, stored_uploads
 
 
 def _png() -> bytes:
@@ -117,8 +117,7 @@ def test_oversize_requests_and_uploads_get_413(site: Site) -> None:
         headers={"content-type": "application/json"},
     )
     assert huge.status_code == 413
-    stored = site.data_dir / "uploads"
-    assert not stored.exists() or not any(stored.iterdir())
+    assert stored_uploads(site) == {}
 
 
 def test_uploads_are_checked_by_content_and_stored_under_server_names(site: Site) -> None:
@@ -147,9 +146,11 @@ def test_uploads_are_checked_by_content_and_stored_under_server_names(site: Site
         follow_redirects=False,
     )
     assert good.status_code == 303
-    (stored,) = (site.data_dir / "uploads").iterdir()
-    assert re.fullmatch(r"[0-9a-f]{32}\.png", stored.name)
-    assert stored.read_bytes() == PNG
+    ((name, content),) = stored_uploads(site).items()
+    assert re.fullmatch(r"[0-9a-f]{32}\.png", name)
+    with Image.open(io.BytesIO(content)) as kept, Image.open(io.BytesIO(PNG)) as sent:
+        assert kept.format == "PNG" and kept.tobytes() == sent.tobytes(), "rebuilt, same pixels"
+    assert not (site.data_dir / "uploads").exists(), "kept in the database, not on one process's disk"
     data = client.get(f"/api/applications/{report}").json()
     assert data["problems"] is not None
     page = client.get(f"/applications/{report}/sections/6").text

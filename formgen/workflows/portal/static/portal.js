@@ -41,6 +41,10 @@
     let running = false;
     let again = false;
 
+    // data-state says where the page's changes are: "pending" from a change until its save
+    // has answered, then "saved" or "failed" (tests and assistive tools read it).
+    function mark(value) { state.dataset.state = value; }
+
     async function save() {
       if (running) { again = true; return; }
       running = true;
@@ -58,12 +62,15 @@
           showProblems(form, body.problems);
           const errors = body.problems.filter(function (p) { return p.severity === "error"; }).length;
           state.textContent = "已保存草稿 / draft saved" + (errors ? "（本部分还有" + errors + "处错误）" : "");
+          if (!again && !timer) mark("saved");
         } else {
           state.textContent = body.detail || "保存失败 / not saved";
           state.classList.add("stale");
+          mark("failed");
         }
       } catch (e) {
         state.textContent = "未能保存，请检查网络 / not saved: no connection";
+        mark("failed");
       } finally {
         running = false;
         if (again) { again = false; save(); }
@@ -71,8 +78,9 @@
     }
 
     function soon() {
+      mark("pending");
       clearTimeout(timer);
-      timer = setTimeout(save, 400);
+      timer = setTimeout(function () { timer = null; save(); }, 400);
     }
     form.addEventListener("input", soon);
     form.addEventListener("change", soon);

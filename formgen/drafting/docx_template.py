@@ -1,0 +1,93 @@
+"""The drafted template: the published document with a template tag at each input place.
+
+Nothing else changes: the tags go into the paragraphs where the applicant writes (a run
+of its own, formatted as the text it replaces), repeated empty rows keep one row between
+``{%tr for %}`` and ``{%tr endfor %}``, and every other part of the package is copied byte
+for byte. The engine's renderer then turns the tags into content controls for the blank.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import zipfile
+from typing import Any
+
+from lxml import etree
+
+from formgen.drafting.places import Place, RowsEdit, Span
+from formgen.drafting.textedit import replace
+from formgen.drafting.wordgrid import W
+
+DOCUMENT_PART = "word/document.xml"
+
+
+def tag_for(place: Place, span: Span, prefix: str = "") -> str:
+    """The template tag a place's span gets (`prefix` ``item.`` inside a rows loop)."""
+    path = prefix + place.path
+    if span.option is not None:
+        return f"{{{{r {path}['{span.option}'] }}}}"
+    if span.block:
+        return f"{{{{p {path} }}}}"
+    return f"{{{{r {path} }}}}"
+
+
+def insert_tags(places: list[Place]) -> None:
+    """Put every place's tags into the document tree the places point into."""
+    edits: dict[Any, list[tuple[Span, str]]] = {}
+    for place in places:
+        for span in place.spans:
+            edits.setdefault(span.paragraph, []).append((span, tag_for(place, span)))
+        if place.other_span is not None:
+            other = place.other_span
+            edits.setdefault(other.paragraph, []).append((other, f"{{{{r {place.path}_其他 }}}}"))
+        if place.rows is not None:
+            _rows(place, place.rows)
+    for paragraph, spans in edits.items():
+        for span, tag in sorted(spans, key=lambda item: item[0].start, reverse=True):
+            replace(paragraph, span.start, span.end, tag, block=span.block)
+
+
+def _rows(place: Place, edit: RowsEdit) -> None:
+    for tr in edit.extra:
+        if tr.getparent() is not None:
+            tr.getparent().remove(tr)
+    for tc, column in edit.cells:
+        paragraph = tc.find(W + "p")
+        if paragraph is None:
+            paragraph = etree.SubElement(tc, W + "p")
+        if column is None:
+            continue  # 序号: the package's tags print no counter; the cell stays as published
+        tag = f"{{{{r item.{place.columns[column].path} }}}}"
+        replace(paragraph, 0, len("".join(t.text or "" for t in paragraph.iter(W + "t"))), tag)
+    edit.template.addprevious(_loop_row(edit.template, f"{{%tr for item in {place.path} %}}"))
+    edit.template.addnext(_loop_row(edit.template, "{%tr endfor %}"))
+
+
+def _loop_row(template: Any, tag: str) -> Any:
+    """A copy of `template` holding only `tag`: docxtpl drops the row and keeps the loop."""
+    row = copy.deepcopy(template)
+    for text in list(row.iter(W + "t")):
+        text.text = ""
+    first = row.find(f"{W}tc/{W}p")
+    if first is None:
+        first = row.find(f".//{W}p")
+    replace(first, 0, 0, tag)
+    return row
+
+
+def write(source: bytes, root: Any) -> bytes:
+    """The package `source` with its main document part replaced by `root`, all else as it was."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(source)) as original,
+        zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in original.infolist():
+            data = (
+                etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+                if info.filename == DOCUMENT_PART
+                else original.read(info.filename)
+            )
+            target.writestr(info, data)
+    return out.getvalue()

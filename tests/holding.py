@@ -1,0 +1,73 @@
+"""Holding a batch at its named points from a test (`formgen.workflows.batch.hold`).
+
+A test arms the points it wants, starts the batch with ``FORMGEN_HOLD`` set to the folder,
+and for each point waits until a process is there (`Holds.reached`, which gives that
+process's id), strikes, and lets it go (`Holds.release`). No step depends on how fast the
+machine is: the batch waits for the test, and the test for the batch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from formgen.workflows.batch import hold
+
+ENV = hold.ENV
+
+
+class NotReachedError(AssertionError):
+    """The batch ended (or failed) without reaching a point the test armed."""
+
+
+class Holds:
+    """FIFOs in `folder`, one per armed point; set ``FORMGEN_HOLD`` to `folder` for the batch."""
+
+    def __init__(self, folder: Path, *names: str) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self._held: dict[str, int] = {}
+        for name in names:
+            os.mkfifo(folder / name)
+
+    def reached(self, name: str, *, running: Callable[[], bool] = lambda: True) -> int:
+        """Wait until a process is at point `name`, for as long as `running()` says the batch runs;
+        return its process id. The point holds once: its FIFO is removed."""
+        fifo = self.folder / name
+        opened: list[int] = []
+        opener = threading.Thread(target=lambda: opened.append(os.open(fifo, os.O_WRONLY)), daemon=True)
+        opener.start()
+        # The open blocks until the point is reached: look again each second whether the batch
+        # still runs, so that a batch that ended without reaching it fails the test, not hangs it.
+        while opener.is_alive() and running():
+            opener.join(1.0)
+        if not opened:
+            self._unblock(fifo)
+            opener.join()
+            for fd in opened:
+                os.close(fd)
+            raise NotReachedError(f"the batch ended before it reached {name}")
+        fifo.unlink()
+        self._held[name] = opened[0]
+        return int((self.folder / f"{name}.pid").read_text(encoding="ascii"))
+
+    def release(self, name: str) -> None:
+        """Let the process held at `name` go on."""
+        os.close(self._held.pop(name))
+
+    def close(self) -> None:
+        """Release every held point and disarm those never reached."""
+        for name in list(self._held):
+            self.release(name)
+        for fifo in self.folder.iterdir():
+            if fifo.is_fifo():
+                fifo.unlink()
+
+    @staticmethod
+    def _unblock(fifo: Path) -> None:
+        """Let a writer blocked on opening `fifo` return: open its other end for a moment."""
+        with contextlib.suppress(FileNotFoundError):
+            os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))
