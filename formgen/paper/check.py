@@ -12,15 +12,16 @@ submission order are out of order.
 from __future__ import annotations
 
 import bisect
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-from formgen.paper import codes, compare, ocr, seals
+from formgen.paper import codes, compare, ocr, print_check, seals
 from formgen.paper.scans import ScannedPage, open_scans
-from formgen.pdf import page_reading
+from formgen.pdf import page_codes, page_reading
 
 PLACE_BY_TEXT = 0.6
 """The share of characters a scan must have in common with a submitted page to be placed on
@@ -144,6 +145,19 @@ def _submission(pdf: Path) -> str | None:
     return found.code.submission if found is not None else None
 
 
+def _names_a_page(code: page_codes.PageCode, submission: str | None, count: int) -> bool:
+    """Whether `code` places a scanned page on the submitted packet of `count` pages.
+
+    A code naming this submission does. So does one of the right page count when the packet
+    held against the scan was made without codes (a bureau making an applicant's packet again
+    from the files it received cannot know the applicant's code): its pages are compared all
+    the same, so paper from another version shows as content that differs.
+    """
+    if submission is None:
+        return code.pages == count
+    return code.submission == submission and code.page <= count
+
+
 def _to_scan(to_page: np.ndarray) -> np.ndarray:
     linear, shift = to_page[:, :2], to_page[:, 2]
     inverse = np.linalg.inv(linear)
@@ -162,11 +176,7 @@ def verify_pages(submitted_pdf: Path, scans: list[Path]) -> Report:
         if read.found is not None:
             report.code = read.found.code.text
         index: int | None = None
-        if (
-            read.found is not None
-            and read.found.code.submission == submission
-            and read.found.code.page <= len(submitted)
-        ):
+        if read.found is not None and _names_a_page(read.found.code, submission, len(submitted)):
             index, report.placed_by = read.found.code.page - 1, "code"
         if index is None:
             scores = [compare.similarity(page, read.lines) for page in submitted]
@@ -188,12 +198,14 @@ def verify_pages(submitted_pdf: Path, scans: list[Path]) -> Report:
             result.similarity,
             result.covered,
         )
-        if result.differences:
-            report.findings.append(DIFFERS)
         assert result.to_page is not None
         to_scan = _to_scan(result.to_page)
+        dpi = 72 * math.sqrt(abs(float(np.linalg.det(to_scan[:, :2]))))
+        if result.differences:
+            report.differences = _in_print(submitted_pdf, index + 1, read.upright, to_scan, dpi, result)
+        if report.differences:
+            report.findings.append(DIFFERS)
         mask = seals.red_mask(read.upright)
-        dpi = read.upright.width / (page.width / 72)
         colour = read.upright.mode == "RGB"
         for place in seals.places(page):
             box = seals.window(place, to_scan)
@@ -216,6 +228,21 @@ def verify_pages(submitted_pdf: Path, scans: list[Path]) -> Report:
         if report.agrees:
             report.marked = None
     return Report(submitted_pdf.name, submission, reports, len(submitted))
+
+
+def _in_print(
+    pdf: Path, number: int, upright: Image.Image, to_scan: np.ndarray, dpi: float, result: compare.Comparison
+) -> list[compare.Difference]:
+    """The differences OCR suspects that the print bears out: the submitted page `number` is
+    rendered at the scan's resolution and each suspected place held against it
+    (`print_check`); a misread leaves no ink of its own and is dropped."""
+    (reference,) = page_reading.render(pdf, round(dpi), first=number, last=number, gray=True)
+    scan = print_check.print_only(upright)
+    return [
+        difference
+        for difference in result.differences
+        if print_check.differs(reference, scan, to_scan, difference.region, dpi) is not None
+    ]
 
 
 def _order(reports: list[PageReport]) -> None:

@@ -24,7 +24,7 @@ import re
 import statistics
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
@@ -99,6 +99,9 @@ class Difference:
     box: tuple[float, float, float, float]
     """Where on the scanned picture, in its pixels."""
     score: float
+    region: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    """Where on the submitted page, in points: the characters it concerns (`print_check`
+    looks there)."""
 
 
 @dataclass
@@ -224,24 +227,39 @@ def compare(page: PageText, lines: tuple[Line, ...], image_size: tuple[int, int]
         for n in picked:
             used[n] = True
         expected = "".join(chars[n].char for n in picked)
-        result.differences += _line_differences(expected, read, line)
+        line_box = _apply(matrix, line.box)
+        for difference, start, end in _line_differences(expected, read, line):
+            # The characters concerned, with a neighbour each side (an insertion lies between two).
+            near = [chars[n].box for n in picked[max(start - 1, 0) : end + 1]]
+            region = (
+                (
+                    min(b[0] for b in near),
+                    min(b[1] for b in near),
+                    max(b[2] for b in near),
+                    max(b[3] for b in near),
+                )
+                if near
+                else line_box
+            )
+            result.differences.append(replace(difference, region=region))
     result.covered = sum(used) / len(used) if used else 1.0
     return result
 
 
-def _line_differences(expected: str, read: str, line: Line) -> list[Difference]:
-    """The differences between what a line should say and what OCR read, noise left out."""
+def _line_differences(expected: str, read: str, line: Line) -> list[tuple[Difference, int, int]]:
+    """The differences between what a line should say and what OCR read, noise left out;
+    each with the span of `expected` it concerns."""
     if not expected:
         if line.score >= SURE and ((_has_data(read) and len(read) >= 2) or _cjk(read) >= 2 * CJK_RUN):
-            return [Difference("", read, line.box, line.score)]
+            return [(Difference("", read, line.box, line.score), 0, 0)]
         return []
-    found: list[Difference] = []
+    found: list[tuple[Difference, int, int]] = []
     for op in Levenshtein.opcodes(expected, read):
         if op.tag == "equal":
             continue
         known, seen = expected[op.src_start : op.src_end], read[op.dest_start : op.dest_end]
         if _matters(known, seen, line.score, at_end=op.src_start == 0 or op.src_end == len(expected)):
-            found.append(Difference(known, seen, line.box, line.score))
+            found.append((Difference(known, seen, line.box, line.score), op.src_start, op.src_end))
     return found
 
 
