@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from formgen.pdf import convert
-from formgen.workflows.portal import accounts, applicant, bureau, json_api
+from formgen.workflows.portal import accounts, applicant, bureau, json_api, paper
 from formgen.workflows.portal.db import database_url, make_engine, migrate
 from formgen.workflows.portal.documents import Busy, PdfGate
 from formgen.workflows.portal.middleware import ASGIApp, BodyLimit, JsonBodies, PathIds, ResponseHeaders
@@ -60,9 +60,11 @@ def create_app(
     if secure_cookies is None:
         secure_cookies = os.environ.get("FORMGEN_INSECURE_COOKIES") != "1"
 
+    checker = paper.Checker(sessions, data_dir / "uploads")
+
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        with convert.service(workers):
+        with convert.service(workers), checker.running():
             yield
         engine.dispose()
 
@@ -75,9 +77,11 @@ def create_app(
         redoc_url=None,
     )
     app.state.portal = Portal(data_dir, sessions, PdfGate(workers + pdf_queue), templates())
+    app.state.paper_checker = checker
     app.include_router(accounts.router)
     app.include_router(applicant.router)
     app.include_router(bureau.router)
+    app.include_router(paper.router)
     app.include_router(json_api.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(

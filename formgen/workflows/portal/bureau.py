@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from formgen import api
 from formgen.model.registry import Packet
-from formgen.workflows.portal import forms, uploads
+from formgen.workflows.portal import forms, paper, uploads
 from formgen.workflows.portal.db import Application, BureauProfile, User
 from formgen.workflows.portal.documents import bureau_data, bureau_packets, documents, own_fields, packet_pdf
 from formgen.workflows.portal.web import (
@@ -122,6 +122,7 @@ def review_page(request: Request, application_id: int) -> Response:
             problems=result.problems,
             documents=names if result.ok else [],
             ok=result.ok,
+            paper_check=paper.latest(session, application.id),
         )
 
 
