@@ -184,8 +184,10 @@ def _cjk(text: str) -> int:
 
 
 def page_lines(lines: tuple[Line, ...]) -> tuple[Line, ...]:
-    """OCR's lines without the page code's own readable label (``FG 1A2B-3C4D 5/12``)."""
-    return tuple(line for line in lines if not _CODE_LABEL.match(normal(line.text)))
+    """OCR's lines without the page code's own readable label (``FG 1A2B-3C4D 5/12``), even
+    when OCR joins something before it (the page number's dash read as ``1``): the code is
+    checked through its QR code, not as text."""
+    return tuple(line for line in lines if not _CODE_LABEL.search(normal(line.text)))
 
 
 def compare(page: PageText, lines: tuple[Line, ...], image_size: tuple[int, int]) -> Comparison:
