@@ -162,7 +162,8 @@ def _fit(
     return np.asarray(solution.T)
 
 
-def _apply(matrix: np.ndarray, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+def map_box(matrix: np.ndarray, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """The box holding `box` mapped by the affine `matrix` (2×3): scan to page or back."""
     corners = np.array(
         [[box[0], box[1], 1.0], [box[2], box[1], 1.0], [box[0], box[3], 1.0], [box[2], box[3], 1.0]]
     )
@@ -211,7 +212,7 @@ def compare(page: PageText, lines: tuple[Line, ...], image_size: tuple[int, int]
         read = normal(line.text)
         if not read:
             continue
-        x0, y0, x1, y1 = _apply(matrix, line.box)
+        x0, y0, x1, y1 = map_box(matrix, line.box)
         tall = y1 - y0
         # A line's box is drawn round its ink; its characters' centres lie well inside it.
         inside = (
@@ -229,7 +230,7 @@ def compare(page: PageText, lines: tuple[Line, ...], image_size: tuple[int, int]
         for n in picked:
             used[n] = True
         expected = "".join(chars[n].char for n in picked)
-        line_box = _apply(matrix, line.box)
+        line_box = map_box(matrix, line.box)
         for difference, start, end in _line_differences(expected, read, line):
             # The characters concerned, with a neighbour each side (an insertion lies between two).
             near = [chars[n].box for n in picked[max(start - 1, 0) : end + 1]]

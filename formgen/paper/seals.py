@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from formgen.paper.compare import map_box
 from formgen.pdf.page_reading import PageText
 
 MARKS = ("盖章", "公章")
@@ -69,21 +70,7 @@ def window(place: Place, to_scan: np.ndarray) -> tuple[float, float, float, floa
     page points to scan pixels (2×3)."""
     left, up, right, down = (v * _MM for v in WINDOW_MM)
     x0, y0, x1, y1 = place.box
-    corners = np.array(
-        [
-            [x0 - left, y0 - up, 1.0],
-            [x1 + right, y0 - up, 1.0],
-            [x0 - left, y1 + down, 1.0],
-            [x1 + right, y1 + down, 1.0],
-        ]
-    )
-    mapped = corners @ to_scan.T
-    return (
-        float(mapped[:, 0].min()),
-        float(mapped[:, 1].min()),
-        float(mapped[:, 0].max()),
-        float(mapped[:, 1].max()),
-    )
+    return map_box(to_scan, (x0 - left, y0 - up, x1 + right, y1 + down))
 
 
 def sealed(box: tuple[float, float, float, float], mask: np.ndarray, dpi: float) -> bool:
