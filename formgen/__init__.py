@@ -21,6 +21,7 @@ from formgen.api import (
     render_blank,
     render_filled,
     schema,
+    verify,
 )
 from formgen.pdf import convert
 
@@ -40,4 +41,5 @@ __all__ = [
     "render_blank",
     "render_filled",
     "schema",
+    "verify",
 ]

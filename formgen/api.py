@@ -31,6 +31,8 @@ from formgen.model import common_rules
 from formgen.model.problems import Problem, from_validation_error
 from formgen.model.registry import Form, Notice, Packet, Registry, load_registry
 from formgen.model.rules import evaluate
+from formgen.paper import check as check_paper
+from formgen.paper import report as paper_report
 from formgen.pdf import convert, packet_build, page_images, rebuild
 from formgen.pdf.packet_pdf import Metadata, Options
 
@@ -427,6 +429,7 @@ def packet(
     base_dir: Path | None = None,
     extra_attachments: Sequence[tuple[str, Path]] = (),
     pdf_cache: Path | None = None,
+    codes: bool | None = None,
 ) -> Path:
     """Write the packet's print file `<packet-id>.pdf` into `out_dir` and return its path.
 
@@ -435,7 +438,9 @@ def packet(
     continuously; `copies` complete copies, each starting on an odd page; with `duplex`, each
     document starts on an odd page too; `pdfa` writes PDF/A-2b. `extra_attachments` (title,
     file) follow the packet's own: the scans a bureau's applicants sent. With `pdf_cache`, a
-    folder, documents converted before are not converted again. Invalid data or a
+    folder, documents converted before are not converted again. `codes` puts a page code on
+    every page (the submission and the page, read back by `verify`); by default an applicant's
+    packet has them and a bureau's or the issuing office's does not. Invalid data or a
     missing attachment raises `InvalidDataError` before anything is written.
     """
     found = registry().packet(packet_id)
@@ -476,11 +481,37 @@ def packet(
         attachments,
         out_dir / f"{packet_id}.pdf",
         metadata=metadata,
-        options=Options(copies=copies, duplex=duplex),
+        options=Options(copies=copies, duplex=duplex, codes=_applicants(found) if codes is None else codes),
         contents=found.contents,
         pdfa=pdfa,
         cache=pdf_cache,
     )
+
+
+def _applicants(found: Packet) -> bool:
+    """Whether `found` is what an applicant hands in: filled forms, no bureau's contents page."""
+    return not found.contents and any(part.derive is not None for part in found.parts)
+
+
+def verify(submitted: Path, scans: Sequence[Path], out_dir: Path | None = None) -> check_paper.Report:
+    """Check a stamped, scanned paper copy (`scans`: PDFs of page pictures, JPEG, PNG, TIFF)
+    against the packet `submitted` as it was submitted; return the report, and with `out_dir`
+    write verify-report.json, verify-report.html and the marked pages there.
+
+    A scan or a submitted file that cannot be read, or that is refused as untrusted input,
+    raises `UnreadableFileError` naming the file and the reason; nothing is written.
+    """
+    try:
+        report = check_paper.verify_pages(submitted, list(scans))
+    except untrusted.RefusedFileError as exc:
+        raise UnreadableFileError(str(exc)) from None
+    except OSError as exc:
+        name = Path(exc.filename).name if exc.filename else "?"
+        raise UnreadableFileError(f"{name}: 无法打开 / cannot open: {exc.strerror}") from None
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        paper_report.write(report, out_dir)
+    return report
 
 
 def _attachments(

@@ -33,6 +33,7 @@ from formgen.drafting.notice_draft import NoticeIdError
 from formgen.drafting.report import FormReport
 from formgen.model.problems import Problem
 from formgen.model.registry import UnknownIdError
+from formgen.paper.check import LABELS
 from formgen.pdf.convert import ConversionError
 from formgen.pdf.packet_pdf import PacketError
 from formgen.workflows import batch as batch_module
@@ -248,10 +249,27 @@ def packet(
         bool, typer.Option("--duplex", help="Start every document on an odd page (two-sided printing).")
     ] = False,
     pdfa: Annotated[bool, typer.Option("--pdfa", help="Write PDF/A-2b (archival).")] = False,
+    codes: Annotated[
+        bool,
+        typer.Option(
+            "--codes/--no-codes",
+            help="A page code (QR and readable) at the foot of every page; on for applicants' packets.",
+        ),
+    ] = True,
 ) -> None:
     """Write the packet's print file <packet-id>.pdf into --out: documents, attachments, page numbers."""
     with out.status("formgen packet: rendering and converting…"):
-        path = _run(lambda: api.packet(packet_id, data, out_dir, copies=copies, duplex=duplex, pdfa=pdfa))
+        path = _run(
+            lambda: api.packet(
+                packet_id,
+                data,
+                out_dir,
+                copies=copies,
+                duplex=duplex,
+                pdfa=pdfa,
+                codes=None if codes else False,
+            )
+        )
     out.print(str(path))
 
 
@@ -474,6 +492,44 @@ def merge(
     out.print(f"{result.rows} 行 / rows → {result.written}")
     if result.problems:
         raise typer.Exit(EXIT_INVALID)
+
+
+@app.command()
+def verify(
+    submitted: Annotated[Path, typer.Argument(help="The packet PDF as it was submitted.")],
+    scans: Annotated[
+        list[Path],
+        typer.Argument(help="The stamped paper copy, scanned: PDF, JPEG, PNG or TIFF files, in order."),
+    ],
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Write verify-report.json/.html and marked pages here.")
+    ] = None,
+) -> None:
+    """Check a stamped, scanned paper copy against the submitted packet, page by page.
+
+    Exit 0 when the paper agrees, 1 when it does not, 2 when a file cannot be read.
+    """
+    with out.status("formgen verify: reading the scanned pages…"):
+        report = _run(lambda: api.verify(submitted, scans, out_dir))
+    table = Table("扫描页 scan", "对应页 page", "结论 finding", "差异 differences", show_lines=True)
+    for page in report.pages:
+        differences = "; ".join(f"{d.submitted or '∅'} → {d.scanned or '∅'}" for d in page.differences)
+        missing = [label for label, found in page.seals if found is False]
+        if missing:
+            differences += ("; " if differences else "") + "缺章 no seal: " + "、".join(missing)
+        colour = "green" if page.agrees else "red"
+        findings = "、".join(f"{LABELS[f]} {f}" for f in page.findings)
+        table.add_row(
+            page.scan or "—", str(page.page or "—"), f"[{colour}]{findings}[/{colour}]", differences
+        )
+    out.print(table)
+    if out_dir is not None:
+        out.print(str(out_dir / "verify-report.html"))
+    if report.agrees:
+        out.print("[green]纸质材料与电子文档一致 / the paper agrees with the submission[/green]")
+        return
+    err.print("[red]纸质材料与电子文档不一致 / the paper does not agree with the submission[/red]")
+    raise typer.Exit(EXIT_INVALID)
 
 
 @app.command()

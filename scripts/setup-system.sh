@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what formgen needs from the system, when it is missing: LibreOffice Writer and Calc
 # (DOCX/XLSX to PDF), the free CJK fonts its fontconfig maps the 公文 fonts to, poppler-utils
-# (PDF text and pictures for the tests), Chromium (the portal's browser tests), Python's venv module,
+# (PDF text and pictures for the tests and formgen verify), Tesseract (the OCR bench), Chromium (the portal's browser tests), Python's venv module,
 # and a C compiler with Python's headers (formgen's one C module).
 # The 仿宋 and 楷体 faces (FandolFang, FandolKai) come from Debian's texlive-lang-chinese: its
 # .deb is downloaded (apt checks it against the signed archive) and only these two font files
@@ -34,6 +34,10 @@ command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 "${PYTHON:-python3}" -c "import ensurepip, venv" >/dev/null 2>&1 || missing+=(python3-venv)
+# Tesseract with Simplified Chinese: the OCR bench/bench_ocr.py holds RapidOCR (formgen verify's
+# engine, from PyPI with its models) against.
+command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
+[ -s /usr/share/tesseract-ocr/5/tessdata/chi_sim.traineddata ] || missing+=(tesseract-ocr-chi-sim)
 # The Type 1 cipher in C (formgen/pdf/_eexec.c) is built by pip: a C compiler and Python's headers.
 command -v cc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
 "${PYTHON:-python3}" -c 'import os, sys, sysconfig; sys.exit(not os.path.isfile(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \

@@ -12,29 +12,12 @@ from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import Destination
 
-_PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.DOTALL)
-_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+from formgen.pdf import page_reading
+from formgen.pdf.page_reading import PageText, Word
+
+Page = PageText
+"""A page as pdftotext reads it: its size and its words with their boxes."""
 _NUMBER = re.compile(r"^—\s*(\d+)\s*—$")
-
-
-@dataclass(frozen=True)
-class Word:
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    text: str
-
-
-@dataclass(frozen=True)
-class Page:
-    width: float
-    height: float
-    words: list[Word]
-
-    @property
-    def text(self) -> str:
-        return "".join(w.text for w in self.words)
 
 
 @dataclass(frozen=True)
@@ -46,13 +29,9 @@ class PageNumber:
 
 
 def pages(pdf: Path) -> list[Page]:
-    """Every page with its words and their boxes (points from the top left), by pdftotext."""
-    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True)
-    found = []
-    for width, height, body in _PAGE.findall(html.stdout):
-        words = [Word(float(a), float(b), float(c), float(d), t) for a, b, c, d, t in _WORD.findall(body)]
-        found.append(Page(float(width), float(height), words))
-    return found
+    """Every page with its words and their boxes (points from the top left), by pdftotext:
+    as `formgen verify` reads a submitted packet."""
+    return page_reading.page_texts(pdf)
 
 
 def page_number(page: Page) -> PageNumber | None:

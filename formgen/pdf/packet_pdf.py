@@ -28,6 +28,7 @@ from xml.sax.saxutils import escape
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.generic import (
     ArrayObject,
+    BooleanObject,
     ByteStringObject,
     DecodedStreamObject,
     Destination,
@@ -36,13 +37,14 @@ from pypdf.generic import (
     FloatObject,
     IndirectObject,
     NameObject,
+    NumberObject,
     RectangleObject,
     StreamObject,
     TextStringObject,
 )
 
 from formgen.document.package import fixed_time, write_atomic
-from formgen.pdf import scans, type1
+from formgen.pdf import page_codes, scans, type1
 from formgen.pdf.scans import IMAGE_SUFFIXES
 
 A4_W, A4_H = 595.28, 841.89
@@ -85,6 +87,8 @@ class Options:
 
     copies: int = 1
     duplex: bool = False
+    codes: bool = False
+    """A page code (`page_codes`) at the foot of every page: the submission and the page."""
 
 
 DEFAULT_OPTIONS = Options()
@@ -246,15 +250,67 @@ class _Stamps:
 
     def stamp(self, page: PageObject, number: int) -> None:
         """Draw page `number` of the number sheet over `page`."""
-        name = NameObject(f"/FormgenPageNumber{number}")
-        resources = page.get(NameObject("/Resources"))
-        resources = DictionaryObject() if resources is None else resources.get_object().clone(self.writer)
-        xobjects = resources.get(NameObject("/XObject"))
-        xobjects = DictionaryObject() if xobjects is None else xobjects.get_object().clone(self.writer)
-        xobjects[name] = self._form(number)
-        resources[NameObject("/XObject")] = xobjects
-        page[NameObject("/Resources")] = resources
-        _wrap_content(self.writer, page, b"q\n", b"\nQ\nq %s Do Q\n" % name.encode())
+        _draw_after(self.writer, page, f"/FormgenPageNumber{number}", self._form(number))
+
+
+def _draw_after(writer: PdfWriter, page: PageObject, name: str, form: IndirectObject) -> None:
+    """Draw the form XObject `form` over `page`, after its own content, which is never parsed."""
+    key = NameObject(name)
+    resources = page.get(NameObject("/Resources"))
+    resources = DictionaryObject() if resources is None else resources.get_object().clone(writer)
+    xobjects = resources.get(NameObject("/XObject"))
+    xobjects = DictionaryObject() if xobjects is None else xobjects.get_object().clone(writer)
+    xobjects[key] = form
+    resources[NameObject("/XObject")] = xobjects
+    page[NameObject("/Resources")] = resources
+    _wrap_content(writer, page, b"q\n", b"\nQ\nq %s Do Q\n" % key.encode())
+
+
+def _code_form(writer: PdfWriter, code: page_codes.PageCode) -> IndirectObject:
+    """The page code `code` as a form XObject over an A4 page."""
+    drawn = page_codes.drawing(code, A4_W)
+    label = StreamObject()
+    label._data = drawn.picture
+    label.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Image"),
+            NameObject("/Width"): NumberObject(drawn.width),
+            NameObject("/Height"): NumberObject(drawn.height),
+            NameObject("/ImageMask"): BooleanObject(True),
+            NameObject("/BitsPerComponent"): NumberObject(1),
+            NameObject("/Decode"): ArrayObject([NumberObject(1), NumberObject(0)]),
+            NameObject("/Filter"): NameObject("/FlateDecode"),
+        }
+    )
+    form = DecodedStreamObject()
+    form.set_data(drawn.operations)
+    form.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject(FloatObject(v) for v in (0, 0, A4_W, A4_H)),
+            NameObject("/Resources"): DictionaryObject(
+                {
+                    NameObject("/XObject"): DictionaryObject(
+                        {NameObject("/FormgenCodeLabel"): writer._add_object(label)}
+                    )
+                }
+            ),
+        }
+    )
+    return writer._add_object(form.flate_encode())
+
+
+def _stamp_codes(writer: PdfWriter) -> None:
+    """Draw a page code on every page of `writer` (one copy): its submission is the hash of
+    the copy as it is now, without codes, serialised as it would be written (so, for one copy,
+    the SHA-256 of the same packet made without codes)."""
+    submission = page_codes.submission_code(_serialise(writer))
+    count = len(writer.pages)
+    for index, page in enumerate(writer.pages):
+        code = page_codes.PageCode(submission, index + 1, count)
+        _draw_after(writer, page, f"/FormgenPageCode{index + 1}", _code_form(writer, code))
 
 
 def assemble(
@@ -319,6 +375,10 @@ def assemble(
         targets = {n: placed[(index, n)] for n in range(counts[index])}
         _copy_outline(writer, reader, reader.outline, mark, targets)
     writer.pdf_header = "%PDF-1.7"
+    if options.codes:
+        # Hashed as the file it would be without codes: its code is that file's SHA-256.
+        _finish(writer, metadata)
+        _stamp_codes(writer)
     if options.copies > 1:
         # Each copy from its own reader of the one copy: distinct pages, bookmarks per copy.
         one = io.BytesIO()
@@ -375,6 +435,12 @@ def _write_reproducible(writer: PdfWriter, target: Path) -> Path:
     Written once with a placeholder id of the id's own length, hashed, and the placeholder then
     replaced in place: no offset moves, and the file is not serialised twice.
     """
+    write_atomic(target, _serialise(writer))
+    return target
+
+
+def _serialise(writer: PdfWriter) -> bytes:
+    """The file `writer` makes, font counters out, streams deflated, its id the content's hash."""
     type1.drop_font_counters(writer)
     _compress_streams(writer)
     writer._ID = ArrayObject([ByteStringObject(_ID_PLACEHOLDER), ByteStringObject(_ID_PLACEHOLDER)])
@@ -385,8 +451,7 @@ def _write_reproducible(writer: PdfWriter, target: Path) -> Path:
     if data.count(placeholder) != 2:
         raise PacketError("文件标识未写出 / the document id was not written where expected")
     digest = b"<" + hashlib.md5(data, usedforsecurity=False).hexdigest().encode() + b">"
-    write_atomic(target, data.replace(placeholder, digest))
-    return target
+    return data.replace(placeholder, digest)
 
 
 def _compress_streams(writer: PdfWriter) -> None:

@@ -33,13 +33,13 @@ from formgen import api
 from formgen.data import paths, untrusted
 from formgen.data.loading import load_file
 from formgen.data.naming import safe_name
-from formgen.data.textfile import DataFileError
+from formgen.data.textfile import DataFileError, UnreadableFileError
 from formgen.document.controls import controls
 from formgen.document.package import write_atomic
 from formgen.model.fields import field_type, list_item
 from formgen.model.registry import Form, Packet
 from formgen.pdf import rebuild
-from formgen.workflows import intake_report, supplement
+from formgen.workflows import intake_paper, intake_report, supplement
 
 BUREAU_FILE = "bureau.yaml"
 CACHE = ".intake"
@@ -74,6 +74,10 @@ class Applicant:
     attachments: list[tuple[str, str]] = field(default_factory=list)
     """(title, absolute path) of its scans."""
     digest: str = ""
+    paper_copy: list[str] = field(default_factory=list)
+    """Absolute paths of its stamped, scanned paper copy (`intake_paper.is_paper_copy`)."""
+    paper: dict[str, Any] | None = None
+    """What checking that copy against its packet found (`intake_paper.verify`)."""
 
 
 @dataclass
@@ -138,7 +142,7 @@ def collect(
     applicants = []
     for name, files in _applicants(folder):
         try:
-            applicant = _taken(name, files, places, side.get(name, {}), out_dir)
+            applicant = _taken(name, files, places, side.get(name, {}), out_dir, folder / name)
         except Exception as exc:  # one applicant's file must never stop the others
             applicant = Applicant(name, "refused", files=[p.name for p in files])
             applicant.issues.append(
@@ -236,7 +240,7 @@ def _digest(files: list[Path], side: dict[str, Any]) -> str:
 
 
 def _taken(
-    name: str, files: list[Path], places: list[Slot], side: dict[str, Any], out_dir: Path
+    name: str, files: list[Path], places: list[Slot], side: dict[str, Any], out_dir: Path, root: Path
 ) -> Applicant:
     """Read, complete and check one applicant, or take what an earlier run read from the same files."""
     digest = _digest(files, side)
@@ -252,12 +256,17 @@ def _taken(
             pass  # an unreadable cache is read again from the files
     applicant = Applicant(name, files=[p.name for p in files], digest=digest)
     for path in files:
-        _take_file(applicant, path, places, side)
+        if intake_paper.is_paper_copy(path, root):
+            applicant.paper_copy.append(str(path.resolve()))
+        else:
+            _take_file(applicant, path, places, side)
     if not applicant.items and applicant.status == "ok":
         applicant.status = "invalid"
         applicant.issues.append(
             Issue("", "", "", "未找到本批次的申请表", "no form of this packet among the files")
         )
+    if applicant.paper_copy:
+        _check_paper(applicant, places, out_dir)
     write_atomic(cache, json.dumps(asdict(applicant), ensure_ascii=False, default=str).encode("utf-8"))
     return applicant
 
@@ -315,6 +324,48 @@ def _take_file(applicant: Applicant, path: Path, places: list[Slot], side: dict[
         else untrusted.RefusedFileError(path.name, "不是本材料包的申请表", "not a form of this packet")
     )
     _refuse(applicant, path.name, reason)
+
+
+def _check_paper(applicant: Applicant, places: list[Slot], out_dir: Path) -> None:
+    """Check the applicant's stamped paper copy against its packet; what disagrees is a problem."""
+    names = ", ".join(Path(p).name for p in applicant.paper_copy)
+    forms = [p.form for p in places if p.rows is None and p.form.id in applicant.read]
+    if applicant.status != "ok" or not forms or intake_paper.applicant_packet(forms[0]) is None:
+        applicant.issues.append(
+            Issue(
+                names,
+                "",
+                "",
+                "纸质件（盖章扫描件）未核对：申请表有误，或此类申请人无单独的材料包",
+                "the stamped paper copy was not checked: the forms are invalid, or this kind of "
+                "applicant has no packet of its own",
+                "warning",
+            )
+        )
+        return
+    try:
+        applicant.paper = intake_paper.verify(
+            applicant.name,
+            forms[0],
+            applicant.read[forms[0].id][0],
+            applicant.attachments,
+            [Path(p) for p in applicant.paper_copy],
+            out_dir,
+        )
+    except UnreadableFileError as exc:
+        applicant.status = "refused"
+        applicant.issues.append(
+            Issue(names, "", "", f"纸质件无法读取：{exc}", f"the paper copy cannot be read: {exc}")
+        )
+        return
+    except api.InvalidDataError as exc:
+        applicant.issues.append(
+            Issue(names, "", "", f"纸质件未核对：{exc}", f"the paper copy was not checked: {exc}", "warning")
+        )
+        return
+    for file, label, zh, en in intake_paper.problems(applicant.paper):
+        applicant.status = "invalid"
+        applicant.issues.append(Issue(file, label, "", zh, en))
 
 
 def _other_form(path: Path, kind: str, places: list[Slot]) -> Form | None:

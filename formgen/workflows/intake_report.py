@@ -80,6 +80,7 @@ def write(applicants: Sequence[Applicant], out_dir: Path) -> list[Path]:
             "status": a.status,
             "files": a.files,
             "issues": [asdict(i) for i in a.issues],
+            "paper": a.paper,
         }
         for a in applicants
     ]

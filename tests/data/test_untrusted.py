@@ -211,3 +211,27 @@ def test_links_huge_files_and_picture_bombs_are_refused(tmp_path: Path) -> None:
         untrusted.inspect(picture.getvalue(), "licence.png")
     with pytest.raises(untrusted.RefusedFileError, match="damaged"):
         untrusted.inspect(b"\x89PNG\r\n\x1a\n" + b"\0" * 100, "licence.png")
+
+
+def test_every_frame_of_a_scan_is_checked_before_it_is_decoded() -> None:
+    """A multi-page TIFF whose first page is small and a later one a bomb is refused by that
+    page's number; so is a scan of more pages than the limit; good frames come back decoded."""
+    from PIL import Image
+
+    def tiff(*sizes: tuple[int, int]) -> bytes:
+        first, *rest = [Image.new("L", size, 255) for size in sizes]
+        out = io.BytesIO()
+        first.save(out, "TIFF", save_all=True, append_images=rest, compression="tiff_deflate")
+        return out.getvalue()
+
+    # the generator seeks one picture from frame to frame: each is read as it comes
+    sizes = [frame.size for frame in untrusted.image_frames(tiff((120, 170), (170, 120)), "scan.tiff")]
+    assert sizes == [(120, 170), (170, 120)]
+    seen: list[tuple[int, int]] = []
+    limits = untrusted.Limits(pixels=50_000)
+    with pytest.raises(untrusted.RefusedFileError, match=r"too many pixels \(400×400\)"):
+        for frame in untrusted.image_frames(tiff((100, 100), (400, 400)), "scan.tiff", limits):
+            seen.append(frame.size)
+    assert seen == [(100, 100)]
+    with pytest.raises(untrusted.RefusedFileError, match="too many pages"):
+        list(untrusted.image_frames(tiff(*[(50, 50)] * 4), "scan.tiff", untrusted.Limits(frames=3)))

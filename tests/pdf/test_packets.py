@@ -159,7 +159,8 @@ def test_attachments_are_placed_on_a4_scans_never_enlarged(build: Build) -> None
         text=True,
         check=True,
     ).stdout.splitlines()[2:]
-    assert len(listing) == 1, "the scan is the page's one image"
+    kinds = [row.split()[2] for row in listing]
+    assert kinds == ["image", "stencil"], "the scan is the page's one image; its page code's label a stencil"
     x_ppi, y_ppi = (float(v) for v in listing[0].split()[12:14])
     assert x_ppi >= 149 and y_ppi >= 149, "drawn at its own 150 dpi or smaller, never enlarged"
     fonts = subprocess.run(

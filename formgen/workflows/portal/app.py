@@ -28,6 +28,7 @@ from formgen.workflows.portal import (
     json_api,
     mail_log,
     notice_drafts,
+    paper,
     reset,
     signup,
     units,
@@ -109,9 +110,11 @@ def create_app(
         trusted_proxies=proxies,
     )
 
+    checker = paper.Checker(sessions, data_dir / "uploads")
+
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        with convert.service(workers), outbox.running():
+        with convert.service(workers), outbox.running(), checker.running():
             yield
         engine.dispose()
 
@@ -126,6 +129,7 @@ def create_app(
     )
     app.state.portal = Portal(data_dir, sessions, PdfGate(workers + pdf_queue), templates(), proxies)
     app.state.outbox = outbox
+    app.state.paper_checker = checker
     app.include_router(accounts.router)
     app.include_router(signup.router)
     app.include_router(reset.router)
@@ -135,6 +139,7 @@ def create_app(
     app.include_router(admin.router)
     app.include_router(applicant.router)
     app.include_router(bureau.router)
+    app.include_router(paper.router)
     app.include_router(json_api.router)
     app.include_router(importer.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from formgen import api
 from formgen.data import paths
 from formgen.model.registry import Packet
-from formgen.workflows.portal import forms, listing, notify, uploads
+from formgen.workflows.portal import forms, listing, notify, paper, uploads
 from formgen.workflows.portal.db import (
     STATUS_LABELS,
     Application,
@@ -261,6 +261,7 @@ def review_page(request: Request, application_id: int) -> Response:
             problems=result.problems,
             documents=names if result.ok else [],
             ok=result.ok,
+            paper_check=paper.latest(session, application.id),
         )
 
 

@@ -41,15 +41,17 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 
 def test_the_revisions_form_one_line() -> None:
     script = ScriptDirectory(str(MIGRATIONS))
-    assert script.get_heads() == ["0005_review"]
+    assert script.get_heads() == ["0007_paper_checks"]
     line = [revision.revision for revision in script.walk_revisions()]
-    assert line == ["0005_review", "0004_signup", "0003_sessions", "0002_upload_blobs", "0001"]
+    assert line == ["0007_paper_checks", "0006_notice_drafts", "0005_review", "0004_signup", "0003_sessions", "0002_upload_blobs", "0001"]
     assert [path.name for path in sorted((MIGRATIONS / "versions").glob("v*.py"))] == [
         "v0001_portal.py",
         "v0002_upload_blobs.py",
         "v0003_sessions.py",
         "v0004_signup.py",
         "v0005_review.py",
+        "v0006_notice_drafts.py",
+        "v0007_paper_checks.py",
     ]
 
 
@@ -61,7 +63,7 @@ def test_an_empty_database_gets_every_table_the_models_declare(engine: Engine) -
     for name, table in db.Base.metadata.tables.items():
         assert {c["name"] for c in inspector.get_columns(name)} == set(table.columns.keys()), name
     with engine.connect() as connection:
-        assert connection.scalar(sqlalchemy.text("SELECT version_num FROM alembic_version")) == "0005_review"
+        assert connection.scalar(sqlalchemy.text("SELECT version_num FROM alembic_version")) == "0007_paper_checks"
 
 
 def test_a_database_of_the_uploads_portal_is_brought_up_with_its_rows(engine: Engine) -> None:
@@ -89,7 +91,7 @@ def test_a_database_of_the_uploads_portal_is_brought_up_with_its_rows(engine: En
     # An account made before sign-up can still sign in: not disabled, counted as confirmed.
     assert tuple(user) == ("蜀安公司", False, True, None, "")
     assert bytes(blob) == b"\x89PNG"
-    assert head == "0005_review"
+    assert head == "0007_paper_checks"
     # And back down the line to the uploads portal's schema, then up again.
     with engine.begin() as connection:
         command.downgrade(_config(connection), UPLOADS)

@@ -1,0 +1,116 @@
+"""Benchmark: `formgen verify` on a 40-page scan, side by side with OCR alone.
+
+Makes the provider's example packet (11 pages, with page codes), scans it four times over in
+the ways a bureau's scanner does (colour and grey, 150 and 200 dpi, turned ±2°, JPEG q60) and
+hands the first 40 scanned pages to `formgen.verify` in one call, in a child process of its
+own so its peak memory (RSS) is its own. The plain way is the same 40 pictures read by the
+same OCR engine alone, nothing compared, in another child: the floor under formgen's own work
+(codes, turning pages upright, the comparison, seals, the report); and the same pictures read
+by Tesseract 5 (Debian's chi_sim), the lighter engine RapidOCR was chosen over. CPU seconds
+are printed beside wall seconds, as a loaded machine inflates the latter.
+
+The scan repeats the packet, so the verdict is "extra pages": only the figures matter here.
+
+Run: ``.venv/bin/python bench/bench_verify.py`` (a few minutes on 2 cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from importlib.resources import as_file
+from pathlib import Path
+
+from PIL import Image
+
+PAGES = 40
+
+
+def _scans(pdf: Path, folder: Path) -> list[Path]:
+    ways = [(150, False, 1.5), (150, True, -2.0), (200, False, -1.0), (200, True, 2.0)]
+    paths: list[Path] = []
+    for round_, (dpi, grey, angle) in enumerate(ways):
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-png", pdf, folder / f"r{round_}"], check=True)
+        for png in sorted(folder.glob(f"r{round_}-*.png")):
+            image = Image.open(png).convert("L" if grey else "RGB")
+            image = image.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor="white")
+            out = io.BytesIO()
+            image.save(out, "JPEG", quality=60)
+            target = png.with_suffix(".jpg")
+            target.write_bytes(out.getvalue())
+            paths.append(target)
+    return paths[:PAGES]
+
+
+def _child(mode: str, pdf: Path, scans: list[Path]) -> None:
+    started = time.perf_counter()
+    if mode == "verify":
+        import formgen
+
+        with tempfile.TemporaryDirectory() as out:
+            report = formgen.verify(pdf, scans, Path(out))
+        pages = len([p for p in report.pages if p.scan is not None])
+    elif mode == "tesseract":
+        for path in scans:
+            subprocess.run(["tesseract", str(path), "-", "-l", "chi_sim"], capture_output=True, check=True)
+        pages = len(scans)
+    else:
+        from formgen.paper import ocr
+
+        for path in scans:
+            with Image.open(path) as image:
+                ocr.read(image.convert("RGB"))
+        pages = len(scans)
+    seconds = time.perf_counter() - started
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    peak = max(own.ru_maxrss, children.ru_maxrss) / 1024
+    print(json.dumps({"pages": pages, "seconds": seconds, "cpu": cpu, "peak_mb": peak}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--child", choices=("verify", "ocr", "tesseract"))
+    parser.add_argument("--pdf", type=Path)
+    parser.add_argument("scans", nargs="*", type=Path)
+    args = parser.parse_args()
+    if args.child:
+        _child(args.child, args.pdf, args.scans)
+        return
+    from formgen import api
+
+    packet_id = "sichuan-2023-110.provider"
+    with tempfile.TemporaryDirectory(prefix="bench-verify-") as tmp:
+        work = Path(tmp)
+        with as_file(api.registry().packet(packet_id).example) as example:
+            pdf = api.packet(packet_id, example, work / "packet")
+        scans = _scans(pdf, work)
+        print(f"{len(scans)} scanned pages of {packet_id} (JPEG q60; colour and grey; 150 and 200 dpi)\n")
+        print(f"{'way':<34} {'s/page':>7} {'CPU s/page':>10} {'total s':>8} {'peak MB':>8}")
+        ways = (
+            ("tesseract", "OCR alone (Tesseract chi_sim)"),
+            ("ocr", "OCR alone (RapidOCR, no compare)"),
+            ("verify", "formgen verify"),
+        )
+        for mode, label in ways:
+            done = subprocess.run(
+                [sys.executable, __file__, "--child", mode, "--pdf", str(pdf), *map(str, scans)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            figures = json.loads(done.stdout.strip().splitlines()[-1])
+            print(
+                f"{label:<34} {figures['seconds'] / figures['pages']:>7.2f} "
+                f"{figures['cpu'] / figures['pages']:>10.2f} {figures['seconds']:>8.1f} {figures['peak_mb']:>8.0f}"
+            )
+
+
+if __name__ == "__main__":
+    main()

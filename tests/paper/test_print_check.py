@@ -1,0 +1,70 @@
+"""The print check on its own: a line printed one way, "scanned" another, held against it.
+
+The submitted page is a picture of ``15,342.80`` at 150 dpi; the scan is the same line made
+noisy (blur, speckle, JPEG), moved a little, crossed by a blue pen, or printed as ``15,842.80``.
+Only the changed digit is a difference, and it is found where it is.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from formgen.paper import print_check
+
+DPI = 150
+STEP = 72 / DPI
+IDENTITY = np.array([[1 / STEP, 0.0, 0.0], [0.0, 1 / STEP, 0.0]])
+"""Page points to scan pixels: the scan lies exactly on the page."""
+TEXT_AT = (60, 40)
+"""Where the line is printed, in pixels."""
+
+
+def _printed(text: str) -> Image.Image:
+    page = Image.new("L", (420, 120), 255)
+    ImageDraw.Draw(page).text(TEXT_AT, text, fill=0, font=ImageFont.load_default(size=30))
+    return page
+
+
+def _scanned(page: Image.Image, *, shift: tuple[int, int] = (0, 0), pen: bool = False) -> Image.Image:
+    scan = Image.new("RGB", page.size, (250, 250, 248))
+    scan.paste(page.convert("RGB"), shift)
+    if pen:
+        ImageDraw.Draw(scan).line([(40, 70), (380, 50)], fill=(20, 30, 110), width=3)
+    scan = scan.filter(ImageFilter.GaussianBlur(0.6))
+    pixels = np.asarray(scan, dtype=np.float32)
+    noisy = pixels + np.random.default_rng(1).normal(0, 6, pixels.shape)
+    out = io.BytesIO()
+    Image.fromarray(noisy.clip(0, 255).astype(np.uint8)).save(out, "JPEG", quality=60)
+    return Image.open(io.BytesIO(out.getvalue())).convert("RGB")
+
+
+def _digit_box(text: str, index: int) -> tuple[float, float, float, float]:
+    """The box (points) of character `index` of `text` as printed."""
+    font = ImageFont.load_default(size=30)
+    x0 = TEXT_AT[0] + font.getlength(text[:index])
+    x1 = TEXT_AT[0] + font.getlength(text[: index + 1])
+    _, top, _, bottom = font.getbbox(text)
+    return (x0 * STEP, (TEXT_AT[1] + top) * STEP, x1 * STEP, (TEXT_AT[1] + bottom) * STEP)
+
+
+@pytest.mark.parametrize(("shift", "pen"), [((0, 0), False), ((3, -2), False), ((0, 0), True)])
+def test_the_same_print_scanned_badly_does_not_differ(shift: tuple[int, int], pen: bool) -> None:
+    page = _printed("15,342.80")
+    scan = print_check.print_only(_scanned(page, shift=shift, pen=pen))
+    box = _digit_box("15,342.80", 3)
+    assert print_check.differs(page, scan, IDENTITY, box, DPI) is None
+
+
+def test_a_changed_digit_differs_where_it_is() -> None:
+    page = _printed("15,342.80")
+    scan = print_check.print_only(_scanned(_printed("15,842.80"), shift=(2, 1)))
+    box = _digit_box("15,342.80", 3)
+    found = print_check.differs(page, scan, IDENTITY, box, DPI)
+    assert found is not None
+    x0, _, x1, _ = found
+    assert x0 < box[2] + 2 and x1 > box[0] - 2, "the difference is at the changed digit"
+    assert print_check.differs(page, scan, IDENTITY, _digit_box("15,342.80", 7), DPI) is None

@@ -1,0 +1,164 @@
+"""The portal's 盖章 step: the applicant uploads the stamped scan after submitting, it is checked
+off the request, and the bureau sees the outcome beside the application.
+
+The checker is held (`Checker.hold`) while the pages are looked at, so 核对中 is seen for
+certain, then let go; its `finished` event says when the outcome is written.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from playwright.sync_api import BrowserContext, expect
+
+from formgen.workflows.portal.accounts import add_user
+from tests.paper import scanning
+from tests.pdf_reading import pages
+from tests.workflows.portal.conftest import PASSWORD, PROVIDER, Site, example, start
+from tests.workflows.portal.test_browser import browser, served, sign_in  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.pdf
+CHECK_S = 900
+"""The longest a check may take on a loaded machine (OCR of a packet's pages)."""
+SHOTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "paper"
+
+
+def _stamped_scan(packet: bytes, folder: Path, *, keep: int | None = None, swap: bool = False) -> bytes:
+    """The packet printed, stamped, scanned at 150 dpi turned 1° (its first `keep` pages; with
+    `swap`, its first two in the wrong order)."""
+    pdf = folder / "submitted.pdf"
+    pdf.write_bytes(packet)
+    scanner = scanning.Scanner(angle=1.0, jpeg=70)
+    images = [
+        scanner.scan(scanning.stamp(image, scanning.seal_places(page), 150), seed=n)
+        for n, (image, page) in enumerate(zip(scanning.render(pdf, 150), pages(pdf), strict=True), start=1)
+    ][:keep]
+    if swap:
+        images[0], images[1] = images[1], images[0]
+    out = io.BytesIO()
+    first, *rest = images
+    first.save(out, "PDF", resolution=150, save_all=True, append_images=rest)
+    return out.getvalue()
+
+
+def _signed_in(client: TestClient, name: str) -> str:
+    csrf: str = client.post("/api/login", json={"name": name, "password": PASSWORD}).json()["csrf"]
+    client.headers["X-CSRF-Token"] = csrf
+    return csrf
+
+
+def test_the_paper_copy_is_checked_off_the_request_and_shown_to_the_bureau(
+    site: Site, tmp_path: Path
+) -> None:
+    site.user("applicant", "applicant", "成都市")
+    site.user("other", "applicant", "成都市")
+    site.user("bureau", "bureau", "成都市")
+    checker = site.app.state.paper_checker
+    with TestClient(site.app, base_url="http://127.0.0.1") as applicant:  # lifespan: workers, checker
+        csrf = _signed_in(applicant, "applicant")
+        report = start(applicant, PROVIDER, example(PROVIDER))
+        early = applicant.post(
+            f"/applications/{report}/paper", data={"csrf": csrf}, files={"file": ("盖章件.pdf", b"%PDF")}
+        )
+        assert early.status_code == 409 and "提交后才能上传盖章件" in early.text
+        assert applicant.post(f"/api/applications/{report}/submit").json()["status"] == "submitted"
+        packet = applicant.get(f"/applications/{report}/packet.pdf")
+        assert packet.status_code == 200
+        refused = applicant.post(
+            f"/applications/{report}/paper", data={"csrf": csrf}, files={"file": ("盖章件.png", b"%PDF-1.4")}
+        )
+        assert refused.status_code == 422 and "PDF、JPG、PNG或TIFF" in refused.text
+
+        checker.hold = threading.Event()
+        scan = _stamped_scan(packet.content, tmp_path, keep=2, swap=True)
+        uploaded = applicant.post(
+            f"/applications/{report}/paper", data={"csrf": csrf}, files={"file": ("盖章件.pdf", scan)}
+        )
+        assert uploaded.status_code == 200
+        assert 'data-state="pending"' in uploaded.text and "核对中" in uploaded.text
+
+        bureau = TestClient(site.app, base_url="http://127.0.0.1")
+        _signed_in(bureau, "bureau")
+        assert "核对中" in bureau.get(f"/bureau/applications/{report}").text
+        stranger = TestClient(site.app, base_url="http://127.0.0.1")
+        _signed_in(stranger, "other")
+        assert stranger.get(f"/applications/{report}/paper").status_code == 404
+
+        checker.hold.set()
+        assert checker.finished.wait(CHECK_S), "the check finished"
+        shown = applicant.get(f"/applications/{report}/paper").text
+        assert 'data-state="done"' in shown and "纸质材料与电子材料不一致" in shown
+        total = len(pages(tmp_path / "submitted.pdf"))
+        for number in range(3, total + 1):
+            assert f"第{number}页（扫描件中缺失）：扫描件缺页" in shown
+        assert "顺序错误" in shown
+        reviewed = bureau.get(f"/bureau/applications/{report}").text
+        assert "纸质材料与电子材料不一致" in reviewed and "第3页（扫描件中缺失）：扫描件缺页" in reviewed
+        (marked,) = re.findall(r'src="(/applications/\d+/paper/marked/[0-9a-f]{32}\.png)"', reviewed)
+        picture = bureau.get(marked)
+        assert picture.status_code == 200 and picture.content.startswith(b"\x89PNG")
+        assert bureau.get(marked.replace(marked[-36:-4], "0" * 32)).status_code == 404
+        assert stranger.get(marked).status_code == 404
+
+
+def test_an_applicant_uploads_the_stamped_scan_in_a_browser_and_the_bureau_sees_it_agree(
+    served: tuple[str, Any],  # noqa: F811 (fixture)
+    browser: BrowserContext,  # noqa: F811 (fixture)
+    tmp_path: Path,
+) -> None:
+    base, app = served
+    with app.state.portal.db() as session:
+        add_user(session, "applicant", PASSWORD, "applicant", "成都市")
+        add_user(session, "bureau", PASSWORD, "bureau", "成都市")
+    checker = app.state.paper_checker
+    checker.hold = threading.Event()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page()
+    sign_in(page, base, "applicant")
+    expect(page.get_by_role("link", name="我的申请")).to_be_visible()
+    csrf = page.request.post(base + "/api/login", data={"name": "applicant", "password": PASSWORD}).json()[
+        "csrf"
+    ]
+    headers = {"X-CSRF-Token": csrf}
+    created = page.request.post(
+        base + "/api/applications", data={"packet_id": PROVIDER}, headers=headers
+    ).json()
+    saved = page.request.put(
+        base + f"/api/applications/{created['id']}/data",
+        data={"data": example(PROVIDER), "version": created["version"]},
+        headers=headers,
+    )
+    assert saved.ok, saved.text()
+    assert page.request.post(base + f"/api/applications/{created['id']}/submit", headers=headers).ok
+    packet = page.request.get(base + f"/applications/{created['id']}/packet.pdf")
+    assert packet.ok
+    scan = tmp_path / "盖章扫描件.pdf"
+    scan.write_bytes(_stamped_scan(packet.body(), tmp_path))
+
+    page.goto(base + f"/applications/{created['id']}/summary")
+    page.get_by_role("link", name="盖章件：上传盖章扫描件并核对").click()
+    page.get_by_label("盖章扫描件").set_input_files(str(scan))
+    page.get_by_role("button", name="上传并核对").click()
+    expect(page.locator("#paper-check")).to_have_attribute("data-state", "pending")
+    expect(page.locator("#paper-check")).to_contain_text("核对中")
+    page.screenshot(path=str(SHOTS / "01-checking.png"), full_page=True)
+
+    checker.hold.set()
+    assert checker.finished.wait(CHECK_S), "the check finished"
+    page.reload()
+    expect(page.locator("#paper-check")).to_have_attribute("data-state", "done")
+    expect(page.locator("#paper-check")).to_contain_text("纸质材料与电子材料一致")
+    page.screenshot(path=str(SHOTS / "02-agrees.png"), full_page=True)
+
+    page.get_by_role("button", name="退出 / sign out").click()
+    sign_in(page, base, "bureau")
+    page.goto(base + f"/bureau/applications/{created['id']}")
+    expect(page.locator("#paper-check")).to_contain_text("纸质材料与电子材料一致")
+    expect(page.get_by_role("button", name="受理 / accept")).to_be_visible()
+    page.screenshot(path=str(SHOTS / "03-bureau.png"), full_page=True)
