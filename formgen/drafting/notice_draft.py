@@ -17,8 +17,7 @@ from pathlib import Path
 from formgen.data import untrusted
 from formgen.drafting import docx_draft, inputs, package_writer, redraft, xlsx_draft
 from formgen.drafting.package_writer import DraftedForm, DraftedNotice
-from formgen.drafting.places import Found
-from formgen.drafting.places import Adjust
+from formgen.drafting.places import Adjust, Found
 from formgen.drafting.report import FormReport
 
 NOTICE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")

@@ -48,7 +48,7 @@ def test_review_reaches_template_yaml_and_example(tmp_path: Path) -> None:
     review = FormReview([corrected, retyped], office=[drafted["邮政编码"]["place"]])
 
     again = package_writer.contents(
-        notice_draft.draft_notice([source], "demo-review", adjuster({source.name: review}))
+        notice_draft.draft_notice([source], "demo-review", adjust=adjuster({source.name: review}))
     )
 
     fields = {f["label"]: f for f in _fields(again)}
@@ -75,7 +75,7 @@ def test_a_reviewed_path_taken_moves_the_drafted_field_aside(tmp_path: Path) -> 
     drafted = {f["label"]: f for f in _fields(package_writer.contents(notice_draft.draft_notice([source])))}
     taking = FieldSpec.model_validate({**drafted["单位名称"], "path": "成立日期", "reviewed": True})
     again = package_writer.contents(
-        notice_draft.draft_notice([source], None, adjuster({source.name: FormReview([taking])}))
+        notice_draft.draft_notice([source], None, adjust=adjuster({source.name: FormReview([taking])}))
     )
     paths = {f["label"]: f["path"] for f in _fields(again)}
     assert paths["单位名称"] == "成立日期" and paths["成立日期"] == "成立日期_2"

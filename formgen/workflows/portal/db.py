@@ -326,8 +326,8 @@ class NoticeDraft(Base):
     package: Mapped[bytes] = mapped_column(LargeBinary)
     sha: Mapped[str] = mapped_column(String(64))
     """The package's digest: a process holding another loads it again."""
-    created: Mapped[dt.datetime] = mapped_column(default=_now)
-    updated: Mapped[dt.datetime] = mapped_column(default=_now)
+    created: Mapped[dt.datetime] = mapped_column(default=now)
+    updated: Mapped[dt.datetime] = mapped_column(default=now)
 
 
 class NoticeDraftSource(Base):

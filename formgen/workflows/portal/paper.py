@@ -34,7 +34,7 @@ from starlette.datastructures import UploadFile
 from formgen import api
 from formgen.data.textfile import UnreadableFileError
 from formgen.workflows.portal import uploads
-from formgen.workflows.portal.db import Application, Base, UploadBlob
+from formgen.workflows.portal.db import Application, Base, UploadBlob, now
 from formgen.workflows.portal.documents import PdfGate, packet_pdf
 from formgen.workflows.portal.web import (
     application_for,
@@ -54,10 +54,6 @@ STEP = ("submitted", "accepted")
 STATE_LABELS = {"pending": "核对中", "done": "已核对", "failed": "无法核对"}
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
 class PaperCheck(Base):
     """A stamped, scanned paper copy of an application and what checking it found."""
 
@@ -71,7 +67,7 @@ class PaperCheck(Base):
     result_json: Mapped[str] = mapped_column(Text, default="{}")
     """The verification report's data (`formgen.paper.report.as_data`), marked pages as upload
     names; or ``{"error": ...}`` when it could not be made."""
-    created: Mapped[dt.datetime] = mapped_column(default=_now)
+    created: Mapped[dt.datetime] = mapped_column(default=now)
 
     @property
     def result(self) -> dict[str, Any]:

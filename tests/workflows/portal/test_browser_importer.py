@@ -16,10 +16,9 @@ from playwright.sync_api import BrowserContext, Page, expect
 from formgen.workflows.portal import notice_drafts
 from formgen.workflows.portal.accounts import add_user
 from tests.drafting.small_forms import label_beside
+from tests.workflows.portal.browsing import ARTIFACTS
 from tests.workflows.portal.conftest import PASSWORD
-from tests.workflows.portal.test_browser import ARTIFACTS, browser, saved, served, sign_in, sign_out
-
-__all__ = ["browser", "served"]  # the fixtures this test takes from test_browser
+from tests.workflows.portal.test_browser import saved, sign_in, sign_out
 
 SHOTS = ARTIFACTS / "importer"
 TITLE = "关于征集示范企业的通知"

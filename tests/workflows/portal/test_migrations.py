@@ -43,7 +43,15 @@ def test_the_revisions_form_one_line() -> None:
     script = ScriptDirectory(str(MIGRATIONS))
     assert script.get_heads() == ["0007_paper_checks"]
     line = [revision.revision for revision in script.walk_revisions()]
-    assert line == ["0007_paper_checks", "0006_notice_drafts", "0005_review", "0004_signup", "0003_sessions", "0002_upload_blobs", "0001"]
+    assert line == [
+        "0007_paper_checks",
+        "0006_notice_drafts",
+        "0005_review",
+        "0004_signup",
+        "0003_sessions",
+        "0002_upload_blobs",
+        "0001",
+    ]
     assert [path.name for path in sorted((MIGRATIONS / "versions").glob("v*.py"))] == [
         "v0001_portal.py",
         "v0002_upload_blobs.py",
@@ -63,7 +71,10 @@ def test_an_empty_database_gets_every_table_the_models_declare(engine: Engine) -
     for name, table in db.Base.metadata.tables.items():
         assert {c["name"] for c in inspector.get_columns(name)} == set(table.columns.keys()), name
     with engine.connect() as connection:
-        assert connection.scalar(sqlalchemy.text("SELECT version_num FROM alembic_version")) == "0007_paper_checks"
+        assert (
+            connection.scalar(sqlalchemy.text("SELECT version_num FROM alembic_version"))
+            == "0007_paper_checks"
+        )
 
 
 def test_a_database_of_the_uploads_portal_is_brought_up_with_its_rows(engine: Engine) -> None:

@@ -21,7 +21,7 @@ from formgen.workflows.portal.accounts import add_user
 from tests.paper import scanning
 from tests.pdf_reading import pages
 from tests.workflows.portal.conftest import PASSWORD, PROVIDER, Site, example, start
-from tests.workflows.portal.test_browser import browser, served, sign_in  # noqa: F401 (fixtures)
+from tests.workflows.portal.test_browser import sign_in
 
 pytestmark = pytest.mark.pdf
 CHECK_S = 900
@@ -108,8 +108,8 @@ def test_the_paper_copy_is_checked_off_the_request_and_shown_to_the_bureau(
 
 
 def test_an_applicant_uploads_the_stamped_scan_in_a_browser_and_the_bureau_sees_it_agree(
-    served: tuple[str, Any],  # noqa: F811 (fixture)
-    browser: BrowserContext,  # noqa: F811 (fixture)
+    served: tuple[str, Any],
+    browser: BrowserContext,
     tmp_path: Path,
 ) -> None:
     base, app = served
