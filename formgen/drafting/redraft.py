@@ -72,13 +72,24 @@ def settle(places: list[Place], old: FormSpec, entry: Callable[[Place], dict[str
     written from the places, so they name what the package's YAML names. A reviewed choice keeps
     the author's option words: the □ of each option, in order, ticks the author's word.
     """
-    fresh = old.model_copy(update={"fields": [FieldSpec.model_validate(entry(p)) for p in places]})
-    merged, _ = merge_reviewed(old, fresh)
-    by_place = {item.place: item for item in merged.fields if item.place}
+    by_place = reviewed_at(places, old, entry)
     for place in places:
         mine = by_place.get(place.where)
         if mine is not None:
             _take(place, mine)
+
+
+def reviewed_at(
+    places: list[Place], old: FormSpec, entry: Callable[[Place], dict[str, Any]]
+) -> dict[str, FieldSpec]:
+    """Each place's field once the reviewed fields of `old` are merged onto a draft of `places`.
+
+    One merge (`merge_reviewed`) serves a re-draft (`settle`) and a review given in the portal
+    (`formgen.drafting.review`): each then copies what it owns from the field to the place.
+    """
+    fresh = old.model_copy(update={"fields": [FieldSpec.model_validate(entry(p)) for p in places]})
+    merged, _ = merge_reviewed(old, fresh)
+    return {item.place: item for item in merged.fields if item.place}
 
 
 def _take(place: Place, mine: FieldSpec) -> None:

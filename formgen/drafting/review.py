@@ -4,7 +4,7 @@ A draft is a guess; its author corrects a field's path, label and type, and mark
 draft took for the applicant's as the office's (a 经办人 line, a 受理 box). The corrections
 are kept as reviewed fields (``reviewed: true``) and a list of office-only places. Drafting
 the files again with `adjuster` merges them into the fresh draft with
-`formgen.model.package_merge.merge_reviewed`, before the template's tags are written: a
+`formgen.model.package_merge.merge_reviewed` (`redraft.reviewed_at`), before the template's tags are written: a
 corrected path reaches the template, and an office-only place gets no control and stays as
 published.
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from formgen.drafting.package_writer import REVIEWED, TYPE_NAMES, field_entry
 from formgen.drafting.places import Adjust, Place
-from formgen.model.package_merge import merge_reviewed
+from formgen.drafting.redraft import reviewed_at
 from formgen.model.package_spec import FieldSpec, FormSpec
 
 DRAFT_TYPES = {name: internal for internal, name in TYPE_NAMES.items()}
@@ -49,15 +49,8 @@ def adjuster(reviews: Mapping[str, FormReview]) -> Adjust:
 def apply(places: list[Place], review: FormReview) -> list[Place]:
     """`places` without the office's, each corrected as `review` says (matched by place)."""
     kept = [place for place in places if place.where not in review.office]
-    fresh = FormSpec(
-        kind="docx",
-        title="",
-        template="",
-        fields=[FieldSpec.model_validate(field_entry(place)) for place in kept],
-    )
     mine = FormSpec(kind="docx", title="", template="", fields=review.fields)
-    merged, _ = merge_reviewed(mine, fresh)
-    by_place = {item.place: item for item in merged.fields if item.place}
+    by_place = reviewed_at(kept, mine, field_entry)
     for place in kept:
         chosen = by_place.get(place.where)
         if chosen is None:
