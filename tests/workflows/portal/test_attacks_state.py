@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from formgen.workflows.portal import security
 from formgen.workflows.portal.db import Application, User, WebSession
+from formgen.workflows.portal.security import password_matches  # bound before `checked` counts it
 from formgen.workflows.portal.sessions import COOKIE, IDLE, LIFETIME, token_hash
 from tests.workflows.portal.conftest import PASSWORD, PROVIDER, Site, start
 from tests.workflows.portal.test_pages import csrf_of
@@ -241,18 +242,23 @@ def test_names_sprayed_from_one_address_are_refused_after_the_address_limit(site
     )
 
 
-def test_of_30_simultaneous_wrong_tries_no_more_than_the_limit_are_checked(
-    site: Site, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    site.user("a", "applicant", "成都市")
-    checked: list[str] = []
-    real = security.password_matches
+@pytest.fixture
+def checked(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Every password check the portal makes, as (stored hash, password tried)."""
+    seen: list[tuple[str, str]] = []
 
     def counting(stored: str, password: str) -> bool:
-        checked.append(password)
-        return real(stored, password)
+        seen.append((stored, password))
+        return password_matches(stored, password)
 
     monkeypatch.setattr(security, "password_matches", counting)
+    return seen
+
+
+def test_of_30_simultaneous_wrong_tries_no_more_than_the_limit_are_checked(
+    site: Site, checked: list[tuple[str, str]]
+) -> None:
+    site.user("a", "applicant", "成都市")
     clients = [TestClient(site.app, client=("203.0.113.68", 40000 + n)) for n in range(30)]
     answers = race(30, lambda n: clients[n].post("/api/login", json={"name": "a", "password": f"guess {n}"}))
     codes = sorted(a.status_code for a in answers)
@@ -280,24 +286,16 @@ def test_the_client_address_comes_from_x_forwarded_for_only_behind_a_trusted_pro
 
 
 def test_unknown_names_and_wrong_passwords_take_the_same_time(
-    site: Site, monkeypatch: pytest.MonkeyPatch
+    site: Site, checked: list[tuple[str, str]]
 ) -> None:
     site.user("a", "applicant", "成都市")
-    checked: list[str] = []
-    real = security.password_matches
-
-    def counting(stored: str, password: str) -> bool:
-        checked.append(stored)
-        return real(stored, password)
-
-    monkeypatch.setattr(security, "password_matches", counting)
     stored = security.hash_password(PASSWORD)
     verify: list[float] = []
     unknown: list[float] = []
     known: list[float] = []
     for n in range(9):  # interleaved, so a busy moment of the machine falls on all three
         began = time.perf_counter()
-        real(stored, "wrong password")
+        password_matches(stored, "wrong password")
         verify.append(time.perf_counter() - began)
         for name, into in (("nobody", unknown), ("a", known)):
             client = TestClient(site.app, client=(f"192.0.2.{2 * n + len(into)}", 40000))  # no limit
@@ -305,7 +303,7 @@ def test_unknown_names_and_wrong_passwords_take_the_same_time(
             assert wrong(client, name) == 401
             into.append(time.perf_counter() - began)
     # Each attempt, the unknown name's too, ran exactly one argon2 verification.
-    assert len(checked) == 18 and len(set(checked)) == 2
+    assert len(checked) == 18 and len({stored for stored, _ in checked}) == 2
     one, no_name, bad_password = (statistics.median(x) for x in (verify, unknown, known))
     print(
         f"\nsign-in medians of 9: unknown name {no_name * 1000:.1f} ms, wrong password "
