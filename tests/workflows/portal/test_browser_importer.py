@@ -61,9 +61,9 @@ def test_an_administrator_brings_a_word_form_in_and_an_applicant_fills_it(
         page.get_by_label("通知编号").fill("demo-import-1")
         page.get_by_role("button", name="上传并生成草稿").click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("审核通知草稿")
-        expect(page.locator(".paper img")).to_have_count(1)
-        expect(page.locator(".paper img").first).to_have_js_property("complete", True)
-        assert page.locator(".paper img").first.evaluate("i => i.naturalWidth") > 400
+        expect(page.locator(".pages img")).to_have_count(1)
+        expect(page.locator(".pages img").first).to_have_js_property("complete", True)
+        assert page.locator(".pages img").first.evaluate("i => i.naturalWidth") > 400
         expect(page.get_by_label("第4项的标签")).to_have_value("邮政编码")
         shots.take(page, "draft-beside-the-paper")
 
