@@ -109,6 +109,25 @@ def die_with_parent() -> None:
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
+BACKGROUND_NICENESS = 10
+"""How far below formgen's own CPU priority the processes it starts for PDF work run
+(LibreOffice and its bridge, Ghostscript, poppler): nice(1)'s default step. An increment, so a
+formgen run at a lower priority itself (``nice formgen batch``, systemd's ``Nice=``) keeps its
+PDF work below it. On a portal, a person's save then takes the CPU before a packet's
+conversion does; on an idle machine the conversion loses nothing."""
+
+
+def in_background() -> None:
+    """Lower the calling process's CPU priority by `BACKGROUND_NICENESS` (a ``preexec_fn``)."""
+    os.nice(BACKGROUND_NICENESS)
+
+
+def background_worker() -> None:
+    """A ``preexec_fn`` for a long-lived worker: CPU priority lowered, killed with its parent."""
+    in_background()
+    die_with_parent()
+
+
 NO_PDF_COMPRESSION = "VCL_DEBUG_DISABLE_PDFCOMPRESSION"
 """Set, LibreOffice's PDF writer (vcl) writes its streams without deflating them."""
 
@@ -168,7 +187,9 @@ def convert_cold(
         env = _office_env(work_dir, conf)
         _copy_profile_template(work_dir / "profile", conf)
         try:
-            result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout)
+            result = subprocess.run(
+                command, env=env, capture_output=True, text=True, timeout=timeout, preexec_fn=in_background
+            )
         except subprocess.TimeoutExpired:
             raise ConversionError(
                 f"LibreOffice转换超时 / LibreOffice timed out after {timeout:.0f} s"
@@ -235,7 +256,7 @@ def _profile_template(conf: Path) -> Path | None:
                 [str(binary), f"-env:UserInstallation={made.as_uri()}", "--headless", "--norestore",
                  "--nolockcheck", "--terminate_after_init"],
                 env=_office_env(Path(work), conf), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL, timeout=PROFILE_TIMEOUT_S, check=True,
+                stderr=subprocess.DEVNULL, timeout=PROFILE_TIMEOUT_S, check=True, preexec_fn=in_background,
             )  # fmt: skip
             settings = made / "user" / "registrymodifications.xcu"
             if not settings.is_file():
@@ -374,7 +395,7 @@ class Worker:
                     stderr=log,
                     bufsize=0,
                     start_new_session=True,
-                    preexec_fn=die_with_parent,
+                    preexec_fn=background_worker,
                 )
         self._buffer = b""
         try:
@@ -397,7 +418,7 @@ class Worker:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
-            preexec_fn=die_with_parent,
+            preexec_fn=background_worker,
         )
 
     def stop(self) -> None:

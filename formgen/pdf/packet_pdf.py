@@ -45,6 +45,7 @@ from pypdf.generic import (
 
 from formgen.document.package import fixed_time, write_atomic
 from formgen.pdf import page_codes, scans, type1
+from formgen.pdf.convert import in_background
 from formgen.pdf.scans import IMAGE_SUFFIXES
 
 A4_W, A4_H = 595.28, 841.89
@@ -537,7 +538,9 @@ def to_pdfa(source: Path, target: Path, *, metadata: Metadata, timeout: float = 
         epoch = int(fixed_time().replace(tzinfo=dt.UTC).timestamp())
         env = {"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": str(epoch)}
         try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env)
+            result = subprocess.run(
+                command, capture_output=True, text=True, timeout=timeout, env=env, preexec_fn=in_background
+            )
         except subprocess.TimeoutExpired:
             raise PacketError(f"Ghostscript超时 / Ghostscript timed out after {timeout:g} s") from None
         if result.returncode != 0 or not made.is_file():

@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from formgen.pdf.convert import ConversionError
+from formgen.pdf.convert import ConversionError, in_background
 
 TIMEOUT_S = 120
 """pdftoppm's time for a whole document at screen resolution: under a second a page here,
@@ -29,6 +29,7 @@ def png_pages(pdf: Path, *, dpi: int = 60, max_pages: int = MAX_PAGES) -> list[b
                 check=True,
                 capture_output=True,
                 timeout=TIMEOUT_S,
+                preexec_fn=in_background,
             )
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
             raise ConversionError(f"pdftoppm: {exc}") from None

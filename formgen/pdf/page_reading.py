@@ -20,6 +20,7 @@ from pathlib import Path
 from PIL import Image
 
 from formgen.data import untrusted
+from formgen.pdf.convert import in_background
 
 TIMEOUT = 120.0
 """Seconds poppler may take over one file: a 40-page scan renders in a few."""
@@ -60,7 +61,9 @@ class UnreadablePdfError(untrusted.RefusedFileError):
 
 def _poppler(command: list[str], name: str) -> str:
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=TIMEOUT, check=False, preexec_fn=in_background
+        )
     except subprocess.TimeoutExpired:
         raise UnreadablePdfError(
             name, f"读取超时（{TIMEOUT:g}秒）", f"reading timed out ({TIMEOUT:g} s)"
