@@ -1,13 +1,19 @@
 """Benchmark: the portal under load, on loopback only, bounded in time and in count.
 
 50 applicants save drafts (PUT /api/applications/{id}/data, each save checked by the
-rulebook) while 20 others download their packet PDF, made by 2 warm LibreOffice workers
-behind a queue of 4: requests past it get 503 with Retry-After, counted apart, and are tried
-again after the wait. Prints, from one run: requests per second, p50/p95/p99 latency and
-errors per kind of request, the 503s, the portal's peak memory (its process and the
-LibreOffice workers under it), and the ratio of a packet's latency to a draft save's.
+rulebook), each opening a section's page of the form (GET) before every tenth save, while 20
+others download their packet PDF, made by 2 warm LibreOffice workers behind a queue of 4:
+requests past it get 503 with Retry-After, counted apart, and are tried again after the wait.
+Prints, from one run: requests per second, p50/p95/p99 latency and errors of saves, page loads
+and packet PDFs, the 503s, the portal's peak memory (its process and the LibreOffice workers
+under it), the ratio of a packet's latency to a draft save's, and the machine's load average
+before and after, since another user of the cores changes every figure.
 
-Run: ``make bench`` (or ``.venv/bin/python bench/bench_portal.py [--seconds S]``).
+The best plain way to compare with is the same run without PDFs (``--downloaders 0``): what
+PDF work costs the people typing is the difference. LibreOffice runs below the portal's CPU
+priority (`formgen.pdf.convert.BACKGROUND_NICENESS`).
+
+Run: ``make bench`` (or ``.venv/bin/python bench/bench_portal.py [--seconds S] [--downloaders N]``).
 """
 
 from __future__ import annotations
@@ -30,11 +36,15 @@ from typing import Any
 import httpx2
 
 import formgen
+from formgen.workflows.portal import forms
 from formgen.workflows.portal.accounts import add_account
 
 HOST = "127.0.0.1"  # loopback only
 PACKET = "sichuan-2023-110.provider"
 PASSWORD = "bench-password"
+SECTIONS = len(forms.sections(formgen.api.registry().packet(PACKET).model))
+SAVES_PER_PAGE = 10
+"""A person opens a section's page, then types into it: a page load before every tenth save."""
 
 
 @dataclass
@@ -121,10 +131,25 @@ async def _ready(base: str, name: str, data: dict[str, Any]) -> User:
     return user
 
 
-async def _applicant(user: User, until: float, saves: int, kind: Kind) -> None:
+async def _page_load(user: User, section: int, kind: Kind) -> None:
+    """Open one section's page of the form, as a person does before typing into it."""
+    start = time.monotonic()
+    response = await user.client.get(f"/applications/{user.application}/sections/{section}")
+    if response.status_code == 200 and "<form" in response.text:
+        kind.latencies.append(time.monotonic() - start)
+    else:
+        kind.errors += 1
+
+
+async def _applicant(user: User, until: float, saves: int, kinds: dict[str, Kind]) -> None:
+    """Save the draft `saves` times, opening the next section's page before every
+    `SAVES_PER_PAGE`th save."""
     for n in range(saves):
         if time.monotonic() > until:
             return
+        if n % SAVES_PER_PAGE == 0:
+            await _page_load(user, (n // SAVES_PER_PAGE) % SECTIONS, kinds["page load"])
+        kind = kinds["draft save"]
         user.data["report"]["self_assessment"] = (
             f"第{n}次保存。" + user.data["report"]["self_assessment"][:150]
         )
@@ -166,7 +191,7 @@ async def _run(base: str, args: argparse.Namespace, kinds: dict[str, Kind]) -> f
     )
     start = time.monotonic()
     until = start + args.seconds
-    tasks = [_applicant(u, until, args.saves, kinds["draft save"]) for u in applicants]
+    tasks = [_applicant(u, until, args.saves, kinds) for u in applicants]
     tasks += [_downloader(u, until, args.packets, kinds["packet PDF"]) for u in downloaders]
     try:
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=args.seconds + 300)
@@ -174,6 +199,10 @@ async def _run(base: str, args: argparse.Namespace, kinds: dict[str, Kind]) -> f
         for user in [*applicants, *downloaders]:
             await user.client.aclose()
     return time.monotonic() - start
+
+
+def _loads(averages: tuple[float, float, float]) -> str:
+    return " ".join(f"{x:.2f}" for x in averages)
 
 
 def main() -> None:
@@ -228,8 +257,10 @@ def main() -> None:
                 except httpx2.TransportError:
                     time.sleep(0.2)
             sampler.start()
-            kinds = {k: Kind(k) for k in ("draft save", "packet PDF")}
+            kinds = {k: Kind(k) for k in ("draft save", "page load", "packet PDF")}
+            load_before = os.getloadavg()
             elapsed = asyncio.run(_run(base, args, kinds))
+            load_after = os.getloadavg()
         finally:
             stop.set()
             server.terminate()
@@ -238,6 +269,10 @@ def main() -> None:
     print(
         f"formgen portal on {HOST}: {args.applicants} applicants saving drafts, {args.downloaders} downloading "
         f"packets, 2 LibreOffice workers, queue 4; {elapsed:.1f} s"
+    )
+    print(
+        f"  machine        {os.cpu_count()} cores; load average (1, 5, 15 min) before "
+        f"{_loads(load_before)}, after {_loads(load_after)}"
     )
     for kind in kinds.values():
         print("  " + kind.line(elapsed))
