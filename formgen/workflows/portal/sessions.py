@@ -82,7 +82,7 @@ class ServerSessions:
         scope["session"] = dict(loaded.data)
 
         async def with_cookie(message: Message) -> None:
-            if message["type"] == "http.response.start":
+            if message["type"] == "http.response.start" and _changed(loaded, scope["session"]):
                 cookie = await run_in_threadpool(
                     self._store, loaded, scope["session"], _client(scope, self.policy)
                 )
@@ -178,6 +178,20 @@ class ServerSessions:
         if self.policy.secure:
             morsel["secure"] = True
         return morsel.OutputString()
+
+
+def _changed(loaded: _Loaded, final: MutableMapping[str, Any]) -> bool:
+    """Whether `ServerSessions._store` has anything to write: most requests (a save, a page)
+    leave their session as it was, and then answer without a trip to a worker thread."""
+    before = loaded.data
+    uid, csrf = final.get("uid"), final.get("csrf")
+    if not isinstance(csrf, str):
+        return loaded.id is not None
+    if loaded.id is None:
+        return uid is not None or csrf != before.get("csrf")
+    if (uid is not None and uid != before.get("uid")) or csrf != before.get("csrf"):
+        return True
+    return loaded.last_seen is not None and now() - loaded.last_seen >= TOUCH_EVERY
 
 
 def _cookie(scope: Scope) -> str | None:
