@@ -175,7 +175,9 @@ def notice_spec(notice: DraftedNotice, derived: dict[str, str]) -> dict[str, Any
     An Excel table that is not derived from applications is the applicant's to fill (a list of
     equipment, of projects): it goes into the applicant's packet beside the Word forms."""
     applications = [
-        f for f in notice.forms if (f.kind == "docx" and f.places) or (f.kind == "xlsx" and f.name not in derived)
+        f
+        for f in notice.forms
+        if (f.kind == "docx" and f.places) or (f.kind == "xlsx" and f.name not in derived)
     ]
     packets: list[dict[str, Any]] = []
     if applications:

@@ -431,7 +431,9 @@ def save_review(session: Session, draft: NoticeDraft, values: FormValues) -> Non
             source: {
                 "fields": [f.model_dump(mode="json", by_alias=True, exclude_defaults=True) for f in r.fields],
                 "office": r.office,
-                "columns": [c.model_dump(mode="json", by_alias=True, exclude_defaults=True) for c in r.columns],
+                "columns": [
+                    c.model_dump(mode="json", by_alias=True, exclude_defaults=True) for c in r.columns
+                ],
             }
             for source, r in reviews.items()
             if r.fields or r.office or r.columns

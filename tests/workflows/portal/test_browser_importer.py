@@ -43,6 +43,16 @@ class Shots:
         page.screenshot(path=str(self.folder / f"{self.count:02d}-{name}.png"), full_page=True)
 
 
+def upload_as_admin(page: Page, base: str, published: Path, notice_id: str) -> None:
+    """The administrator uploads one published file as notice `notice_id`; its draft's review page."""
+    sign_in(page, base, "管理员")
+    page.get_by_role("link", name="导入通知").click()
+    page.get_by_label("附件文件").set_input_files(str(published))
+    page.get_by_label("通知编号").fill(notice_id)
+    page.get_by_role("button", name="上传并生成草稿").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("审核通知草稿")
+
+
 @pytest.mark.pdf
 def test_an_administrator_brings_a_word_form_in_and_an_applicant_fills_it(
     served: tuple[str, Any], browser: BrowserContext, tmp_path: Path
@@ -60,12 +70,7 @@ def test_an_administrator_brings_a_word_form_in_and_an_applicant_fills_it(
     page = browser.new_page()
     page.set_viewport_size({"width": 1280, "height": 900})
     try:
-        sign_in(page, base, "管理员")
-        page.get_by_role("link", name="导入通知").click()
-        page.get_by_label("附件文件").set_input_files(str(form))
-        page.get_by_label("通知编号").fill("demo-import-1")
-        page.get_by_role("button", name="上传并生成草稿").click()
-        expect(page.get_by_role("heading", level=1)).to_contain_text("审核通知草稿")
+        upload_as_admin(page, base, form, "demo-import-1")
         expect(page.locator(".pages img")).to_have_count(1)
         expect(page.locator(".pages img").first).to_have_js_property("complete", True)
         assert page.locator(".pages img").first.evaluate("i => i.naturalWidth") > 400
@@ -152,12 +157,7 @@ def test_an_administrator_corrects_an_excel_tables_columns_and_the_table_follows
     page = browser.new_page()
     page.set_viewport_size({"width": 1280, "height": 900})
     try:
-        sign_in(page, base, "管理员")
-        page.get_by_role("link", name="导入通知").click()
-        page.get_by_label("附件文件").set_input_files(str(table))
-        page.get_by_label("通知编号").fill("demo-import-2")
-        page.get_by_role("button", name="上传并生成草稿").click()
-        expect(page.get_by_role("heading", level=1)).to_contain_text("审核通知草稿")
+        upload_as_admin(page, base, table, "demo-import-2")
         expect(page.get_by_label("第4列的标签")).to_have_value("单位性质")
         shots.take(page, "table-drafted")
 
@@ -221,7 +221,15 @@ def test_an_administrator_corrects_an_excel_tables_columns_and_the_table_follows
         notice_drafts.forget()
 
     sheet = load_workbook(got).worksheets[0]
-    assert [c.value for c in sheet[4]] == ["序号", "单位名称", "统一社会信用代码", "单位类型", "注册资本（万元）", "联系人", "手机"]
+    assert [c.value for c in sheet[4]] == [
+        "序号",
+        "单位名称",
+        "统一社会信用代码",
+        "单位类型",
+        "注册资本（万元）",
+        "联系人",
+        "手机",
+    ]
     row = [c.value for c in sheet[5]]
     assert row[:6] == [1, "成都示范科技有限公司", "91510107MA62L3R5XE", "民营企业", 1200.5, "王五"]
     assert row[6] is None, "the office's column is left for the office"
