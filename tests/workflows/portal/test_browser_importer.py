@@ -210,6 +210,11 @@ def test_an_administrator_corrects_an_excel_tables_columns_and_the_table_follows
         shots.take(page, "row-filled")
         page.get_by_role("button", name="保存并核对").click()
         expect(main).to_contain_text("民营企业")
+        tops = [
+            page.locator("dl.answers dt", has_text=label).first.bounding_box() or {"y": 0.0}
+            for label in ("单位名称", "统一社会信用代码")
+        ]
+        assert tops[1]["y"] - tops[0]["y"] < 120, "a row's answers follow each other, no blank lines"
         with page.expect_download(timeout=180000) as download:
             page.locator("main a[href$='.xlsx']").first.click()
         got = tmp_path / "annex2.xlsx"
