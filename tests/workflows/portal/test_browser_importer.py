@@ -87,6 +87,23 @@ def test_an_administrator_brings_a_word_form_in_and_an_applicant_fills_it(
         expect(page.locator(".ok")).to_contain_text("材料包检查通过")
         shots.take(page, "corrected")
 
+        # At a phone's width the draft beside its paper, the drafts and the mail log fit the screen.
+        draft_url = page.url.split("?")[0]
+        page.set_viewport_size({"width": 390, "height": 844})
+        for name, url in (
+            ("draft", draft_url),
+            ("drafts", f"{base}/admin/drafts"),
+            ("mail", f"{base}/admin/mail"),
+        ):
+            page.goto(url)
+            shots.take(page, f"phone-{name}")
+            width = page.evaluate(
+                "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+            )
+            assert width <= 390, f"{url} is {width} px wide at a 390 px phone"
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(draft_url)
+
         page.get_by_label("通知标题").fill(TITLE)
         page.get_by_label("发文机关").fill("示范省经济和信息化厅")
         page.get_by_label("文号").fill("示经信〔2024〕9号")
