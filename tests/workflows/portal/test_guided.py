@@ -407,3 +407,18 @@ def test_no_page_shows_developer_english(site: Site) -> None:
         typed = json.dumps(example(PROVIDER), ensure_ascii=False)
         words = {w for w in re.findall(r"[A-Za-z]{3,}", text) if w not in allowed and w not in typed}
         assert not words, words
+
+
+def test_a_bureaus_own_fields_show_no_problem_before_saving_then_each_under_its_field(site: Site) -> None:
+    site.user("chengdu", "bureau", "成都市")
+    bureau = site.client("chengdu")
+    fresh = bureau.get(f"/bureau/packets/{CITY}/profile").text
+    assert "缺少必填项" not in fresh
+    saved = bureau.post(
+        f"/bureau/packets/{CITY}/profile",
+        data={"csrf": csrf_of(fresh), "bureau.name": "成都市经济和信息化局", "bureau.city": "成都市"},
+    )
+    assert saved.url.path == f"/bureau/packets/{CITY}/profile" and saved.url.query == b"check=1"
+    boxes = dict(re.findall(r'data-problems-for="([\w.]+)"[^>]*>(.*?)</div>', saved.text, re.S))
+    assert "缺少必填项" in boxes["bureau.contact"] and "缺少必填项" in boxes["bureau.phone"]
+    assert "缺少必填项" not in boxes.get("bureau", "") and "缺少必填项" not in boxes["bureau.name"]
