@@ -30,7 +30,7 @@ from formgen.model.package_compile import (
     get_path,
     submitter_packet_model,
 )
-from formgen.model.package_spec import SERIAL, FieldSpec, FormSpec, NoticeSpec, PacketSpec
+from formgen.model.package_spec import NO_DATA, OFFICE, FieldSpec, FormSpec, NoticeSpec, PacketSpec
 from formgen.model.problems import from_validation_error
 from formgen.model.registry import BatchTable, Form, Notice, NoticeFiles, Packet, PacketPart
 from formgen.model.rules import Rule
@@ -268,14 +268,14 @@ def _unique_paths(run: _Pass, file: YamlFile, spec: FormSpec) -> bool:
     clean = True
     for location, path, item in _all_fields(spec):
         line = file.line_of(location)
-        if item.path == SERIAL and location[0] != "table":
+        if item.path in NO_DATA and location[0] != "table":
             run.add(
                 file.where(location),
-                "# 仅用于表格的序号列",
-                "# is only a table's 序号 column",
+                f"{item.path} 仅用于表格的序号列或机关填写的列",
+                f"{item.path} is only for a table's 序号 column or a column the office writes in",
             )
             clean = False
-        elif path in seen:
+        elif path in seen and item.path != OFFICE:  # several columns may be the office's
             run.add(
                 file.where(location),
                 f"数据路径 {path} 重复（第{seen[path]}行已用）",
@@ -511,7 +511,7 @@ def _batch_tables(spec: PacketSpec, forms: dict[str, tuple[FormSpec, Form]]) -> 
     row_model = list_item(form.model.model_fields[table.path].annotation)
     assert isinstance(row_model, type) and issubclass(row_model, BaseModel)
     source = table.derive or ""
-    columns = [(c.path, c.source or c.path) for c in table.columns if c.path != SERIAL]
+    columns = [(c.path, c.source or c.path) for c in table.columns if c.path not in NO_DATA]
     group = spec.batch_table.group
     group_field = group.rpartition(".")[2]
     model = form.model

@@ -35,11 +35,22 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 class Column:
     """One column of the table: its width in characters and the row field it shows.
 
-    `path` is a field of the row model (dotted for nested fields); ``#`` is the row's 序号.
+    `path` is a field of the row model (dotted for nested fields); ``#`` is the row's 序号,
+    ``-`` a column the office writes in by hand (printed empty, no field).
     """
 
     path: str
     width: float
+
+    @property
+    def serial(self) -> bool:
+        """The row's 序号, numbered by formgen."""
+        return self.path == "#"
+
+    @property
+    def holds_data(self) -> bool:
+        """A field of the row model, neither the 序号 nor the office's column."""
+        return self.path not in ("#", "-")
 
 
 @dataclass(frozen=True)

@@ -65,8 +65,8 @@ def render(template: Traversable, model: type[BaseModel], instance: BaseModel | 
     styled: dict[tuple[int, bool], StyleArray] = {}
     for offset, item in enumerate(rows):
         for index, column in enumerate(spec.columns, start=1):
-            serial = column.path == "#"
-            value = offset + 1 if serial else _value(item, column.path)
+            serial = column.serial
+            value = offset + 1 if serial else _value(item, column.path) if column.holds_data else None
             numeric = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
             cell = cells.put(sheet.cell(row=first + offset, column=index), value)
             done = styled.get((index, numeric))
@@ -76,7 +76,7 @@ def render(template: Traversable, model: type[BaseModel], instance: BaseModel | 
                 # a thousand rows spent seconds on it).
                 cell._style = copy(done)
                 continue
-            _style_data_cell(cell, numeric, spec, blank=blank and not serial)
+            _style_data_cell(cell, numeric, spec, blank=blank and column.holds_data)
             if whole[index - 1]:
                 # A code, number or date prints on one line: the cell's type shrinks if need be.
                 cell.alignment = Alignment(horizontal="left", vertical="center", shrink_to_fit=True)
@@ -115,7 +115,7 @@ def _value(item: Any, path: str) -> Any:
 
 def _number_format(row_model: type[BaseModel], column: Column) -> str | None:
     """Amounts in 万元 with two decimals; other decimals as typed; dates as 2023年4月14日."""
-    if column.path == "#":
+    if not column.holds_data:
         return None
     annotation, metadata = _field_of(row_model, column.path)
     if isinstance(annotation, type) and issubclass(annotation, Decimal):
@@ -127,7 +127,7 @@ def _number_format(row_model: type[BaseModel], column: Column) -> str | None:
 
 def _printed_whole(row_model: type[BaseModel], column: Column) -> bool:
     """Whether the column holds identifiers or dates, which never break across lines."""
-    if column.path == "#":
+    if not column.holds_data:
         return False
     annotation, metadata = _field_of(row_model, column.path)
     is_date = isinstance(annotation, type) and issubclass(annotation, dt.date)
@@ -187,7 +187,7 @@ def _validations(
     workbook: Any, sheet: Worksheet, spec: SheetSpec, row_model: type[BaseModel], first: int, last: int
 ) -> None:
     for index, column in enumerate(spec.columns, start=1):
-        if column.path == "#":
+        if not column.holds_data:
             continue
         validation = _validation_for(workbook, row_model, column)
         if validation is None:
@@ -274,7 +274,7 @@ def _field_map(meta: Worksheet, spec: SheetSpec, first: int, last: int) -> None:
     cells.put_row(meta, 2, ["path", "range"])
     row = 3
     for index, column in enumerate(spec.columns, start=1):
-        if column.path == "#":
+        if not column.holds_data:
             continue
         letter = get_column_letter(index)
         cells.put_row(

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from formgen.model.package_spec import SERIAL, FieldSpec
+from formgen.model.package_spec import NO_DATA, FieldSpec
 
 SAMPLES: dict[str, Any] = {
     "money_wan": Decimal("100.00"),
@@ -54,7 +54,7 @@ def data(fields: Sequence[FieldSpec]) -> dict[str, Any]:
     path (a matrix row's group) nests."""
     result: dict[str, Any] = {}
     for spec in fields:
-        if spec.path == SERIAL:
+        if spec.path in NO_DATA:
             continue
         *groups, name = spec.path.split(".")
         target = result

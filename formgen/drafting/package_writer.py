@@ -20,7 +20,7 @@ from formgen.document.package import write_atomic
 from formgen.drafting import example, redraft, report
 from formgen.drafting.places import Place
 from formgen.drafting.xlsx_draft import Table
-from formgen.model.package_spec import SERIAL, FieldSpec, FormSpec
+from formgen.model.package_spec import NO_DATA, OFFICE, SERIAL, FieldSpec, FormSpec
 
 REVIEWED = "reviewed"
 """A place's note saying an author corrected it (`formgen.drafting.review`): its field is
@@ -113,12 +113,19 @@ def form_spec(form: DraftedForm) -> dict[str, Any]:
         "header_row": form.table.header_row,
         "header_rows": form.table.header_rows,
         "blank_rows": form.table.blank_rows,
-        "columns": [
-            {"path": "#", "label": "序号"} if path is None else field_entry(by_path[path], column=True)
-            for path in form.table.columns
-        ],
+        "columns": [_column_entry(form.table, index, by_path) for index in range(len(form.table.columns))],
     }
     return spec
+
+
+def _column_entry(table: Table, index: int, by_path: dict[str, Place]) -> dict[str, Any]:
+    """Sheet column `index` of a drafted table as the YAML's column: the 序号, the office's, or a field."""
+    path = table.columns[index]
+    if path is None:
+        return {"path": SERIAL, "label": "序号"}
+    if path == OFFICE:
+        return {"path": OFFICE, "label": table.office[index]}
+    return field_entry(by_path[path], column=True)
 
 
 def derive(table_form: DraftedForm, applications: list[DraftedForm]) -> str | None:
@@ -163,8 +170,15 @@ def _column_from(spec: dict[str, Any], table_form: DraftedForm) -> None:
 
 
 def notice_spec(notice: DraftedNotice, derived: dict[str, str]) -> dict[str, Any]:
-    """notice.yaml as data: the notice, its forms and a packet for each kind of submitter."""
-    applications = [f for f in notice.forms if f.kind == "docx" and f.places]
+    """notice.yaml as data: the notice, its forms and a packet for each kind of submitter.
+
+    An Excel table that is not derived from applications is the applicant's to fill (a list of
+    equipment, of projects): it goes into the applicant's packet beside the Word forms."""
+    applications = [
+        f
+        for f in notice.forms
+        if (f.kind == "docx" and f.places) or (f.kind == "xlsx" and f.name not in derived)
+    ]
     packets: list[dict[str, Any]] = []
     if applications:
         first = applications[0]
@@ -314,8 +328,8 @@ def _quiet(data: Any) -> Any:
     }
     if "type" in kept and kept["type"] != "rows":
         kept.pop("blank_rows", None)
-    if kept.get("path") == SERIAL:
-        kept.pop("type", None)  # the 序号 column: formgen numbers it
+    if kept.get("path") in NO_DATA:
+        kept.pop("type", None)  # the 序号 column (formgen numbers it) or the office's: no data
     return kept
 
 
@@ -342,7 +356,7 @@ def _still_valid(item: FieldSpec, value: Any) -> bool:
     if item.type == "choices":
         return isinstance(value, list) and all(v in item.options for v in value)
     if item.type == "rows":
-        paths = {c.path for c in item.columns if c.path != SERIAL}
+        paths = {c.path for c in item.columns if c.path not in NO_DATA}
         return isinstance(value, list) and all(isinstance(r, dict) and set(r) == paths for r in value)
     return True
 

@@ -1,7 +1,9 @@
 """An author's review of a draft, kept when the same published files are drafted again.
 
 A draft is a guess; its author corrects a field's path, label and type, and marks places the
-draft took for the applicant's as the office's (a 经办人 line, a 受理 box). The corrections
+draft took for the applicant's as the office's (a 经办人 line, a 受理 box). A table's columns
+are corrected the same way (path, label, type, a drop-down's options), each known by its header
+cell; a column marked as the office's is printed empty and asks the applicant nothing. The corrections
 are kept as reviewed fields (``reviewed: true``) and a list of office-only places. Drafting
 the files again with `adjuster` merges them into the fresh draft with
 `formgen.model.package_merge.merge_reviewed` (`redraft.reviewed_at`), before the template's tags are written: a
@@ -34,6 +36,8 @@ class FormReview:
     """The corrected fields, each ``reviewed``, with the `place` the draft gave it."""
     office: list[str] = field(default_factory=list)
     """Places that are the office's, not the applicant's: no field, no control."""
+    columns: list[FieldSpec] = field(default_factory=list)
+    """The corrected columns of a table, each with the `place` of its header cell."""
 
 
 def adjuster(reviews: Mapping[str, FormReview]) -> Adjust:
@@ -61,4 +65,23 @@ def apply(places: list[Place], review: FormReview) -> list[Place]:
             place.max_chars = chosen.max_chars
         if chosen.reviewed and REVIEWED not in place.notes:
             place.notes.append(REVIEWED)
+    for place in kept:
+        if place.columns:
+            place.columns = _columns(place.columns, review)
+    return kept
+
+
+def _columns(columns: list[Place], review: FormReview) -> list[Place]:
+    """A table's `columns` without the office's, each corrected as `review` says (by header cell)."""
+    mine = {column.place: column for column in review.columns}
+    kept = [column for column in columns if column.where not in review.office]
+    for column in kept:
+        chosen = mine.get(column.where)
+        if chosen is None:
+            continue
+        column.path, column.label = chosen.path, chosen.label
+        column.type = DRAFT_TYPES.get(chosen.type, chosen.type)
+        column.options = list(chosen.options)
+        column.other = None if column.other not in chosen.options else column.other
+        column.max_chars = chosen.max_chars
     return kept

@@ -9,11 +9,13 @@ loader adds the hidden sheet that says where the table is, from `Table`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from formgen.data import cells, untrusted
 from formgen.document.xlsx_layout import to_bytes
-from formgen.drafting import naming, xlsx_places
-from formgen.drafting.places import Adjust, Found
+from formgen.drafting import naming, vocabulary, xlsx_places
+from formgen.drafting.places import Adjust, Found, Place
+from formgen.model.package_spec import OFFICE
 
 
 @dataclass
@@ -24,7 +26,10 @@ class Table:
     header_rows: int
     blank_rows: int
     columns: list[str | None]
-    """Each sheet column from A: the path of its rows field column, None for 序号."""
+    """Each sheet column from A: the path of its rows field column, None for 序号, ``-``
+    (`OFFICE`) for a column the author marked as the office's."""
+    office: dict[int, str] = field(default_factory=dict)
+    """The header label of each office column, by sheet column (0-based)."""
     fields: dict[str, str] = field(default_factory=dict)
     """Value cell of each input above the table, by path."""
 
@@ -40,7 +45,8 @@ class DraftedXlsx:
 
 def draft(content: bytes, name: str, adjust: Adjust | None = None) -> DraftedXlsx:
     """Draft the summary table `content` (already `untrusted.inspect`-ed as an XLSX named `name`),
-    the fields above its table corrected by `adjust` (the table's rows place stays last)."""
+    corrected by `adjust`: the fields above its table, and its columns (the table's rows place,
+    which stays last; a column it drops is the office's, printed empty)."""
 
     untrusted.SafePackage(content, name)
     try:
@@ -59,24 +65,45 @@ def draft(content: bytes, name: str, adjust: Adjust | None = None) -> DraftedXls
     found = xlsx_places.places(layout, name)
     found.label = layout.label
     naming.assign(found.places)
+    drafted = {column.where: column.label for column in found.places[-1].columns}
     if adjust is not None:
-        found.places = [*adjust(name, found.places[:-1]), found.places[-1]]
+        adjusted = adjust(name, found.places)
+        found.places = [p for p in adjusted if p.type != "rows"] + [p for p in adjusted if p.type == "rows"]
     rows = found.places[-1]
-    paths = iter(column.path for column in rows.columns)
+    by_place = {column.where: column.path for column in rows.columns}
     columns: list[str | None] = []
+    office: dict[int, str] = {}
     for c in range(len(layout.header[0])):
         header = [line[c] for line in layout.header if line[c]]
         serial = not header or (header[-1] in ("序号", "编号") and len(set(header)) == 1)
-        columns.append(None if serial else next(paths))
+        path = by_place.get(xlsx_places.column_place(layout, c))
+        if path is None and not serial:
+            office[c] = vocabulary.tidy_label(header[-1])
+        columns.append(None if serial else path or OFFICE)
+    _relabel(sheet, layout, [c for c in rows.columns if drafted.get(c.where, c.label) != c.label])
     _clear_data(sheet, layout.data_top, layout.data_top + layout.blank_rows - 1)
     table = Table(
         header_row=layout.header_top,
         header_rows=len(layout.header),
         blank_rows=layout.blank_rows,
         columns=columns,
+        office=office,
         fields={place.path: place.where for place in found.places[:-1]},
     )
     return DraftedXlsx(found, to_bytes(workbook, title=layout.title), table)
+
+
+def _relabel(sheet: Any, layout: xlsx_places.SheetLayout, columns: list[Place]) -> None:
+    """Print each of `columns`' corrected label in its header cell (the lowest header row, or the
+    merge that covers it), so the table reads as the author corrected it."""
+    row = layout.header_top + len(layout.header) - 1
+    for column in columns:
+        c = int(column.where.rsplit("第", 1)[1].rstrip("格"))
+        top, left = row, c
+        for merged in sheet.merged_cells.ranges:
+            if merged.min_row <= row <= merged.max_row and merged.min_col <= c <= merged.max_col:
+                top, left = merged.min_row, merged.min_col
+        cells.put(sheet.cell(row=top, column=left), column.label)
 
 
 def _lists(sheet: object, data_top: int) -> dict[int, list[str]]:

@@ -131,6 +131,11 @@ def _labelled(row: list[str], r: int) -> list[tuple[str, str, str]]:
     return found
 
 
+def column_place(sheet_layout: SheetLayout, column: int) -> str:
+    """Where sheet column `column` (0-based) of the table is, as its place says: its header cell."""
+    return f"第{sheet_layout.header_top}行 第{column + 1}格"
+
+
 def places(sheet_layout: SheetLayout, name: str) -> Found:
     """The table as one rows place (typed columns) and the inputs above it."""
     found = Found(title=sheet_layout.title)
@@ -155,7 +160,7 @@ def places(sheet_layout: SheetLayout, name: str) -> Found:
             vocabulary.column(
                 parent,
                 label,
-                f"第{sheet_layout.header_top}行 第{c + 1}格",
+                column_place(sheet_layout, c),
                 options=sheet_layout.lists.get(c),
                 yes_no=True,
             )

@@ -18,7 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from formgen.model import fields as types
 from formgen.model.fields import AttachmentFile, BlankRows, FormModel, MaxChars, Prompt
-from formgen.model.package_spec import SERIAL, FieldSpec, FormSpec, PacketSpec
+from formgen.model.package_spec import NO_DATA, FieldSpec, FormSpec, PacketSpec
 
 TYPES: dict[str, Any] = {
     "text": types.Text,
@@ -47,7 +47,7 @@ def form_model(name: str, spec: FormSpec) -> type[FormModel]:
     fields = list(spec.fields)
     if spec.table is not None:
         table = spec.table
-        columns = [c for c in table.columns if c.path != SERIAL]
+        columns = [c for c in table.columns if c.path not in NO_DATA]
         fields.append(
             FieldSpec(
                 path=table.path,
@@ -206,7 +206,7 @@ def deriver(spec: FormSpec, model: type[BaseModel]) -> Callable[[Any, Sequence[B
     assert spec.table is not None
     table = spec.table
     header = [(f.path, f.source or f.path) for f in spec.fields]
-    columns = [(c.path, c.source or c.path) for c in table.columns if c.path != SERIAL]
+    columns = [(c.path, c.source or c.path) for c in table.columns if c.path not in NO_DATA]
 
     def derive(bureau: Any, applications: Sequence[BaseModel]) -> BaseModel:
         own = bureau.model_dump(mode="json") if isinstance(bureau, BaseModel) else dict(bureau)

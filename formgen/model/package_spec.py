@@ -24,6 +24,11 @@ _PATH_STEP = r"[^\W\d]\w*"
 PATH_RE = re.compile(rf"^{_PATH_STEP}(?:\.{_PATH_STEP})*$")
 SERIAL = "#"
 """The path of a table's 序号 column, which formgen numbers itself."""
+OFFICE = "-"
+"""The path of a table's column that the office writes in by hand (审核意见, 备注 of the bureau):
+printed as published, left empty, no field of the applicant's rows."""
+NO_DATA = (SERIAL, OFFICE)
+"""Table columns that hold no data of the rows."""
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -266,7 +271,7 @@ class NoticeSpec(_Spec):
 
 
 def _data_path(value: str) -> str:
-    if value != SERIAL and not PATH_RE.match(value):
+    if value not in NO_DATA and not PATH_RE.match(value):
         raise ValueError(
             f"数据路径 {value!r} 只能含字母、数字、_，以 . 分级"
             f" / a data path is letters, digits and _, steps joined by ."

@@ -87,7 +87,7 @@ def bureau_checked(session: Session, user: User, packet: Packet) -> Any:
             result = checked(session, application)
             if result.instance is not None:
                 accepted.append(result.instance)
-    own = json.loads(profile(session, user, packet.id).data_json)
+    own = forms.skeleton(packet.model, json.loads(profile(session, user, packet.id).data_json))
     return api.check(packet.id, bureau_data(packet, own, accepted))
 
 
@@ -334,16 +334,20 @@ async def decide_page(request: Request, application_id: int, verdict: str) -> Re
 
 
 @router.get("/bureau/packets/{packet_id}/profile")
-def profile_page(request: Request, packet_id: str) -> Response:
-    """The bureau's own fields of its packet (推荐单位, 联系人, 联系电话)."""
+def profile_page(request: Request, packet_id: str, check: int = 0) -> Response:
+    """The bureau's own fields of its packet (推荐单位, 联系人, 联系电话).
+
+    As on an applicant's page, a blank shows no 缺少必填项 until the bureau has saved
+    (`?check=1`): only what was typed and is wrong shows at first, each under its own field."""
     packet = bureau_packet_of(packet_id)
     with portal(request).db() as session:
         user = require_user(request, session, "bureau")
         data = json.loads(profile(session, user, packet.id).data_json)
         result = bureau_checked(session, user, packet)
+        shown = [p for p in result.problems if check or forms.typed(data, p.path)]
         widgets = [forms.widget(packet.model.model_fields[n], n, data) for n in own_fields(packet)]
         for w in widgets:
-            forms.place_problems(w, [p for p in result.problems if p.path.startswith(w.path)])
+            forms.place_problems(w, [p for p in shown if p.path.startswith(w.path)])
         return render(request, "profile.html", user=user, packet=packet, widgets=widgets)
 
 
@@ -367,7 +371,7 @@ async def save_profile_page(request: Request, packet_id: str) -> Response:
             session.commit()
 
     await run_in_threadpool(work)
-    return RedirectResponse(f"/bureau/packets/{packet.id}/profile", status_code=303)
+    return RedirectResponse(f"/bureau/packets/{packet.id}/profile?check=1", status_code=303)
 
 
 def _valid_bureau(session: Session, user: User, packet: Packet) -> Any:

@@ -369,12 +369,15 @@ def typed(data: Any, path: str) -> bool:
 
 def progress(section: Section, data: Any, problems: Sequence[Problem]) -> str:
     """A section's state for the step list: ``empty`` (nothing typed), ``problems`` (an error
-    remains) or ``done``."""
+    about something typed), ``partial`` (only blanks still to fill, such as a row just added)
+    or ``done``. A blank is not a problem until the person has reached it, so a section
+    begun but not finished is told apart from one holding a wrong value."""
     if not typed(data, section.path):
         return "empty"
-    if any(p.severity == "error" and in_section(section, p) for p in problems):
+    errors = [p for p in problems if p.severity == "error" and in_section(section, p)]
+    if any(typed(data, p.path) for p in errors):
         return "problems"
-    return "done"
+    return "partial" if errors else "done"
 
 
 def printed(w: Widget) -> str:

@@ -15,7 +15,7 @@ from starlette.datastructures import UploadFile
 
 from formgen.workflows.portal import notice_drafts, notices
 from formgen.workflows.portal.db import DRAFT_STATUSES, NoticeDraft, User
-from formgen.workflows.portal.notice_drafts import CHOOSABLE, TYPE_LABELS, DraftRefused
+from formgen.workflows.portal.notice_drafts import CHOOSABLE, COLUMN_TYPES, TYPE_LABELS, DraftRefused
 from formgen.workflows.portal.uploads import MAX_UPLOAD
 from formgen.workflows.portal.web import form_values, portal, render, require_csrf, require_user
 
@@ -98,6 +98,7 @@ def _review_page(
         regions=notice_drafts.regions(draft),
         known_regions=notices.known_regions(),
         types=[(t, TYPE_LABELS[t]) for t in CHOOSABLE],
+        column_types=[(t, "下拉选择" if t == "choice" else TYPE_LABELS[t]) for t in COLUMN_TYPES],
         type_labels=TYPE_LABELS,
         statuses=DRAFT_STATUSES,
         today=dt.date.today(),

@@ -38,7 +38,7 @@ from formgen.data.untrusted import RefusedFileError
 from formgen.drafting.inputs import ACCEPTED
 from formgen.drafting.notice_draft import NOTICE_ID
 from formgen.drafting.review import SHAPED, FormReview, adjuster
-from formgen.model.package_spec import FIELD_TYPES, FieldSpec, NoticeSpec
+from formgen.model.package_spec import FIELD_TYPES, NO_DATA, FieldSpec, NoticeSpec
 from formgen.model.problems import from_validation_error
 from formgen.model.registry import Notice
 from formgen.workflows.portal import notices
@@ -74,6 +74,8 @@ TYPE_LABELS = {
 """Each field type as the review page names it."""
 CHOOSABLE = tuple(t for t in FIELD_TYPES if t not in SHAPED)
 """The types an administrator may give a field that is not a □ group or a table."""
+COLUMN_TYPES = (*CHOOSABLE, "choice")
+"""The types a table's column may take: a choice is a drop-down list in the sheet."""
 
 
 class DraftRefused(ValueError):
@@ -100,6 +102,21 @@ class ReviewedField:
 
 
 @dataclass(frozen=True)
+class ReviewedColumn:
+    """One column of a drafted Excel table as the review page lists it."""
+
+    index: int
+    """The sheet column, from 0 (A)."""
+    path: str
+    label: str
+    type: str
+    options: list[str]
+    place: str
+    """Its header cell (第3行 第2格): the key a review is kept by."""
+    reviewed: bool
+
+
+@dataclass(frozen=True)
 class DraftForm:
     """One form of a draft, for the review page: its fields, its table, its office places."""
 
@@ -109,8 +126,8 @@ class DraftForm:
     kind: str
     source: str
     fields: list[ReviewedField]
-    columns: list[tuple[str, str]]
-    """An Excel table's columns: (label, type)."""
+    columns: list[ReviewedColumn]
+    """An Excel table's columns that the applicant fills."""
     office: list[str]
     pages: int
 
@@ -289,7 +306,9 @@ def _reviews(draft: NoticeDraft) -> dict[str, FormReview]:
     stored = json.loads(draft.review_json)
     return {
         name: FormReview(
-            [FieldSpec.model_validate(f) for f in item.get("fields", [])], list(item.get("office", []))
+            [FieldSpec.model_validate(f) for f in item.get("fields", [])],
+            list(item.get("office", [])),
+            [FieldSpec.model_validate(c) for c in item.get("columns", [])],
         )
         for name, item in (stored.items() if isinstance(stored, dict) else [])
     }
@@ -322,9 +341,10 @@ def forms_of(session: Session, draft: NoticeDraft) -> list[DraftForm]:
             )
             for i, f in enumerate(spec.get("fields", []))
         ]
-        table = spec.get("table") or {}
-        columns = [(c["label"], c.get("type", "")) for c in table.get("columns", []) if c["path"] != "#"]
         office = reviews[source].office if source in reviews else []
+        reviewed = {c.place for c in reviews[source].columns} if source in reviews else set()
+        columns = [c for c in _columns(spec) if c.path not in NO_DATA]
+        columns = [replace(c, reviewed=c.place in reviewed) for c in columns]
         shown.append(
             DraftForm(
                 name,
@@ -341,11 +361,30 @@ def forms_of(session: Session, draft: NoticeDraft) -> list[DraftForm]:
     return shown
 
 
+def _columns(spec: Mapping[str, Any]) -> list[ReviewedColumn]:
+    """Every sheet column of a form's table, from A, with the header cell it is known by."""
+    table = spec.get("table") or {}
+    return [
+        ReviewedColumn(
+            i,
+            c["path"],
+            c["label"],
+            c.get("type", "text"),
+            list(c.get("options", [])),
+            f"第{table['header_row']}行 第{i + 1}格",
+            False,
+        )
+        for i, c in enumerate(table.get("columns", []))
+    ]
+
+
 def save_review(session: Session, draft: NoticeDraft, values: FormValues) -> None:
     """Apply the review page's corrections and draft again; `DraftRefused` names the field.
 
-    Each field is posted as ``<form>-<n>-path``, ``-label``, ``-type`` and ``-office``; an
-    office-only place given back to the applicant as ``<form>-restore-<n>``. A field whose
+    Each field is posted as ``<form>-<n>-path``, ``-label``, ``-type`` and ``-office``, each
+    table column as ``<form>-c<n>-path``, ``-label``, ``-type``, ``-options`` and ``-office``
+    (n its sheet column from 0); an office-only place given back to the applicant as
+    ``<form>-restore-<n>``. A field whose
     values changed, or that was reviewed before, is kept as reviewed."""
     if draft.status != "draft":
         raise DraftRefused("通知已发布，不能再修改 / the notice is published and cannot change")
@@ -372,6 +411,7 @@ def save_review(session: Session, draft: NoticeDraft, values: FormValues) -> Non
             if corrected is not None:
                 kept[place] = corrected
         review.fields = list(kept.values())
+        review.columns = _reviewed_columns(name, spec, review, restored, values)
     sources = [
         (s.name, bytes(s.content))
         for s in session.scalars(
@@ -391,9 +431,12 @@ def save_review(session: Session, draft: NoticeDraft, values: FormValues) -> Non
             source: {
                 "fields": [f.model_dump(mode="json", by_alias=True, exclude_defaults=True) for f in r.fields],
                 "office": r.office,
+                "columns": [
+                    c.model_dump(mode="json", by_alias=True, exclude_defaults=True) for c in r.columns
+                ],
             }
             for source, r in reviews.items()
-            if r.fields or r.office
+            if r.fields or r.office or r.columns
         },
         ensure_ascii=False,
     )
@@ -433,6 +476,69 @@ def _corrected(form: str, n: int, entry: dict[str, Any], values: FormValues) -> 
         raise DraftRefused(
             f"第{n + 1}项「{entry['label']}」（{entry['path']}）：{reasons} / {entry['path']}: {english}"
         ) from None
+
+
+def _reviewed_columns(
+    form: str, spec: Mapping[str, Any], review: FormReview, restored: set[str], values: FormValues
+) -> list[FieldSpec]:
+    """The table's columns as corrected on the page (office-only ones added to `review.office`),
+    with the columns reviewed before that were neither changed nor given to the office."""
+    kept = {c.place: c for c in review.columns if c.place not in restored}
+    table = spec.get("table") or {}
+    for column, entry in zip(_columns(spec), table.get("columns", []), strict=True):
+        if column.path in NO_DATA:
+            continue
+        if values.get(f"{form}-c{column.index}-office") == "on":
+            review.office.append(column.place)
+            kept.pop(column.place, None)
+            continue
+        corrected = _corrected_column(form, column, entry, values)
+        if corrected is not None:
+            kept[column.place] = corrected
+    return list(kept.values())
+
+
+def _corrected_column(
+    form: str, column: ReviewedColumn, entry: dict[str, Any], values: FormValues
+) -> FieldSpec | None:
+    """A column as corrected on the page, reviewed, with its header cell as its place; None when
+    nothing changed and it was never reviewed."""
+    changed = dict(entry)
+    for key in ("path", "label", "type"):
+        sent = values.get(f"{form}-c{column.index}-{key}")
+        if sent is not None and sent.strip():
+            changed[key] = sent.strip()
+    sent_options = values.get(f"{form}-c{column.index}-options")
+    named = f"第{column.index + 1}列「{column.label}」（{column.path}）"
+    if changed["type"] not in COLUMN_TYPES:
+        raise DraftRefused(f"{named}：不能改为此类型：{changed['type']} / this column cannot take that type")
+    if changed["type"] == "choice":
+        if sent_options is not None:
+            changed["options"] = list(dict.fromkeys(_options(sent_options)))
+        if not changed.get("options"):
+            raise DraftRefused(f"{named}：下拉选项不能为空，请用“、”分隔填写 / a drop-down needs its options")
+    else:
+        changed.pop("options", None)
+        changed.pop("other", None)
+    if "other" in changed and changed["other"].get("option", "其他") not in changed["options"]:
+        changed.pop("other")
+    if changed == entry and not entry.get("reviewed"):
+        return None
+    changed["reviewed"] = True
+    changed["place"] = column.place
+    try:
+        return FieldSpec.model_validate(changed)
+    except ValidationError as exc:
+        reasons = "；".join(p.message_zh for p in from_validation_error(FieldSpec, exc, changed))
+        english = "; ".join(p.message_en for p in from_validation_error(FieldSpec, exc, changed))
+        raise DraftRefused(f"{named}：{reasons} / {column.path}: {english}") from None
+
+
+def _options(text: str) -> list[str]:
+    """Drop-down options as the administrator types them: separated by 、，, ; or new lines."""
+    for mark in "，,;；\n\r":
+        text = text.replace(mark, "、")
+    return [o.strip() for o in text.split("、") if o.strip()]
 
 
 def _notice_yaml(files: Mapping[str, bytes], **update: Any) -> bytes:

@@ -1,6 +1,8 @@
 """End to end in Debian's Chromium: an administrator brings a small Word form in, corrects a
 field, marks a place as the office's and publishes the notice for 成都市; an applicant of
 成都市 fills and submits it and the bureau sees it, while an applicant of 绵阳市 is not offered it.
+An administrator brings an Excel table in, corrects a column's label and type and gives a
+column to the office; the applicant's row and the downloaded table follow the corrections.
 
 Screenshots of each step go to test-artifacts/portal/importer/ (git-ignored) to be looked at.
 """
@@ -11,11 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import BrowserContext, Page, expect
 
 from formgen.workflows.portal import notice_drafts
 from formgen.workflows.portal.accounts import add_user
 from tests.drafting.small_forms import label_beside
+from tests.packages import write_published_summary
 from tests.workflows.portal.browsing import ARTIFACTS
 from tests.workflows.portal.conftest import PASSWORD
 from tests.workflows.portal.test_browser import saved, sign_in, sign_out
@@ -27,15 +31,26 @@ TITLE = "关于征集示范企业的通知"
 class Shots:
     """Screenshots numbered in the order taken, in a folder of their own."""
 
-    def __init__(self) -> None:
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        for old in SHOTS.glob("*.png"):
+    def __init__(self, folder: Path = SHOTS) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*.png"):
             old.unlink()
         self.count = 0
 
     def take(self, page: Page, name: str) -> None:
         self.count += 1
-        page.screenshot(path=str(SHOTS / f"{self.count:02d}-{name}.png"), full_page=True)
+        page.screenshot(path=str(self.folder / f"{self.count:02d}-{name}.png"), full_page=True)
+
+
+def upload_as_admin(page: Page, base: str, published: Path, notice_id: str) -> None:
+    """The administrator uploads one published file as notice `notice_id`; its draft's review page."""
+    sign_in(page, base, "管理员")
+    page.get_by_role("link", name="导入通知").click()
+    page.get_by_label("附件文件").set_input_files(str(published))
+    page.get_by_label("通知编号").fill(notice_id)
+    page.get_by_role("button", name="上传并生成草稿").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("审核通知草稿")
 
 
 @pytest.mark.pdf
@@ -55,12 +70,7 @@ def test_an_administrator_brings_a_word_form_in_and_an_applicant_fills_it(
     page = browser.new_page()
     page.set_viewport_size({"width": 1280, "height": 900})
     try:
-        sign_in(page, base, "管理员")
-        page.get_by_role("link", name="导入通知").click()
-        page.get_by_label("附件文件").set_input_files(str(form))
-        page.get_by_label("通知编号").fill("demo-import-1")
-        page.get_by_role("button", name="上传并生成草稿").click()
-        expect(page.get_by_role("heading", level=1)).to_contain_text("审核通知草稿")
+        upload_as_admin(page, base, form, "demo-import-1")
         expect(page.locator(".pages img")).to_have_count(1)
         expect(page.locator(".pages img").first).to_have_js_property("complete", True)
         assert page.locator(".pages img").first.evaluate("i => i.naturalWidth") > 400
@@ -76,6 +86,23 @@ def test_an_administrator_brings_a_word_form_in_and_an_applicant_fills_it(
         expect(page.locator("text=恢复为申报人填写：表1 第2行 第4格")).to_be_visible()
         expect(page.locator(".ok")).to_contain_text("材料包检查通过")
         shots.take(page, "corrected")
+
+        # At a phone's width the draft beside its paper, the drafts and the mail log fit the screen.
+        draft_url = page.url.split("?")[0]
+        page.set_viewport_size({"width": 390, "height": 844})
+        for name, url in (
+            ("draft", draft_url),
+            ("drafts", f"{base}/admin/drafts"),
+            ("mail", f"{base}/admin/mail"),
+        ):
+            page.goto(url)
+            shots.take(page, f"phone-{name}")
+            width = page.evaluate(
+                "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+            )
+            assert width <= 390, f"{url} is {width} px wide at a 390 px phone"
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(draft_url)
 
         page.get_by_label("通知标题").fill(TITLE)
         page.get_by_label("发文机关").fill("示范省经济和信息化厅")
@@ -130,3 +157,102 @@ def test_an_administrator_brings_a_word_form_in_and_an_applicant_fills_it(
         page.screenshot(path=str(SHOTS / "last.png"), full_page=True)  # where it ended, passed or not
         page.close()
         notice_drafts.forget()
+
+
+@pytest.mark.pdf
+def test_an_administrator_corrects_an_excel_tables_columns_and_the_table_follows(
+    served: tuple[str, Any], browser: BrowserContext, tmp_path: Path
+) -> None:
+    base, app = served
+    shots = Shots(ARTIFACTS / "importer-table")
+    with app.state.portal.db() as session:
+        add_user(session, "管理员", PASSWORD, "admin")
+        add_user(session, "成都示范科技", PASSWORD, "applicant", "成都市")
+    table = tmp_path / "示范项目推荐汇总表.xlsx"
+    write_published_summary(table)
+
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    try:
+        upload_as_admin(page, base, table, "demo-import-2")
+        expect(page.get_by_label("第4列的标签")).to_have_value("单位性质")
+        shots.take(page, "table-drafted")
+
+        # 单位性质 becomes 单位类型, a drop-down of two options; 手机 is the office's to write.
+        page.get_by_label("第4列的标签").fill("单位类型")
+        page.get_by_label("第4列的类型").select_option(label="下拉选择")
+        page.get_by_role("button", name="保存修改").click()
+        expect(page.locator(".alert")).to_contain_text("第4列「单位性质」")
+        expect(page.locator(".alert")).to_contain_text("下拉选项不能为空")
+        shots.take(page, "options-missing")
+        page.get_by_label("第4列的标签").fill("单位类型")
+        page.get_by_label("第4列的类型").select_option(label="下拉选择")
+        page.get_by_label("第4列的下拉选项").fill("国有企业、民营企业")
+        page.get_by_label("第7列仅供机关填写").check()
+        page.get_by_role("button", name="保存修改").click()
+        expect(page.get_by_label("第4列的标签")).to_have_value("单位类型")
+        expect(page.get_by_label("第4列的下拉选项")).to_have_value("国有企业、民营企业")
+        expect(page.get_by_label("第7列的标签")).to_have_count(0)
+        expect(page.locator("text=恢复为申报人填写：第4行 第7格")).to_be_visible()
+        expect(page.locator(".ok")).to_contain_text("材料包检查通过")
+        shots.take(page, "columns-corrected")
+
+        page.get_by_label("通知标题").fill("关于征集示范项目的通知")
+        page.get_by_label("发文机关").fill("示范省经济和信息化厅")
+        page.get_by_label("文号").fill("示经信〔2024〕10号")
+        page.get_by_label("成都市", exact=True).check()
+        page.get_by_role("button", name="发布通知").click()
+        expect(page.locator("table.list")).to_contain_text("已发布")
+        sign_out(page)
+
+        sign_in(page, base, "成都示范科技")
+        page.get_by_role("button", name="申报：申报材料（申报单位）").click()
+        shots.take(page, "applicant-starts")
+        page.get_by_label("推荐单位").fill("成都示范科技有限公司")
+        saved(page)
+        page.get_by_role("button", name="保存并继续").click()
+        expect(page.locator("legend").first).to_have_text("示范项目推荐汇总表")
+        page.get_by_role("button", name="增加一行").click()
+        expect(page.get_by_role("group", name="单位类型")).to_be_visible()
+        main = page.locator("main")
+        expect(main).not_to_contain_text("缺少必填项")  # a new row: nothing left yet
+        shots.take(page, "new-row")
+        expect(main).not_to_contain_text("手机")
+        page.get_by_label("单位名称").fill("成都示范科技有限公司")
+        page.get_by_label("统一社会信用代码").fill("91510107MA62L3R5XE")
+        page.get_by_label("民营企业").check()
+        page.get_by_label("注册资本（万元）").fill("1200.5")
+        page.get_by_label("联系人").fill("王五")
+        saved(page)
+        shots.take(page, "row-filled")
+        page.get_by_role("button", name="保存并核对").click()
+        expect(main).to_contain_text("民营企业")
+        tops = [
+            page.locator("dl.answers dt", has_text=label).first.bounding_box() or {"y": 0.0}
+            for label in ("单位名称", "统一社会信用代码")
+        ]
+        assert tops[1]["y"] - tops[0]["y"] < 120, "a row's answers follow each other, no blank lines"
+        with page.expect_download(timeout=180000) as download:
+            page.locator("main a[href$='.xlsx']").first.click()
+        got = tmp_path / "annex2.xlsx"
+        download.value.save_as(got)
+        shots.take(page, "review")
+    finally:
+        page.screenshot(path=str(shots.folder / "last.png"), full_page=True)
+        page.close()
+        notice_drafts.forget()
+
+    sheet = load_workbook(got).worksheets[0]
+    assert [c.value for c in sheet[4]] == [
+        "序号",
+        "单位名称",
+        "统一社会信用代码",
+        "单位类型",
+        "注册资本（万元）",
+        "联系人",
+        "手机",
+    ]
+    row = [c.value for c in sheet[5]]
+    assert row[:6] == [1, "成都示范科技有限公司", "91510107MA62L3R5XE", "民营企业", 1200.5, "王五"]
+    assert row[6] is None, "the office's column is left for the office"
+    assert sheet["E5"].number_format == "#,##0.00", "a money column prints in 万元"

@@ -6,6 +6,7 @@ read-only view a bureau reads, and a 市（州） bureau with service providers 
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -55,9 +56,16 @@ def _draft(app: Any, name: str, packet_id: str) -> int:
     return int(row["id"])
 
 
+ENGLISH_SEEN: dict[str, set[str]] = {}
+"""Per page, the runs of two or more Latin words its text holds: a sentence in English."""
+
+
 def _fits(page: Page, steps: Steps, url: str, name: str) -> tuple[str, int]:
     page.goto(url)
     steps.shot(page, name)
+    ENGLISH_SEEN[name] = set(re.findall(r"[A-Za-z]+(?: [A-Za-z]+)+| / [a-z]+", page.inner_text("body"))) - {
+        "formgen serve"
+    }
     width: int = page.evaluate(
         "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
     )
@@ -94,6 +102,8 @@ def test_every_page_fits_a_phone(served: tuple[str, Any], browser: BrowserContex
     pages = {
         "receipt": f"/applications/{draft}/receipt",
         "applicant-read-only": f"/applications/{draft}/sections/3",
+        "applicant-paper": f"/applications/{draft}/paper",
+        "password": "/account/password",
     }
     visited += [_fits(page, steps, base + url, name) for name, url in pages.items()]
     sign_out(page)
@@ -107,7 +117,15 @@ def test_every_page_fits_a_phone(served: tuple[str, Any], browser: BrowserContex
                 "bureau-profile": f"/bureau/packets/{CITY}/profile",
             },
         ),
-        ("管理员", {"admin-notices": "/admin/notices", "admin-users": "/admin/users"}),
+        (
+            "管理员",
+            {
+                "admin-notices": "/admin/notices",
+                "admin-users": "/admin/users",
+                "admin-mail": "/admin/mail",
+                "admin-drafts": "/admin/drafts",
+            },
+        ),
     ):
         sign_in(page, base, user)
         visited += [_fits(page, steps, base + url, name) for name, url in pages.items()]
@@ -122,8 +140,10 @@ def test_every_page_fits_a_phone(served: tuple[str, Any], browser: BrowserContex
         sign_out(page)
     visited.append(_fits(page, steps, f"{base}/login", "login"))
     wide = [(name, width) for name, width in visited if width > PHONE["width"]]
-    assert len(visited) == len(sections) + 13
+    assert len(visited) == len(sections) + 17
     assert wide == [], f"pages wider than a {PHONE['width']} px phone: {wide}"
+    english = {name: words for name, words in ENGLISH_SEEN.items() if words}
+    assert english == {}, f"English shown to users: {english}"
 
 
 def _dark_share(shot: bytes) -> float:

@@ -290,22 +290,34 @@ def test_a_new_page_shows_no_error_until_a_field_is_filled_or_the_user_goes_on(s
     assert "单位名称</a>：缺少必填项" in summary.group(0)
 
 
-def test_the_step_list_marks_each_section_done_with_problems_or_not_started(site: Site) -> None:
-    site.user("a", "applicant", "成都市")
-    client = site.client("a")
-    data = example(PROVIDER)
-    data["report"]["profile"]["unit_name"] = ""
-    del data["report"]["body"]
-    report = start(client, PROVIDER, data)
+def _steps(client: TestClient, report: int) -> dict[str, str]:
     html = client.get(f"/applications/{report}/sections/0").text
-    steps = dict(
+    return dict(
         re.findall(
             r'<a href="/applications/\d+/sections/\d+[^"]*">([^<]+)</a> <small class="state">([^<]+)<', html
         )
     )
+
+
+def test_the_step_list_marks_each_section_done_with_problems_unfinished_or_not_started(site: Site) -> None:
+    site.user("a", "applicant", "成都市")
+    client = site.client("a")
+    data = example(PROVIDER)
+    data["report"]["profile"]["credit_code"] = "91510107MA62L3R5XA"  # check character wrong
+    del data["report"]["body"]
+    report = start(client, PROVIDER, data)
+    steps = _steps(client, report)
     assert steps["申报方向"] == "已完成"
     assert steps["基本情况表"] == "有问题"
     assert steps["申请报告正文"] == "未开始"
+
+    # A blank left is a section begun, not a wrong value: 未填完 until something typed is wrong.
+    data["report"]["profile"]["credit_code"] = example(PROVIDER)["report"]["profile"]["credit_code"]
+    data["report"]["profile"]["unit_name"] = ""
+    site.user("b", "applicant", "成都市")
+    other = site.client("b")
+    unfinished = start(other, PROVIDER, data)
+    assert _steps(other, unfinished)["基本情况表"] == "未填完"
 
 
 def test_the_review_shows_every_answer_as_printed_with_a_link_to_change_it(site: Site) -> None:
@@ -395,3 +407,18 @@ def test_no_page_shows_developer_english(site: Site) -> None:
         typed = json.dumps(example(PROVIDER), ensure_ascii=False)
         words = {w for w in re.findall(r"[A-Za-z]{3,}", text) if w not in allowed and w not in typed}
         assert not words, words
+
+
+def test_a_bureaus_own_fields_show_no_problem_before_saving_then_each_under_its_field(site: Site) -> None:
+    site.user("chengdu", "bureau", "成都市")
+    bureau = site.client("chengdu")
+    fresh = bureau.get(f"/bureau/packets/{CITY}/profile").text
+    assert "缺少必填项" not in fresh
+    saved = bureau.post(
+        f"/bureau/packets/{CITY}/profile",
+        data={"csrf": csrf_of(fresh), "bureau.name": "成都市经济和信息化局", "bureau.city": "成都市"},
+    )
+    assert saved.url.path == f"/bureau/packets/{CITY}/profile" and saved.url.query == b"check=1"
+    boxes = dict(re.findall(r'data-problems-for="([\w.]+)"[^>]*>(.*?)</div>', saved.text, re.S))
+    assert "缺少必填项" in boxes["bureau.contact"] and "缺少必填项" in boxes["bureau.phone"]
+    assert "缺少必填项" not in boxes.get("bureau", "") and "缺少必填项" not in boxes["bureau.name"]

@@ -369,7 +369,7 @@ def test_a_word_form_and_its_summary_table_make_a_bureau_packet(site: Site, tmp_
     uploaded = _upload(admin, (form.name, form.read_bytes()), (table.name, table.read_bytes()))
     assert uploaded.status_code == 303, _alert(uploaded.text)
     review = admin.get(uploaded.headers["location"]).text
-    assert "汇总表的列" in review and "单位名称" in review
+    assert "表格的列" in review and "单位名称" in review
     published = admin.post(
         f"/admin/drafts/{_draft(site).id}/publish", data={"csrf": _csrf(admin), **PUBLICATION}
     )
