@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -44,6 +45,15 @@ def _paper_copy(packet: Path, target: Path, *, leave_out: int | None = None) -> 
     scanning.save_pdf(images, target, 150)
 
 
+def _collected(
+    folder: Path, out: Path, side: dict[str, dict[str, Any]], *names: str
+) -> list[intake.Applicant]:
+    """The city's intake of `folder` into `out`, with the bureau's side values: the applicants `names`."""
+    supplement.write(out, intake.side_fields(intake.slots(formgen.registry().packet(CITY))), side)
+    taken = {a.name: a for a in intake.collect(CITY, folder, out).applicants}
+    return [taken[name] for name in names]
+
+
 def test_names_tell_the_paper_copy_from_other_scans(tmp_path: Path) -> None:
     root = tmp_path / "01-unit"
     assert intake_paper.is_paper_copy(root / "申报材料盖章扫描件.pdf", root)
@@ -74,10 +84,7 @@ def test_collect_checks_the_paper_copy_beside_an_applicant(tmp_path: Path) -> No
                 paths.set_at(report, key.split(":", 1)[1], value)
             made = api.packet(PROVIDER, {"report": report, "attachments": attachments}, tmp_path / f"p{n}")
             _paper_copy(made, applicant / target, leave_out=leave_out)
-        supplement.write(out, intake.side_fields(intake.slots(formgen.registry().packet(CITY))), side)
-        result = intake.collect(CITY, folder, out)
-    taken = {a.name: a for a in result.applicants}
-    good, bad = taken[first.name], taken[second.name]
+        good, bad = _collected(folder, out, side, first.name, second.name)
 
     assert good.status == "ok", good.issues
     assert good.paper is not None and good.paper["agrees"] is True and good.paper["pages"] == []
@@ -124,10 +131,7 @@ def test_collect_checks_an_enterprises_paper_against_its_row_and_materials(tmp_p
             own = {k: v for k, v in api.read_back(ANNEX4, word).data.items() if k != "enterprise"}
             made = api.packet(ENTERPRISE, {"application": row, "materials": own}, tmp_path / f"p{n}")
             _paper_copy(made, applicant / "盖章扫描件.pdf", leave_out=leave_out)
-        supplement.write(out, intake.side_fields(intake.slots(formgen.registry().packet(CITY))), side)
-        result = intake.collect(CITY, folder, out)
-    taken = {a.name: a for a in result.applicants}
-    good, bad = taken[first.name], taken[second.name]
+        good, bad = _collected(folder, out, side, first.name, second.name)
 
     assert good.status == "ok", good.issues
     assert good.paper is not None and good.paper["agrees"] is True and good.paper["pages"] == []
