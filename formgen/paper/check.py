@@ -191,8 +191,11 @@ def verify_pages(submitted_pdf: Path, scans: list[Path]) -> Report:
             reports.append(report)
             continue
         report.page = index + 1
-        page = submitted[index]
-        result = compare.compare(page, read.lines, read.upright.size)
+        page, upright, lines = submitted[index], read.upright, read.lines
+        if page.sideways:  # a landscape page bound turned: read it turned back, across its lines
+            page, upright = page.turned(), upright.rotate(-90, expand=True)
+            lines = ocr.read(seals.without_ink(upright))
+        result = compare.compare(page, lines, upright.size)
         report.differences, report.similarity, report.covered = (
             result.differences,
             result.similarity,
@@ -202,11 +205,13 @@ def verify_pages(submitted_pdf: Path, scans: list[Path]) -> Report:
         to_scan = _to_scan(result.to_page)
         dpi = 72 * math.sqrt(abs(float(np.linalg.det(to_scan[:, :2]))))
         if result.differences:
-            report.differences = _in_print(submitted_pdf, index + 1, read.upright, to_scan, dpi, result)
+            report.differences = _in_print(
+                submitted_pdf, index + 1, upright, to_scan, dpi, result, sideways=submitted[index].sideways
+            )
         if report.differences:
             report.findings.append(DIFFERS)
-        mask = seals.red_mask(read.upright)
-        colour = read.upright.mode == "RGB"
+        mask = seals.red_mask(upright)
+        colour = upright.mode == "RGB"
         for place in seals.places(page):
             box = seals.window(place, to_scan)
             present = seals.sealed(box, mask, dpi) if colour else None
@@ -215,7 +220,7 @@ def verify_pages(submitted_pdf: Path, scans: list[Path]) -> Report:
                 report.seal_windows.append(box)
                 if SEAL_MISSING not in report.findings:
                     report.findings.append(SEAL_MISSING)
-        report.marked = read.upright
+        report.marked = upright
         reports.append(report)
     _order(reports)
     placed = {r.page for r in reports if r.page is not None}
@@ -231,12 +236,21 @@ def verify_pages(submitted_pdf: Path, scans: list[Path]) -> Report:
 
 
 def _in_print(
-    pdf: Path, number: int, upright: Image.Image, to_scan: np.ndarray, dpi: float, result: compare.Comparison
+    pdf: Path,
+    number: int,
+    upright: Image.Image,
+    to_scan: np.ndarray,
+    dpi: float,
+    result: compare.Comparison,
+    *,
+    sideways: bool = False,
 ) -> list[compare.Difference]:
     """The differences OCR suspects that the print bears out: the submitted page `number` is
     rendered at the scan's resolution and each suspected place held against it
     (`print_check`); a misread leaves no ink of its own and is dropped."""
     (reference,) = page_reading.render(pdf, round(dpi), first=number, last=number, gray=True)
+    if sideways:  # read turned back, as the scan was
+        reference = reference.rotate(-90, expand=True)
     scan = print_check.print_only(upright)
     return [
         difference

@@ -54,6 +54,22 @@ class PageText:
         """The page's text without spaces: what is compared with a scan's."""
         return "".join(word.text for word in self.words)
 
+    @property
+    def sideways(self) -> bool:
+        """Whether most of its text runs up the page: a landscape page turned top-to-the-left
+        onto portrait paper, as a packet binds a wide table (`packet_pdf`)."""
+        up = sum(len(w.text) for w in self.words if len(w.text) >= 2 and w.y1 - w.y0 > 1.5 * (w.x1 - w.x0))
+        across = sum(
+            len(w.text) for w in self.words if len(w.text) >= 2 and w.x1 - w.x0 > 1.5 * (w.y1 - w.y0)
+        )
+        return up > across
+
+    def turned(self) -> PageText:
+        """The page turned a quarter clockwise, so that a sideways page reads across: its
+        words' boxes in the turned page's points (a point (x, y) goes to (height - y, x))."""
+        words = tuple(Word(self.height - w.y1, w.x0, self.height - w.y0, w.x1, w.text) for w in self.words)
+        return PageText(self.height, self.width, words)
+
 
 class UnreadablePdfError(untrusted.RefusedFileError):
     """Poppler could not read a PDF (damaged, hostile, or too slow)."""

@@ -307,13 +307,15 @@ def _take_file(applicant: Applicant, path: Path, places: list[Slot], side: dict[
         return
     other = _other_form(path, kind, places)
     if other is not None:  # e.g. an enterprise's 附件4 materials: the bureau keeps them, no table needs them
+        form, data = other
+        applicant.read.setdefault(form.id, []).append(data)  # its paper copy is checked against them
         applicant.issues.append(
             Issue(
                 path.name,
-                f"{other.label}{other.title}",
+                f"{form.label}{form.title}",
                 "",
                 "属于本通知，但不装订进本材料包（原件留存）",
-                f"a form of the notice ({other.id}) that this packet does not bind: kept, not bound",
+                f"a form of the notice ({form.id}) that this packet does not bind: kept, not bound",
                 "warning",
             )
         )
@@ -329,16 +331,15 @@ def _take_file(applicant: Applicant, path: Path, places: list[Slot], side: dict[
 def _check_paper(applicant: Applicant, places: list[Slot], out_dir: Path) -> None:
     """Check the applicant's stamped paper copy against its packet; what disagrees is a problem."""
     names = ", ".join(Path(p).name for p in applicant.paper_copy)
-    forms = [p.form for p in places if p.rows is None and p.form.id in applicant.read]
-    if applicant.status != "ok" or not forms or intake_paper.applicant_packet(forms[0]) is None:
+    if applicant.status != "ok" or intake_paper.applicant_packet(applicant.read) is None:
         applicant.issues.append(
             Issue(
                 names,
                 "",
                 "",
-                "纸质件（盖章扫描件）未核对：申请表有误，或此类申请人无单独的材料包",
-                "the stamped paper copy was not checked: the forms are invalid, or this kind of "
-                "applicant has no packet of its own",
+                "纸质件（盖章扫描件）未核对：申请表有误，或缺少其材料包的某份材料（如诊断企业的附件4）",
+                "the stamped paper copy was not checked: the forms are invalid, or a form of its "
+                "packet is missing (such as an enterprise's 附件4 materials)",
                 "warning",
             )
         )
@@ -346,8 +347,7 @@ def _check_paper(applicant: Applicant, places: list[Slot], out_dir: Path) -> Non
     try:
         applicant.paper = intake_paper.verify(
             applicant.name,
-            forms[0],
-            applicant.read[forms[0].id][0],
+            applicant.read,
             applicant.attachments,
             [Path(p) for p in applicant.paper_copy],
             out_dir,
@@ -368,18 +368,19 @@ def _check_paper(applicant: Applicant, places: list[Slot], out_dir: Path) -> Non
         applicant.issues.append(Issue(file, label, "", zh, en))
 
 
-def _other_form(path: Path, kind: str, places: list[Slot]) -> Form | None:
-    """The form of the same notice, not bound by this packet, that the file at `path` is."""
+def _other_form(path: Path, kind: str, places: list[Slot]) -> tuple[Form, dict[str, Any]] | None:
+    """The form of the same notice, not bound by this packet, that the file at `path` is, and
+    the data read from it."""
     bound = {p.form.id for p in places}
     notice = api.registry().notice_of(places[0].form.id)
     for form in notice.forms:
         if form.kind != kind or form.id in bound:
             continue
         try:
-            api.read_back(form.id, path)
+            result = api.read_back(form.id, path)
         except untrusted.RefusedFileError:
             continue
-        return form
+        return form, result.data
     return None
 
 
