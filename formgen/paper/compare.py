@@ -44,7 +44,7 @@ PICTURE_PAGE = 20
 its scan is placed by its code, and its text, which the submission does not hold, is not compared."""
 ANCHOR_CHARS = 5
 """Lines of at least this many characters found once on the page fit the map scan → page."""
-_CODE_LABEL = re.compile(r"FG[0-9A-Z]{8}\d+$")
+_CODE_LABEL = re.compile(r"FG[0-9A-Z]{8}\d*$")
 _CONFUSABLE = str.maketrans(
     {
         "O": "0",
@@ -186,8 +186,9 @@ def _cjk(text: str) -> int:
 
 def page_lines(lines: tuple[Line, ...]) -> tuple[Line, ...]:
     """OCR's lines without the page code's own readable label (``FG 1A2B-3C4D 5/12``), even
-    when OCR joins something before it (the page number's dash read as ``1``): the code is
-    checked through its QR code, not as text."""
+    when OCR joins something before it (the page number's dash read as ``1``) or leaves the
+    page number out (a sideways page turned back, where the label runs down the margin): the
+    code is checked through its QR code, not as text."""
     return tuple(line for line in lines if not _CODE_LABEL.search(normal(line.text)))
 
 

@@ -151,8 +151,9 @@ def test_an_applicant_uploads_the_stamped_scan_in_a_browser_and_the_bureau_sees_
 
     checker.hold.set()
     assert checker.finished.wait(CHECK_S), "the check finished"
-    page.reload()
-    expect(page.locator("#paper-check")).to_have_attribute("data-state", "done")
+    # The page refreshes itself while the check is pending (every 5 s): no reload of the test's
+    # own, which would race that refresh.
+    expect(page.locator("#paper-check")).to_have_attribute("data-state", "done", timeout=60_000)
     expect(page.locator("#paper-check")).to_contain_text("纸质材料与电子材料一致")
     page.screenshot(path=str(SHOTS / "02-agrees.png"), full_page=True)
 
