@@ -13,7 +13,13 @@ The best plain way to compare with is the same run without PDFs (``--downloaders
 PDF work costs the people typing is the difference. LibreOffice runs below the portal's CPU
 priority (`formgen.pdf.convert.BACKGROUND_NICENESS`).
 
-Run: ``make bench`` (or ``.venv/bin/python bench/bench_portal.py [--seconds S] [--downloaders N]``).
+By default each applicant saves again the moment the last save returns: that measures what
+the server can serve, and with 50 applicants always waiting the latency is 50 over the rate
+served (Little's law), whatever the server does. ``--rate R`` offers R saves a second in all,
+each applicant at a steady pace as a page saves while a person types, and charges a save held
+up behind a slow one from when it was due: the latency a person sees at that load.
+
+Run: ``make bench`` (or ``.venv/bin/python bench/bench_portal.py [--seconds S] [--downloaders N] [--rate R]``).
 """
 
 from __future__ import annotations
@@ -21,7 +27,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -141,10 +149,19 @@ async def _page_load(user: User, section: int, kind: Kind) -> None:
         kind.errors += 1
 
 
-async def _applicant(user: User, until: float, saves: int, kinds: dict[str, Kind]) -> None:
+async def _applicant(user: User, until: float, saves: int, kinds: dict[str, Kind], gap: float | None) -> None:
     """Save the draft `saves` times, opening the next section's page before every
-    `SAVES_PER_PAGE`th save."""
+    `SAVES_PER_PAGE`th save.
+
+    With `gap` (seconds), saves are due at a steady pace from a random first moment, as a
+    person's page saves while they type: a save's latency counts from when it was due, so a
+    save held up behind a slow one is charged its wait (no coordinated omission). Without it,
+    each save follows the last at once: the server's capacity, where by Little's law the
+    latency is the number of applicants over the rate served."""
+    due = time.monotonic() + (random.uniform(0, gap) if gap else 0.0)
     for n in range(saves):
+        if gap:
+            await asyncio.sleep(max(0.0, due - time.monotonic()))
         if time.monotonic() > until:
             return
         if n % SAVES_PER_PAGE == 0:
@@ -153,7 +170,8 @@ async def _applicant(user: User, until: float, saves: int, kinds: dict[str, Kind
         user.data["report"]["self_assessment"] = (
             f"第{n}次保存。" + user.data["report"]["self_assessment"][:150]
         )
-        start = time.monotonic()
+        start = min(due, time.monotonic()) if gap else time.monotonic()
+        due += gap or 0.0
         response = await user.client.put(
             f"/api/applications/{user.application}/data", json={"data": user.data, "version": user.version}
         )
@@ -191,7 +209,9 @@ async def _run(base: str, args: argparse.Namespace, kinds: dict[str, Kind]) -> f
     )
     start = time.monotonic()
     until = start + args.seconds
-    tasks = [_applicant(u, until, args.saves, kinds) for u in applicants]
+    gap = args.applicants / args.rate if args.rate else None
+    saves = max(args.saves, math.ceil(args.seconds / gap) + 1) if gap else args.saves
+    tasks = [_applicant(u, until, saves, kinds, gap) for u in applicants]
     tasks += [_downloader(u, until, args.packets, kinds["packet PDF"]) for u in downloaders]
     try:
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=args.seconds + 300)
@@ -212,6 +232,13 @@ def main() -> None:
     parser.add_argument("--saves", type=int, default=40, help="draft saves per applicant, at most")
     parser.add_argument("--packets", type=int, default=2, help="packet PDFs per downloader, at most")
     parser.add_argument("--seconds", type=float, default=60, help="no new request after this")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0,
+        help="saves a second offered by all applicants together, each at a steady pace "
+        "(0: each saves again as soon as the last save returns)",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="formgen-bench-portal-") as folder:
@@ -266,9 +293,10 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=60)
 
+    pace = f"{args.rate:g} saves/s offered" if args.rate else "each saving again at once"
     print(
-        f"formgen portal on {HOST}: {args.applicants} applicants saving drafts, {args.downloaders} downloading "
-        f"packets, 2 LibreOffice workers, queue 4; {elapsed:.1f} s"
+        f"formgen portal on {HOST}: {args.applicants} applicants saving drafts ({pace}), "
+        f"{args.downloaders} downloading packets, 2 LibreOffice workers, queue 4; {elapsed:.1f} s"
     )
     print(
         f"  machine        {os.cpu_count()} cores; load average (1, 5, 15 min) before "
