@@ -11,14 +11,16 @@ import contextlib
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from formgen import api
 from formgen.model.fields import field_type, list_item
 from formgen.model.registry import Notice, Packet
-from formgen.workflows.portal.pdf_pool import PdfPool
+
+if TYPE_CHECKING:  # pdf_pool reads the published notices, whose module needs this one
+    from formgen.workflows.portal.pdf_pool import PdfPool
 
 
 class Busy(Exception):

@@ -19,7 +19,7 @@ import multiprocessing
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,14 +77,20 @@ class PdfPool:
         self.processes = processes
         self.on_job_start: JobHook | None = None
         self._pool: ProcessPoolExecutor | None = None
+        self._forker: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
 
     @contextlib.contextmanager
     def running(self) -> Iterator[None]:
-        """Start the worker processes now (each starts its LibreOffice), stop them on exit."""
+        """Start the worker processes now (each starts its LibreOffice), stop them on exit.
+
+        One thread forks them, the first ones and any made anew, and lives as long as they do:
+        a worker is killed by the kernel when the thread that forked it ends (its parent-death
+        signal, `convert.die_with_parent`), and a request's thread may end at any time."""
         if self.processes > 0:
+            self._forker = ThreadPoolExecutor(1, thread_name_prefix="pdf-pool")
             with self._lock:
-                self._pool = self._new()
+                self._pool = self._forker.submit(self._new).result()
         try:
             yield
         finally:
@@ -92,6 +98,9 @@ class PdfPool:
                 pool, self._pool = self._pool, None
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
+            if self._forker is not None:
+                self._forker.shutdown()
+                self._forker = None
 
     def _new(self) -> ProcessPoolExecutor:
         pool = ProcessPoolExecutor(
@@ -115,9 +124,9 @@ class PdfPool:
             return pool.submit(make_packet, job).result()
         except BrokenProcessPool:
             with self._lock:
-                if self._pool is pool:
+                if self._pool is pool and self._forker is not None:
                     pool.shutdown(wait=False, cancel_futures=True)
-                    self._pool = self._new()
+                    self._pool = self._forker.submit(self._new).result()
             raise convert.ConversionError(
                 "生成PDF的工作进程意外退出 / the process making the PDF ended unexpectedly"
             ) from None

@@ -148,3 +148,30 @@ def test_a_notice_published_after_the_workers_started_has_its_packet_made_by_the
         text = "".join(pdf_text(tmp_path / "packet.pdf").split())  # the cell wraps the name
         assert "成都示范科技有限公司" in text and "91510107MA62L3R5XE" in text
         assert {json.loads(p.read_text())["pid"] for p in facts.iterdir()} - {os.getpid()}, "made by a worker"
+
+
+def _end_process(marks: Path, _worker: convert.Worker, _source: Path) -> None:
+    """The first time only, end the worker process itself at its job's start (as the kernel's
+    out-of-memory killer would), its LibreOffice with it."""
+    try:
+        (marks / "ended").open("x").close()
+    except FileExistsError:
+        return
+    os._exit(1)
+
+
+@pytest.mark.pdf
+def test_a_worker_process_that_dies_costs_one_503_and_the_next_packet_is_made(tmp_path: Path) -> None:
+    app = create_app(tmp_path / "data", None, workers=1, secure_cookies=False)
+    with TestClient(app, base_url="http://127.0.0.1"):
+        site = Site(app, tmp_path / "data")
+        site.user("a", "applicant", "成都市")
+        client = site.client("a")
+        report = start(client, PROVIDER, example(PROVIDER))
+        app.state.portal.pdf.on_job_start = functools.partial(_end_process, tmp_path)
+        failed = client.get(f"/applications/{report}/packet.pdf")
+        assert failed.status_code == 503 and failed.headers["retry-after"] == "5"
+        assert "生成PDF失败" in failed.text
+        assert (tmp_path / "ended").exists()
+        made = client.get(f"/applications/{report}/packet.pdf")
+        assert made.status_code == 200 and made.content.startswith(b"%PDF")
