@@ -17,8 +17,9 @@ from formgen.pdf import convert
 from formgen.workflows.portal.app import create_app
 from tests.drafting.small_forms import label_beside
 from tests.reading import pdf_text
-from tests.workflows.portal.conftest import PROVIDER, Site, example, start
+from tests.workflows.portal.conftest import CITY, PROVIDER, Site, example, start
 from tests.workflows.portal.test_importer import FORM, NOTICE, PUBLICATION, _admin, _csrf, _draft, _upload
+from tests.workflows.portal.test_pages import csrf_of
 
 
 def _record(folder: Path, worker: convert.Worker, _source: Path) -> None:
@@ -175,3 +176,31 @@ def test_a_worker_process_that_dies_costs_one_503_and_the_next_packet_is_made(tm
         assert (tmp_path / "ended").exists()
         made = client.get(f"/applications/{report}/packet.pdf")
         assert made.status_code == 200 and made.content.startswith(b"%PDF")
+
+
+@pytest.mark.pdf
+def test_a_bureau_packet_is_made_by_the_worker_processes(site: Site, tmp_path: Path) -> None:
+    site.user("p1", "applicant", "成都市")
+    site.user("chengdu", "bureau", "成都市")
+    with TestClient(site.app, base_url="http://127.0.0.1"):
+        report = start(site.client("p1"), PROVIDER, example(PROVIDER))
+        site.client("p1").post(f"/api/applications/{report}/submit")
+        bureau = site.client("chengdu")
+        assert bureau.post(f"/api/applications/{report}/accept", json={}).status_code == 200
+        own = {
+            "csrf": csrf_of(bureau.get(f"/bureau/packets/{CITY}/profile").text),
+            "bureau.name": "成都市经济和信息化局",
+            "bureau.city": "成都市",
+            "bureau.contact": "张强",
+            "bureau.phone": "028-61881234",
+        }
+        bureau.post(f"/bureau/packets/{CITY}/profile", data=own)
+        facts = tmp_path / "facts"
+        facts.mkdir()
+        site.portal.pdf.on_job_start = functools.partial(_record, facts)
+        made = bureau.get(f"/bureau/packets/{CITY}/packet.pdf")
+        assert made.status_code == 200, made.text
+        (tmp_path / "packet.pdf").write_bytes(made.content)
+        text = "".join(pdf_text(tmp_path / "packet.pdf").split())
+        assert "成都蜀安智造技术服务有限公司" in text and "成都市经济和信息化局" in text
+        assert {json.loads(p.read_text())["pid"] for p in facts.iterdir()} - {os.getpid()}, "made by a worker"
