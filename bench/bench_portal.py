@@ -19,7 +19,13 @@ served (Little's law), whatever the server does. ``--rate R`` offers R saves a s
 each applicant at a steady pace as a page saves while a person types, and charges a save held
 up behind a slow one from when it was due: the latency a person sees at that load.
 
-Run: ``make bench`` (or ``.venv/bin/python bench/bench_portal.py [--seconds S] [--downloaders N] [--rate R]``).
+Packets are made in worker processes below the portal's CPU priority
+(`formgen.workflows.portal.pdf_pool`); ``--in-process-pdf`` makes them in the portal's own
+process, the old way, and ``--compare`` runs the old way and then the new one and prints the
+ratios of their saves' rate and latency: the host's speed drifts, so compare within one run.
+
+Run: ``make bench`` (or ``.venv/bin/python bench/bench_portal.py [--seconds S] [--downloaders N]
+[--rate R] [--in-process-pdf | --compare]``).
 """
 
 from __future__ import annotations
@@ -225,22 +231,19 @@ def _loads(averages: tuple[float, float, float]) -> str:
     return " ".join(f"{x:.2f}" for x in averages)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--applicants", type=int, default=50)
-    parser.add_argument("--downloaders", type=int, default=20)
-    parser.add_argument("--saves", type=int, default=40, help="draft saves per applicant, at most")
-    parser.add_argument("--packets", type=int, default=2, help="packet PDFs per downloader, at most")
-    parser.add_argument("--seconds", type=float, default=60, help="no new request after this")
-    parser.add_argument(
-        "--rate",
-        type=float,
-        default=0,
-        help="saves a second offered by all applicants together, each at a steady pace "
-        "(0: each saves again as soon as the last save returns)",
-    )
-    args = parser.parse_args()
+@dataclass
+class Measured:
+    """One run's outcomes."""
 
+    way: str
+    elapsed: float
+    kinds: dict[str, Kind]
+    loads: tuple[tuple[float, float, float], tuple[float, float, float]]
+    peak: int
+
+
+def _measure(args: argparse.Namespace, *, in_process: bool) -> Measured:
+    """Serve a fresh portal in its own process and run the mix against it once."""
     with tempfile.TemporaryDirectory(prefix="formgen-bench-portal-") as folder:
         data = Path(folder)
         names = [f"applicant{n}" for n in range(args.applicants)] + [
@@ -249,7 +252,12 @@ def main() -> None:
         for name in names:
             add_account(data, None, name, PASSWORD, "applicant", "成都市")
         port = _free_port()
-        env = {**os.environ, "FORMGEN_DATA": str(data), "FORMGEN_INSECURE_COOKIES": "1"}
+        env = {
+            **os.environ,
+            "FORMGEN_DATA": str(data),
+            "FORMGEN_INSECURE_COOKIES": "1",
+            "FORMGEN_PDF_IN_PROCESS": "1" if in_process else "0",
+        }
         command = [
             sys.executable,
             "-m",
@@ -292,30 +300,82 @@ def main() -> None:
             stop.set()
             server.terminate()
             server.wait(timeout=60)
+    way = "in the portal's process (old)" if in_process else "in worker processes (new)"
+    return Measured(way, elapsed, kinds, (load_before, load_after), peak)
 
+
+def _report(args: argparse.Namespace, run: Measured) -> int:
+    """Print one run; return its errors."""
     pace = f"{args.rate:g} saves/s offered" if args.rate else "each saving again at once"
     print(
-        f"formgen portal on {HOST}: {args.applicants} applicants saving drafts ({pace}), "
-        f"{args.downloaders} downloading packets, 2 LibreOffice workers, queue 4; {elapsed:.1f} s"
+        f"formgen portal on {HOST}, packets made {run.way}: {args.applicants} applicants saving "
+        f"drafts ({pace}), {args.downloaders} downloading packets, 2 LibreOffice workers, queue 4; "
+        f"{run.elapsed:.1f} s"
     )
     print(
         f"  machine        {os.cpu_count()} cores; load average (1, 5, 15 min) before "
-        f"{_loads(load_before)}, after {_loads(load_after)}"
+        f"{_loads(run.loads[0])}, after {_loads(run.loads[1])}"
     )
-    for kind in kinds.values():
-        print("  " + kind.line(elapsed))
-    total = sum(len(k.latencies) for k in kinds.values())
-    errors = sum(k.errors for k in kinds.values())
+    for kind in run.kinds.values():
+        print("  " + kind.line(run.elapsed))
+    total = sum(len(k.latencies) for k in run.kinds.values())
+    errors = sum(k.errors for k in run.kinds.values())
     print(
-        f"  all            {total:>6} ok  {total / elapsed:>7.1f} req/s  errors {errors}  "
-        f"503 (deliberate) {sum(k.busy for k in kinds.values())}"
+        f"  all            {total:>6} ok  {total / run.elapsed:>7.1f} req/s  errors {errors}  "
+        f"503 (deliberate) {sum(k.busy for k in run.kinds.values())}"
     )
-    print(f"  peak memory    {peak / 1024 / 1024:.0f} MB (portal process and its LibreOffice workers)")
-    drafts, pdfs = kinds["draft save"].latencies, kinds["packet PDF"].latencies
+    print(f"  peak memory    {run.peak / 1024 / 1024:.0f} MB (portal process and the PDF processes under it)")
+    drafts, pdfs = run.kinds["draft save"].latencies, run.kinds["packet PDF"].latencies
     if drafts and pdfs:
         print(
             f"  ratio          a packet PDF takes {statistics.median(pdfs) / statistics.median(drafts):.0f}x "
             "a draft save (medians)"
+        )
+    return errors
+
+
+def _saves(run: Measured) -> tuple[float, float, float]:
+    """Saves a second, and the p50 and p95 of a save in ms."""
+    ms = sorted(x * 1000 for x in run.kinds["draft save"].latencies)
+    q = statistics.quantiles(ms, n=100, method="inclusive")
+    return len(ms) / run.elapsed, q[49], q[94]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--applicants", type=int, default=50)
+    parser.add_argument("--downloaders", type=int, default=20)
+    parser.add_argument("--saves", type=int, default=40, help="draft saves per applicant, at most")
+    parser.add_argument("--packets", type=int, default=2, help="packet PDFs per downloader, at most")
+    parser.add_argument("--seconds", type=float, default=60, help="no new request after this")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0,
+        help="saves a second offered by all applicants together, each at a steady pace "
+        "(0: each saves again as soon as the last save returns)",
+    )
+    way = parser.add_mutually_exclusive_group()
+    way.add_argument(
+        "--in-process-pdf",
+        action="store_true",
+        help="make packets in the portal's own process, the old way (FORMGEN_PDF_IN_PROCESS=1)",
+    )
+    way.add_argument(
+        "--compare",
+        action="store_true",
+        help="run the old way (packets in the portal's process) and then the new, and print the ratios",
+    )
+    args = parser.parse_args()
+
+    ways = [True, False] if args.compare else [args.in_process_pdf]
+    runs = [_measure(args, in_process=in_process) for in_process in ways]
+    errors = sum(_report(args, run) for run in runs)
+    if args.compare and all(run.kinds["draft save"].latencies for run in runs):
+        (old_rate, old_p50, old_p95), (new_rate, new_p50, new_p95) = (_saves(run) for run in runs)
+        print(
+            f"new/old          saves/s {new_rate / old_rate:.2f}  p50 {new_p50 / old_p50:.2f}  "
+            f"p95 {new_p95 / old_p95:.2f}"
         )
     if errors:
         sys.exit(1)

@@ -49,6 +49,10 @@ class InvalidDataError(Exception):
         lines = "\n".join(f"  {p}" for p in self.problems)
         super().__init__(f"{item_id}: 数据无效 / invalid data\n{lines}")
 
+    def __reduce__(self) -> tuple[type[InvalidDataError], tuple[str, list[Problem]]]:
+        """Pickled whole: the portal's packets are made in worker processes and it comes back."""
+        return (type(self), (self.form_id, self.problems))
+
 
 @dataclass
 class Checked:

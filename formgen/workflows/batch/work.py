@@ -42,11 +42,16 @@ class Job:
     """What the packet is made from (`resume.key`), recorded with it."""
 
 
-def start_process() -> None:
+def start_process(background: bool = False) -> None:
     """Set up a worker process: Ctrl-C is the parent's to handle (it lets the packets under
-    way finish, so none is left half made), and one warm LibreOffice of its own."""
+    way finish, so none is left half made), and one warm LibreOffice of its own.
+
+    `background` lowers the process's CPU priority as its LibreOffice's is lowered
+    (`convert.BACKGROUND_NICENESS`): the portal's workers make packets while people type."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     convert.die_with_parent()  # a killed formgen takes its workers (and their LibreOffice) along
+    if background:
+        convert.in_background()
     convert.forget_inherited()
     stack = ExitStack()
     # Only packets are made here, and `packet_pdf` compresses their streams itself.

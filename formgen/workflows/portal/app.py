@@ -39,6 +39,7 @@ from formgen.workflows.portal.mail import SmtpServer
 from formgen.workflows.portal.middleware import ASGIApp, BodyLimit, JsonBodies, PathIds, ResponseHeaders
 from formgen.workflows.portal.outbox import Outbox
 from formgen.workflows.portal.passwords import handle_reset_requests
+from formgen.workflows.portal.pdf_pool import PdfPool
 from formgen.workflows.portal.security import trusted_proxies
 from formgen.workflows.portal.sessions import IDLE, LIFETIME, ServerSessions, SessionPolicy
 from formgen.workflows.portal.uploads import MAX_UPLOAD
@@ -64,12 +65,15 @@ def create_app(
     session_lifetime: dt.timedelta | None = None,
     smtp: str | None = None,
     public_url: str | None = None,
+    pdf_processes: bool | None = None,
 ) -> FastAPI:
     """The portal over the database at `database` (SQLite in `data_dir` when None).
 
-    Migrations run here, so a new database is ready at once. PDFs go through `workers` warm
-    LibreOffice workers; more than `workers + pdf_queue` PDF requests at once get 503 with
-    Retry-After. `secure_cookies` (default: on unless FORMGEN_INSECURE_COOKIES=1) marks the
+    Migrations run here, so a new database is ready at once. Packets' PDFs are made by
+    `workers` worker processes, each with a warm LibreOffice, below the portal's CPU priority
+    (`pdf_processes`, default: on unless FORMGEN_PDF_IN_PROCESS=1, which makes them in the
+    portal's own process, as before); more than `workers + pdf_queue` PDF requests at once get
+    503 with Retry-After. `secure_cookies` (default: on unless FORMGEN_INSECURE_COOKIES=1) marks the
     session cookie Secure and sends HSTS, for a portal behind TLS.
 
     `trusted_proxy` (default: FORMGEN_TRUSTED_PROXIES, comma-separated) are the addresses of
@@ -110,11 +114,15 @@ def create_app(
         trusted_proxies=proxies,
     )
 
-    checker = paper.Checker(sessions, data_dir / "uploads")
+    if pdf_processes is None:
+        pdf_processes = os.environ.get("FORMGEN_PDF_IN_PROCESS") != "1"
+    pool = PdfPool(workers if pdf_processes else 0)
+    checker = paper.Checker(sessions, data_dir / "uploads", pool)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        with convert.service(workers), outbox.running(), checker.running():
+        # The worker processes fork first, before the outbox's and the checker's threads run.
+        with convert.service(workers), pool.running(), outbox.running(), checker.running():
             yield
         engine.dispose()
 
@@ -127,7 +135,7 @@ def create_app(
         redoc_url=None,
         dependencies=[Depends(_published_notices)],
     )
-    app.state.portal = Portal(data_dir, sessions, PdfGate(workers + pdf_queue), templates(), proxies)
+    app.state.portal = Portal(data_dir, sessions, PdfGate(workers + pdf_queue), pool, templates(), proxies)
     app.state.outbox = outbox
     app.state.paper_checker = checker
     app.include_router(accounts.router)
@@ -185,7 +193,10 @@ def create_app(
 
 def _published_notices(request: Request) -> None:
     """Serve the notices published on the database before answering: another process may have
-    published one since (one cheap query when nothing changed)."""
+    published one since. Read at most once in `notice_drafts.SYNC_EVERY_S`, not on every
+    request: a save's own queries are few."""
+    if not notice_drafts.sync_due():
+        return
     found: Portal = request.app.state.portal
     with found.db() as session:
         notice_drafts.sync(session, found.data_dir / "notices")

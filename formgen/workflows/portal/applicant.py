@@ -651,6 +651,6 @@ def packet_file(request: Request, application_id: int) -> Response:
         application = application_for(session, require_user(request, session), application_id)
         instance = valid_instance(session, application)
         scans = uploads.referenced(session, full_data(session, application), portal(request).uploads)
-    made = packet_pdf(portal(request).gate, application.packet_id, instance, scans)
+    made = packet_pdf(portal(request).gate, portal(request).pdf, application.packet_id, instance, scans)
     name = made.name if application.status != "draft" else "preview-" + made.name
     return download(made.content, name, made.media_type)

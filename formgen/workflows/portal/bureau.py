@@ -401,5 +401,5 @@ def bureau_packet_file(request: Request, packet_id: str) -> Response:
     with portal(request).db() as session:
         instance = _valid_bureau(session, require_user(request, session, "bureau"), packet)
         scans = uploads.referenced(session, instance.model_dump(mode="json"), portal(request).uploads)
-    made = packet_pdf(portal(request).gate, packet.id, instance, scans)
+    made = packet_pdf(portal(request).gate, portal(request).pdf, packet.id, instance, scans)
     return download(made.content, made.name, made.media_type)

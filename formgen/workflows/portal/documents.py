@@ -1,25 +1,26 @@
 """The documents of the portal: an application's DOCX/XLSX and PDFs, a bureau's tables and packet.
 
 Everything is made by `formgen.api` exactly as the command line makes it; the portal only
-gathers the data. PDF work goes through the warm LibreOffice workers of
-`formgen.convert.service()`, behind a gate that refuses work (503) when its queue is full.
+gathers the data. Packets' PDFs are made in worker processes with warm LibreOffice workers
+(`pdf_pool`), behind a gate that refuses work (503) when its queue is full.
 """
 
 from __future__ import annotations
 
 import contextlib
-import tempfile
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from formgen import api
 from formgen.model.fields import field_type, list_item
 from formgen.model.registry import Notice, Packet
+
+if TYPE_CHECKING:  # pdf_pool reads the published notices, whose module needs this one
+    from formgen.workflows.portal.pdf_pool import PdfPool
 
 
 class Busy(Exception):
@@ -88,20 +89,16 @@ def documents(packet_id: str, instance: BaseModel, *, kind: str | None = None) -
     return made
 
 
-def packet_pdf(gate: PdfGate, packet_id: str, instance: BaseModel, scans: Mapping[str, bytes]) -> Made:
-    """The packet's print file, through the warm workers; `Busy` when the gate is full.
+def packet_pdf(
+    gate: PdfGate, pool: PdfPool, packet_id: str, instance: BaseModel, scans: Mapping[str, bytes]
+) -> Made:
+    """The packet's print file, made by `pool`'s worker processes; `Busy` when the gate is full.
 
-    `scans` are the uploads its data names (``file`` values), by stored name: they are
-    written beside the packet for `api.packet` to read, and rebuilt there again.
-    """
-    with gate.enter(), tempfile.TemporaryDirectory(prefix="formgen-portal-") as work:
-        folder = Path(work)
-        for sub in ("scans", "out"):
-            (folder / sub).mkdir()
-        for name, content in scans.items():
-            (folder / "scans" / name).write_bytes(content)
-        path = api.packet(packet_id, instance, folder / "out", base_dir=folder / "scans")
-        return Made(path.name, path.read_bytes(), MEDIA["pdf"])
+    `scans` are the uploads its data names (``file`` values), by stored name."""
+    data = instance.model_dump(mode="json", exclude_computed_fields=True)
+    with gate.enter():
+        name, content = pool.packet(packet_id, data, scans)
+    return Made(name, content, MEDIA["pdf"])
 
 
 def bureau_data(bureau: Packet, own: dict[str, Any], accepted: Sequence[BaseModel]) -> dict[str, Any]:

@@ -18,6 +18,7 @@ import json
 import shutil
 import tempfile
 import threading
+import time
 import unicodedata
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -167,6 +168,7 @@ def _problems(files: Mapping[str, bytes]) -> list[str]:
 def _store(draft: NoticeDraft, files: Mapping[str, bytes]) -> None:
     draft.package = pack(files)
     draft.sha = hashlib.sha256(draft.package).hexdigest()
+    _read_again()  # a published draft's package changed
     draft.problems_json = json.dumps(_problems(files), ensure_ascii=False)
     draft.updated = dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
@@ -601,52 +603,103 @@ def publish(session: Session, draft: NoticeDraft, publication: Publication) -> N
     draft.status = "published"
     notices.keep_closes(session, draft.notice_id, publication.closes)
     session.commit()
+    _read_again()
 
 
 # --- serving published notices ---------------------------------------------------------------
 
-_loaded: dict[str, tuple[str, Notice]] = {}
-"""The published notices this process serves, by notice id: (package digest, notice)."""
+Published = tuple[str, str, str, tuple[str, ...]]
+"""One published notice as a process serves it: its id, its version (the package's digest and
+its regions), the folder its package is written in, and its regions."""
+
+_loaded: dict[str, tuple[Published, Notice]] = {}
+"""The published notices this process serves, by notice id."""
 _lock = threading.Lock()
+SYNC_EVERY_S = 1.0
+"""How long a process serves what it last read of the published notices before it reads them
+again: another process's publication is served here within this time, this process's own at
+once (`publish` makes the next request read them)."""
+_synced_at: float | None = None
+"""When this process last read the published notices (`time.monotonic`); None: read them."""
+
+
+def sync_due() -> bool:
+    """Whether the published notices are to be read again (`sync`) before the next answer."""
+    return _synced_at is None or time.monotonic() - _synced_at >= SYNC_EVERY_S
 
 
 def sync(session: Session, cache: Path) -> None:
     """Serve exactly the notices published in the database: a package this process does not
     hold yet (or holds in another version) is written under `cache` and loaded."""
+    global _synced_at
+    _synced_at = time.monotonic()  # before the read: what is committed after it is read next time
     rows = session.execute(
         select(NoticeDraft.notice_id, NoticeDraft.sha, NoticeDraft.regions_json).where(
             NoticeDraft.status == "published"
         )
     ).all()
     wanted = {notice_id: f"{sha}:{regions}" for notice_id, sha, regions in rows}
-    if {k: v[0] for k, v in _loaded.items()} == wanted:
+    if _versions() == wanted:
         return
     with _lock:
-        if {k: v[0] for k, v in _loaded.items()} == wanted:
+        if _versions() == wanted:
             return
-        fresh: dict[str, tuple[str, Notice]] = {}
+        entries: list[Published] = []
         for notice_id, sha, regions_json in rows:
-            if notice_id in _loaded and _loaded[notice_id][0] == wanted[notice_id]:
-                fresh[notice_id] = _loaded[notice_id]
-                continue
             folder = cache / sha
-            if not (folder / "notice.yaml").is_file():
+            if _versions().get(notice_id) != wanted[notice_id] and not (folder / "notice.yaml").is_file():
                 package = session.scalar(
                     select(NoticeDraft.package).where(NoticeDraft.notice_id == notice_id)
                 )
                 _materialize(unpack(bytes(package or b"")), folder)
-            fresh[notice_id] = (
-                wanted[notice_id],
-                replace(api.open_package(folder), regions=tuple(json.loads(regions_json))),
-            )
-        _loaded.clear()
-        _loaded.update(fresh)
-        api.serve_notices([notice for _, notice in fresh.values()])
+            entries.append((notice_id, wanted[notice_id], str(folder), tuple(json.loads(regions_json))))
+        _serve(entries)
+
+
+def published() -> tuple[Published, ...]:
+    """The published notices this process serves, for another process to serve the same
+    (`serve`): a worker process that makes their packets' PDFs."""
+    return tuple(sorted(entry for entry, _ in _loaded.values()))
+
+
+def serve(entries: Sequence[Published]) -> None:
+    """Serve exactly `entries`, the `published()` of a process that synced with the database:
+    their packages are in their folders already. Nothing is loaded again when nothing changed."""
+    if published() == tuple(sorted(entries)):
+        return
+    with _lock:
+        _serve(entries)
+
+
+def _serve(entries: Sequence[Published]) -> None:
+    """Serve `entries` (under `_lock`), keeping the notices loaded already in the same version."""
+    fresh: dict[str, tuple[Published, Notice]] = {}
+    for entry in entries:
+        notice_id, version, folder, regions = entry
+        held = _loaded.get(notice_id)
+        if held is not None and held[0][1] == version:
+            fresh[notice_id] = held
+            continue
+        fresh[notice_id] = (entry, replace(api.open_package(Path(folder)), regions=regions))
+    _loaded.clear()
+    _loaded.update(fresh)
+    api.serve_notices([notice for _, notice in fresh.values()])
+
+
+def _versions() -> dict[str, str]:
+    return {notice_id: entry[1] for notice_id, (entry, _) in _loaded.items()}
+
+
+def _read_again() -> None:
+    """Have the next request read the published notices, whenever it comes."""
+    global _synced_at
+    _synced_at = None
 
 
 def forget() -> None:
     """Serve no published notice (a test's portal is gone; a process switches databases)."""
     with _lock:
+        _read_again()
         _loaded.clear()
         api.serve_notices([])
 

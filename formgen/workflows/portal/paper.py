@@ -36,6 +36,7 @@ from formgen.data.textfile import UnreadableFileError
 from formgen.workflows.portal import uploads
 from formgen.workflows.portal.db import Application, Base, UploadBlob, now
 from formgen.workflows.portal.documents import PdfGate, packet_pdf
+from formgen.workflows.portal.pdf_pool import PdfPool
 from formgen.workflows.portal.web import (
     application_for,
     checked,
@@ -89,8 +90,9 @@ class Checker:
     pending, then lets it go. `finished` is set after each check, done or failed.
     """
 
-    def __init__(self, sessions: sessionmaker[Session], legacy_uploads: Path) -> None:
+    def __init__(self, sessions: sessionmaker[Session], legacy_uploads: Path, pdf: PdfPool) -> None:
         self.sessions = sessions
+        self.pdf = pdf
         self.legacy_uploads = legacy_uploads
         self.gate = PdfGate(1)
         self.hold: threading.Event | None = None
@@ -143,7 +145,7 @@ class Checker:
         if result.instance is None or scan is None:
             outcome, agrees = {"error": "申请数据或扫描件已不存在 / the data or the scan is gone"}, None
         else:
-            made = packet_pdf(self.gate, application.packet_id, result.instance, scans)
+            made = packet_pdf(self.gate, self.pdf, application.packet_id, result.instance, scans)
             with tempfile.TemporaryDirectory(prefix="formgen-paper-") as work:
                 folder = Path(work)
                 (folder / made.name).write_bytes(made.content)

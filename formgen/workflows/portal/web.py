@@ -22,6 +22,7 @@ from formgen.data import paths
 from formgen.workflows.portal import forms, notices
 from formgen.workflows.portal.db import STATUS_LABELS, Application, Attachment, User
 from formgen.workflows.portal.documents import PdfGate
+from formgen.workflows.portal.pdf_pool import PdfPool
 from formgen.workflows.portal.security import client_address, csrf_ok, csrf_token
 
 HERE = Path(__file__).parent
@@ -29,11 +30,13 @@ HERE = Path(__file__).parent
 
 @dataclass
 class Portal:
-    """The running portal: where its files are, its database, its PDF gate."""
+    """The running portal: where its files are, its database, its PDF gate and the processes
+    that make its packets."""
 
     data_dir: Path
     sessions: sessionmaker[Session]
     gate: PdfGate
+    pdf: PdfPool
     templates: jinja2.Environment
     trusted_proxies: frozenset[str] = frozenset()
     """Peers whose X-Forwarded-For names the client (a reverse proxy in front of the portal)."""

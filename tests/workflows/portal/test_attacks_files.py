@@ -8,6 +8,7 @@ print size; every accepted upload builds into the packet. Requests: a malformed 
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import signal
@@ -197,20 +198,34 @@ def test_every_accepted_kind_builds_into_the_packet_without_what_acts(
         assert trace not in made.content, trace
 
 
+def _kill_office(marks: Path, limit: int, worker: convert.Worker, _source: Path) -> None:
+    """Held at the job's start in the process that converts, its LibreOffice is killed before
+    it converts: `limit` times in all, each kill claiming a numbered file in `marks` (the
+    claim holds across the worker processes) that names the LibreOffice killed."""
+    assert worker.office_pid is not None
+    for n in range(limit):
+        try:
+            with (marks / f"{n:03d}").open("x") as claimed:
+                claimed.write(str(worker.office_pid))
+        except FileExistsError:
+            continue
+        os.kill(worker.office_pid, signal.SIGKILL)
+        return
+
+
+def _killed(marks: Path) -> list[int]:
+    return [int(p.read_text()) for p in sorted(marks.iterdir())]
+
+
 @pytest.mark.pdf
-def test_previews_retry_on_a_fresh_libreoffice_when_one_is_killed(running: TestClient) -> None:
+def test_previews_retry_on_a_fresh_libreoffice_when_one_is_killed(
+    running: TestClient, tmp_path: Path
+) -> None:
     report = start(running, PROVIDER, example(PROVIDER))
-    converter = convert.active()
-    assert isinstance(converter, convert.Converter)
-    killed: list[int] = []
-
-    def kill_first_two(worker: convert.Worker, _source: Path) -> None:
-        # Held at the job's start, the worker's LibreOffice is killed before it converts.
-        if len(killed) < 2 and worker.office_pid is not None:
-            killed.append(worker.office_pid)
-            os.kill(worker.office_pid, signal.SIGKILL)
-
-    converter.on_job_start = kill_first_two
+    pool = running.app.state.portal.pdf  # type: ignore[attr-defined]
+    marks = tmp_path / "killed"
+    marks.mkdir()
+    pool.on_job_start = functools.partial(_kill_office, marks, 2)
     answers: list[int] = []
     ready = threading.Barrier(3)
 
@@ -223,28 +238,25 @@ def test_previews_retry_on_a_fresh_libreoffice_when_one_is_killed(running: TestC
         thread.start()
     for thread in threads:
         thread.join()
-    converter.on_job_start = None
-    assert len(killed) == 2
+    pool.on_job_start = None
+    assert len(_killed(marks)) == 2
     assert answers == [200, 200, 200]
 
 
 @pytest.mark.pdf
-def test_a_preview_whose_every_try_is_killed_gets_503_with_retry_after(running: TestClient) -> None:
+def test_a_preview_whose_every_try_is_killed_gets_503_with_retry_after(
+    running: TestClient, tmp_path: Path
+) -> None:
     report = start(running, PROVIDER, example(PROVIDER))
-    converter = convert.active()
-    assert isinstance(converter, convert.Converter)
-    tries: list[int] = []
-
-    def kill_every_try(worker: convert.Worker, _source: Path) -> None:
-        assert worker.office_pid is not None
-        tries.append(worker.office_pid)
-        os.kill(worker.office_pid, signal.SIGKILL)
-
-    converter.on_job_start = kill_every_try
+    pool = running.app.state.portal.pdf  # type: ignore[attr-defined]
+    marks = tmp_path / "killed"
+    marks.mkdir()
+    pool.on_job_start = functools.partial(_kill_office, marks, 100)
     try:
         failed = running.get(f"/applications/{report}/packet.pdf")
     finally:
-        converter.on_job_start = None
+        pool.on_job_start = None
+    tries = _killed(marks)
     assert len(tries) == convert.MAX_TRIES and len(set(tries)) == convert.MAX_TRIES, "a fresh one each try"
     assert failed.status_code == 503 and failed.headers["retry-after"]
     assert "生成PDF失败" in failed.text
