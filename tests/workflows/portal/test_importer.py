@@ -437,6 +437,18 @@ def test_a_word_rows_tables_columns_are_corrected_as_an_excel_tables_are(site: S
     assert page.count('列 <span class="tag">已审核</span>') == 2
     assert _tags(site) == ["item.设备", f"item.{rows['columns'][1]['path']}"]
 
+    # The table itself renamed, then a column corrected again: each correction stands.
+    for step in ({"form1-0-label": "主要生产设备清单"}, {"form1-c1-label": "数量"}):
+        again = admin.post(
+            f"/admin/drafts/{_draft(site).id}/review",
+            data={"csrf": _csrf(admin), **step},
+            follow_redirects=False,
+        )
+        assert again.status_code == 303, _alert(again.text)
+    (rows,) = [f for f in _fields(site).values() if f["type"] == "rows"]
+    assert rows["label"] == "主要生产设备清单"
+    assert [c["label"] for c in rows["columns"]] == ["设备名称及型号", "数量"]
+
     wrong = admin.post(
         f"/admin/drafts/{_draft(site).id}/review",
         data={"csrf": _csrf(admin), "form1-c0-type": "choice"},
