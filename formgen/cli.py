@@ -631,6 +631,9 @@ def users_add(
     email: Annotated[
         str, typer.Option("--email", help="Where the portal writes to the account (receipts, decisions).")
     ] = "",
+    unit: Annotated[
+        str, typer.Option("--unit", help="A bureau's unit name, which begins its 推荐单位 fields.")
+    ] = "",
     data_dir: DataOption = Path("portal-data"),
     database: DatabaseOption = None,
 ) -> None:
@@ -638,7 +641,7 @@ def users_add(
     from formgen.workflows.portal import accounts
 
     try:
-        user = accounts.add_account(data_dir, database, name, password, role, region, email)
+        user = accounts.add_account(data_dir, database, name, password, role, region, email, unit)
     except ValueError as exc:
         err.print(f"[red]{exc}[/red]", highlight=False)
         raise typer.Exit(EXIT_USAGE) from None

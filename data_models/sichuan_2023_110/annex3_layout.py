@@ -265,8 +265,7 @@ def _profile_table(doc: object) -> None:
             ],
             span=4,
         ),
-        can_split=True,
-    )
+    )  # kept whole: a pledge whose signature and seal box fall onto the next page is no pledge
 
 
 GUIDED_SECTIONS: tuple[GuidedSection, ...] = (

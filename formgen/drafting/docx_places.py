@@ -423,7 +423,7 @@ def _rows_fields(table: Grid, name: str, section: str) -> list[Place]:
 def _rows_place(table: Grid, r: int, empties: list[int], labels: list[str], name: str, section: str) -> Place:
     header = _covering(table, r)
     columns: list[Place] = []
-    cells: list[tuple[Any, int | None]] = []
+    cells: list[tuple[Any, str | None]] = []
     template = table.row_cells(empties[0])
     for cell, label, slot in zip(header, labels, template, strict=True):
         parent = table.at(r - 1, cell.col) if r > 0 else None
@@ -431,8 +431,9 @@ def _rows_place(table: Grid, r: int, empties: list[int], labels: list[str], name
         if label in ("序号", "编号") and not group:
             cells.append((slot.tc, None))
             continue
-        cells.append((slot.tc, len(columns)))
-        columns.append(vocabulary.column(group, label, f"{name} 第{r + 1}行 第{cell.col + 1}格"))
+        where = f"{name} 第{r + 1}行 第{cell.col + 1}格"
+        cells.append((slot.tc, where))
+        columns.append(vocabulary.column(group, label, where))
     title_row = table.at(r - 1, 0) if r > 0 else None
     title = ""
     if title_row is not None and title_row.colspan == table.width:

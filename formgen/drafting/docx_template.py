@@ -52,13 +52,19 @@ def _rows(place: Place, edit: RowsEdit) -> None:
     for tr in edit.extra:
         if tr.getparent() is not None:
             tr.getparent().remove(tr)
-    for tc, column in edit.cells:
+    columns = {column.where: column for column in place.columns}
+    for tc, where in edit.cells:
         paragraph = tc.find(W + "p")
         if paragraph is None:
             paragraph = etree.SubElement(tc, W + "p")
         # 序号: the row's number, counted by the loop, as the published 1, 2, 3 … were; plain
-        # text in the cell's run (a value tag's run is formgen's, with its control)
-        tag = "{{ loop.index }}" if column is None else f"{{{{r item.{place.columns[column].path} }}}}"
+        # text in the cell's run (a value tag's run is formgen's, with its control). A column
+        # given to the office has no field: its cell is left empty for the office to write in.
+        if where is None:
+            tag = "{{ loop.index }}"
+        else:
+            column = columns.get(where)
+            tag = "" if column is None else f"{{{{r item.{column.path} }}}}"
         replace(paragraph, 0, len("".join(t.text or "" for t in paragraph.iter(W + "t"))), tag)
     edit.template.addprevious(_loop_row(edit.template, f"{{%tr for item in {place.path} %}}"))
     edit.template.addnext(_loop_row(edit.template, "{%tr endfor %}"))

@@ -58,7 +58,7 @@ class DraftedNotice:
 
 
 def field_entry(place: Place, *, column: bool = False) -> dict[str, Any]:
-    """A place as a field of the form's YAML (a table's column has no `place`: its header is)."""
+    """A place as a field of the form's YAML (a table's column has no confidence of its own)."""
     entry: dict[str, Any] = {
         "path": place.path,
         "label": place.label,
@@ -75,7 +75,8 @@ def field_entry(place: Place, *, column: bool = False) -> dict[str, Any]:
             entry["other"]["option"] = place.other
     if place.type == "rows":
         entry["blank_rows"] = max(place.blank_rows, 1)
-        entry["columns"] = [field_entry(c, column=True) for c in place.columns]
+        # each column placed by its header cell, the key a review corrects it by
+        entry["columns"] = [{**field_entry(c, column=True), "place": c.where} for c in place.columns]
     if not column:
         entry["place"] = place.where
         entry["confidence"] = place.confidence

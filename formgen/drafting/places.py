@@ -27,8 +27,10 @@ class RowsEdit:
 
     template: Any
     extra: list[Any]
-    cells: list[tuple[Any, int | None]]
-    """Each cell of the template row and the column it holds (None: 序号, printed by the loop)."""
+    cells: list[tuple[Any, str | None]]
+    """Each cell of the template row and the `where` of the column it holds (None: 序号, printed
+    by the loop): by its header cell, so a column the review gives the office leaves its cell
+    empty and the others keep theirs."""
 
 
 @dataclass

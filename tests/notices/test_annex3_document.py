@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from formgen.pdf import convert
 from tests import reading
 
 SEED = "000"
@@ -201,3 +202,18 @@ def test_page_numbers_sit_on_the_outer_side(annex3_filled: tuple[Path, Path]) ->
         positions.append(x_min)
     first, second = positions  # page numbers 1 (odd) and 2 (even)
     assert first > 595 / 2 > second
+
+
+def test_the_pledge_keeps_its_signature_and_seal_on_its_own_page(
+    annex3_blank: Path, annex3_filled: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The 申报单位真实性承诺 box is one row kept whole: before, the blank form's page break
+    cut it, its pledge on one page and the 法定代表人签章/单位公章 box alone on the next."""
+    (blank_pdf,) = convert.to_pdf([annex3_blank], tmp_path)
+    for pdf in (blank_pdf, annex3_filled[1]):
+        pages = [reading.squeeze(text) for text in reading.pdf_pages_text(pdf)]
+        pledged = [n for n, text in enumerate(pages, start=1) if "如虚假申报或材料不实" in text]
+        signed = [n for n, text in enumerate(pages, start=1) if "法定代表人签章" in text]
+        sealed = [n for n, text in enumerate(pages, start=1) if "单位公章" in text]
+        assert len(pledged) == 1, (pdf.name, pledged)
+        assert pledged == signed == sealed, (pdf.name, pledged, signed, sealed)

@@ -46,10 +46,17 @@ class LoginRefused(Exception):
 
 
 def add_user(
-    session: Session, name: str, password: str, role: str, region: str = "", email: str = ""
+    session: Session,
+    name: str,
+    password: str,
+    role: str,
+    region: str = "",
+    email: str = "",
+    unit_name: str = "",
 ) -> User:
     """Make an account; applicants and bureaus belong to a region (成都市, 万州区…). With an
-    `email`, the portal writes to it (receipts, decisions) and it signs in by it too."""
+    `email`, the portal writes to it (receipts, decisions) and it signs in by it too. A
+    bureau's `unit_name` (成都市经济和信息化局) begins its 推荐单位 fields."""
     name = name.strip()
     address = normal_email(email) or None
     if role not in ROLES:
@@ -68,8 +75,15 @@ def add_user(
         raise ValueError(f"用户已存在 / the user exists: {name}")
     if address is not None and session.scalar(select(User).where(User.email == address)) is not None:
         raise ValueError(f"该邮箱已被其他账户使用 / another account has this e-mail: {address}")
+    if len(unit_name.strip()) > 200:
+        raise ValueError("单位名称最多200个字符 / a unit name has at most 200 characters")
     user = User(
-        name=name, password_hash=hash_password(password), role=role, region=region.strip(), email=address
+        name=name,
+        password_hash=hash_password(password),
+        role=role,
+        region=region.strip(),
+        email=address,
+        unit_name=unit_name.strip(),
     )
     session.add(user)
     session.commit()
@@ -77,13 +91,20 @@ def add_user(
 
 
 def add_account(
-    data_dir: Path, database: str | None, name: str, password: str, role: str, region: str, email: str = ""
+    data_dir: Path,
+    database: str | None,
+    name: str,
+    password: str,
+    role: str,
+    region: str,
+    email: str = "",
+    unit_name: str = "",
 ) -> User:
     """`add_user` on the portal's database (`formgen users add`)."""
     engine = open_database(data_dir, database)
     try:
         with Session(engine, expire_on_commit=False) as session:
-            return add_user(session, name, password, role, region, email)
+            return add_user(session, name, password, role, region, email, unit_name)
     finally:
         engine.dispose()
 
@@ -213,7 +234,10 @@ async def add_user_page(request: Request) -> Response:
         with portal(request).db() as session:
             admin = require_user(request, session, "admin")
             try:
-                add_user(session, *(form.get(k) or "" for k in ("name", "password", "role", "region")))
+                name, password, role, region, unit = (
+                    form.get(k) or "" for k in ("name", "password", "role", "region", "unit_name")
+                )
+                add_user(session, name, password, role, region, unit_name=unit)
             except ValueError as exc:
                 users = list(session.scalars(select(User).order_by(User.id)))
                 return render(

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from formgen import api
 from formgen.data import paths
 from formgen.model.registry import Packet
-from formgen.workflows.portal import forms, listing, notify, paper, uploads
+from formgen.workflows.portal import forms, listing, notify, paper, prefill, uploads
 from formgen.workflows.portal.db import (
     STATUS_LABELS,
     Application,
@@ -68,12 +68,15 @@ def bureau_packet_of(packet_id: str) -> Packet:
 
 
 def profile(session: Session, user: User, packet_id: str) -> BureauProfile:
-    """The bureau's own fields of a packet (推荐单位, 联系人…), made empty on first use."""
+    """The bureau's own fields of a packet (推荐单位, 联系人…), begun on first use with what
+    the account knows: its region (市（州）, 区县) and its unit's name (推荐单位)."""
     found = session.scalar(
         select(BureauProfile).where(BureauProfile.region == user.region, BureauProfile.packet_id == packet_id)
     )
     if found is None:
-        found = BureauProfile(region=user.region, packet_id=packet_id, data_json="{}")
+        model = api.registry().packet(packet_id).model
+        begun = prefill.prefill(model, {}, region=user.region, unit=user.unit_name)
+        found = BureauProfile(region=user.region, packet_id=packet_id, data_json=dumps(begun))
         session.add(found)
         session.commit()
     return found

@@ -104,10 +104,10 @@ class ReviewedField:
 
 @dataclass(frozen=True)
 class ReviewedColumn:
-    """One column of a drafted Excel table as the review page lists it."""
+    """One column of a drafted Excel table or Word rows table as the review page lists it."""
 
     index: int
-    """The sheet column, from 0 (A)."""
+    """The sheet column, from 0 (A); a Word form's columns are counted through its tables."""
     path: str
     label: str
     type: str
@@ -128,7 +128,7 @@ class DraftForm:
     source: str
     fields: list[ReviewedField]
     columns: list[ReviewedColumn]
-    """An Excel table's columns that the applicant fills."""
+    """The columns of its tables of rows (Excel or Word) that the applicant fills."""
     office: list[str]
     pages: int
 
@@ -364,19 +364,27 @@ def forms_of(session: Session, draft: NoticeDraft) -> list[DraftForm]:
 
 
 def _columns(spec: Mapping[str, Any]) -> list[ReviewedColumn]:
-    """Every sheet column of a form's table, from A, with the header cell it is known by."""
+    """Every column of a form's tables of rows, each with the header cell it is known by."""
+    return [column for column, _ in _column_entries(spec)]
+
+
+def _column_entries(spec: Mapping[str, Any]) -> list[tuple[ReviewedColumn, dict[str, Any]]]:
+    """Each column of a form's tables of rows with its entry in the form's YAML: an Excel
+    table's sheet columns from A, or a Word form's rows tables' columns in turn (numbered
+    through the form, so each has its own inputs on the review page)."""
     table = spec.get("table") or {}
+    placed = [(c, f"第{table['header_row']}行 第{i + 1}格") for i, c in enumerate(table.get("columns", []))]
+    for field in spec.get("fields", []):
+        if field.get("type") == "rows":
+            placed += [(c, str(c["place"])) for c in field.get("columns", []) if c.get("place")]
     return [
-        ReviewedColumn(
-            i,
-            c["path"],
-            c["label"],
-            c.get("type", "text"),
-            list(c.get("options", [])),
-            f"第{table['header_row']}行 第{i + 1}格",
-            False,
+        (
+            ReviewedColumn(
+                i, c["path"], c["label"], c.get("type", "text"), list(c.get("options", [])), place, False
+            ),
+            c,
         )
-        for i, c in enumerate(table.get("columns", []))
+        for i, (c, place) in enumerate(placed)
     ]
 
 
@@ -486,8 +494,7 @@ def _reviewed_columns(
     """The table's columns as corrected on the page (office-only ones added to `review.office`),
     with the columns reviewed before that were neither changed nor given to the office."""
     kept = {c.place: c for c in review.columns if c.place not in restored}
-    table = spec.get("table") or {}
-    for column, entry in zip(_columns(spec), table.get("columns", []), strict=True):
+    for column, entry in _column_entries(spec):
         if column.path in NO_DATA:
             continue
         if values.get(f"{form}-c{column.index}-office") == "on":

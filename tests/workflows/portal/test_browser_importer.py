@@ -18,8 +18,9 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from formgen.workflows.portal import notice_drafts
 from formgen.workflows.portal.accounts import add_user
-from tests.drafting.small_forms import label_beside
+from tests.drafting.small_forms import label_beside, rows_two_level
 from tests.packages import write_published_summary
+from tests.reading import docx_text, pdf_text
 from tests.workflows.portal.browsing import ARTIFACTS
 from tests.workflows.portal.conftest import PASSWORD
 from tests.workflows.portal.test_browser import saved, sign_in, sign_out
@@ -256,3 +257,73 @@ def test_an_administrator_corrects_an_excel_tables_columns_and_the_table_follows
     assert row[:6] == [1, "成都示范科技有限公司", "91510107MA62L3R5XE", "民营企业", 1200.5, "王五"]
     assert row[6] is None, "the office's column is left for the office"
     assert sheet["E5"].number_format == "#,##0.00", "a money column prints in 万元"
+
+
+@pytest.mark.pdf
+def test_an_administrator_corrects_a_word_rows_tables_columns_and_the_documents_follow(
+    served: tuple[str, Any], browser: BrowserContext, tmp_path: Path
+) -> None:
+    base, app = served
+    shots = Shots(ARTIFACTS / "importer-word-rows")
+    with app.state.portal.db() as session:
+        add_user(session, "管理员", PASSWORD, "admin")
+        add_user(session, "成都示范科技", PASSWORD, "applicant", "成都市")
+    form = tmp_path / "主要生产设备表.docx"
+    form.write_bytes(rows_two_level().content)
+
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    try:
+        upload_as_admin(page, base, form, "demo-import-3")
+        expect(page.get_by_label("第1列的标签")).to_have_value("设备名称")
+        expect(page.get_by_label("第2列的类型")).to_have_value("count")
+        shots.take(page, "rows-drafted")
+
+        # 设备名称 becomes 设备名称及型号; 数量 takes words (2台套), no longer a whole number.
+        page.get_by_label("第1列的标签").fill("设备名称及型号")
+        page.get_by_label("第2列的类型").select_option(label="单行文字")
+        page.get_by_role("button", name="保存修改").click()
+        expect(page.get_by_label("第1列的标签")).to_have_value("设备名称及型号")
+        expect(page.get_by_label("第2列的类型")).to_have_value("text")
+        expect(page.locator(".ok")).to_contain_text("材料包检查通过")
+        shots.take(page, "columns-corrected")
+
+        page.get_by_label("通知标题").fill("关于申报主要生产设备的通知")
+        page.get_by_label("发文机关").fill("示范省经济和信息化厅")
+        page.get_by_label("文号").fill("示经信〔2024〕11号")
+        page.get_by_label("成都市", exact=True).check()
+        page.get_by_role("button", name="发布通知").click()
+        expect(page.locator("table.list")).to_contain_text("已发布")
+        sign_out(page)
+
+        sign_in(page, base, "成都示范科技")
+        page.get_by_role("button", name="申报：申报材料（申报单位）").click()
+        page.get_by_role("button", name="增加一行").click()
+        main = page.locator("main")
+        expect(main.get_by_label("设备名称及型号")).to_be_visible()
+        main.get_by_label("设备名称及型号").fill("数控立式加工中心 VMC850")
+        main.get_by_label("购置情况数量（台）").fill("2台套")
+        main.get_by_label("购置情况金额（万元）").fill("86.5")
+        saved(page)
+        shots.take(page, "row-filled")
+        page.get_by_role("button", name="保存并核对").click()
+        expect(main).to_contain_text("2台套")
+        shots.take(page, "review")
+        with page.expect_download(timeout=180000) as download:
+            page.locator("main a[href$='.docx']").first.click()
+        docx = tmp_path / "filled.docx"
+        download.value.save_as(docx)
+        with page.expect_download(timeout=180000) as download:
+            page.get_by_role("link", name="预览PDF").click()
+        pdf = tmp_path / "filled.pdf"
+        download.value.save_as(pdf)
+    finally:
+        page.screenshot(path=str(shots.folder / "last.png"), full_page=True)
+        page.close()
+        notice_drafts.forget()
+
+    for text in (docx_text(docx), pdf_text(pdf)):
+        flat = "".join(text.split())
+        assert "数控立式加工中心VMC850" in flat
+        assert "2台套" in flat
+        assert "86.50" in flat

@@ -184,8 +184,9 @@ def test_a_providers_only_bureau_downloads_its_annex2_and_packet_by_keyboard(
     expect(page.get_by_role("heading", level=1)).to_contain_text("已受理")
 
     # The 推荐单位 form, completed with the keyboard only: Tab from field to field, type,
-    # choose the 市（州） with the arrow key, Enter to save.
+    # Enter to save. The 市（州） is the bureau's own region already, and stays so.
     page.goto(f"{base}/bureau/packets/{CITY}/profile")
+    expect(page.locator('[name="bureau.city"]')).to_have_value("成都市")
     first = page.locator("main input:not([type=hidden]), main select").first
     first.focus()
     answers = {"推荐单位": "成都市经济和信息化局", "联系人": "张强", "联系电话": "028-61881234"}
@@ -198,7 +199,6 @@ def test_a_providers_only_bureau_downloads_its_annex2_and_packet_by_keyboard(
         tag, name, label = focused
         key = next((k for k in answers if label.startswith(k)), None)
         if tag == "SELECT" and name.endswith("city"):
-            page.keyboard.press("ArrowDown")  # 成都市, the list's first 市（州）
             filled.append(name)
         elif tag == "INPUT" and key:
             page.keyboard.type(answers[key])

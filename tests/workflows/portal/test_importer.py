@@ -26,7 +26,7 @@ from formgen.pdf import convert
 from formgen.workflows.portal import notice_drafts
 from formgen.workflows.portal.db import NoticeDraft, NoticeDraftSource
 from tests import reading
-from tests.drafting.small_forms import label_beside
+from tests.drafting.small_forms import label_beside, rows_two_level
 from tests.drafting.test_bad_input import CASES
 from tests.packages import write_published_application, write_published_summary
 from tests.workflows.portal.conftest import PASSWORD, Site
@@ -401,3 +401,59 @@ def test_a_word_form_and_its_summary_table_make_a_bureau_packet(site: Site, tmp_
     sheet = load_workbook(io.BytesIO(made.content)).worksheets[0]
     cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
     assert name in cells and data["annex1"]["统一社会信用代码"] in cells
+
+
+def test_a_word_rows_tables_columns_are_corrected_as_an_excel_tables_are(site: Site) -> None:
+    """主要生产设备's columns: 设备名称 relabelled and renamed, 数量（台） made plain text, 金额
+    the office's: the YAML, the template's tags and its empty office cell follow."""
+    admin = _admin(site)
+    uploaded = _upload(admin, (FORM, rows_two_level().content))
+    assert uploaded.status_code == 303, _alert(uploaded.text)
+    review = admin.get(uploaded.headers["location"]).text
+    for n, label in enumerate(("设备名称", "购置情况数量（台）", "购置情况金额（万元）"), start=1):
+        assert re.search(rf'value="{re.escape(label)}" aria-label="第{n}列的标签"', review), label
+    (rows,) = [f for f in _fields(site).values() if f["type"] == "rows"]
+    assert [c["place"] for c in rows["columns"]] == ["表1 第2行 第2格", "表1 第2行 第3格", "表1 第2行 第4格"]
+    corrections = {
+        "form1-c0-label": "设备名称及型号",
+        "form1-c0-path": "设备",
+        "form1-c1-type": "text",
+        "form1-c2-office": "on",
+    }
+    saved = admin.post(
+        f"/admin/drafts/{_draft(site).id}/review",
+        data={"csrf": _csrf(admin), **corrections},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303, _alert(saved.text)
+    page = admin.get(saved.headers["location"]).text
+    assert "修改已保存" in _alert(page)
+    assert "恢复为申报人填写：表1 第2行 第4格" in page
+    (rows,) = [f for f in _fields(site).values() if f["type"] == "rows"]
+    assert [(c["label"], c["path"], c["type"]) for c in rows["columns"]] == [
+        ("设备名称及型号", "设备", "text"),
+        ("购置情况数量（台）", rows["columns"][1]["path"], "text"),
+    ]
+    assert page.count('列 <span class="tag">已审核</span>') == 2
+    assert _tags(site) == ["item.设备", f"item.{rows['columns'][1]['path']}"]
+
+    # The table itself renamed, then a column corrected again: each correction stands.
+    for step in ({"form1-0-label": "主要生产设备清单"}, {"form1-c1-label": "数量"}):
+        again = admin.post(
+            f"/admin/drafts/{_draft(site).id}/review",
+            data={"csrf": _csrf(admin), **step},
+            follow_redirects=False,
+        )
+        assert again.status_code == 303, _alert(again.text)
+    (rows,) = [f for f in _fields(site).values() if f["type"] == "rows"]
+    assert rows["label"] == "主要生产设备清单"
+    assert [c["label"] for c in rows["columns"]] == ["设备名称及型号", "数量"]
+
+    wrong = admin.post(
+        f"/admin/drafts/{_draft(site).id}/review",
+        data={"csrf": _csrf(admin), "form1-c0-type": "choice"},
+        follow_redirects=False,
+    )
+    assert "第1列「设备名称及型号」（设备）" in _alert(wrong.text) and "下拉选项不能为空" in _alert(
+        wrong.text
+    )

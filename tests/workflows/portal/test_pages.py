@@ -221,7 +221,10 @@ def test_users_add_makes_an_account_that_signs_in(tmp_path: Path) -> None:
     data = tmp_path / "portal"
     made = runner.invoke(
         cli_app,
-        ["users", "add", "成都局", "--role", "bureau", "--region", "成都市", "--data", str(data)],
+        [
+            *("users", "add", "成都局", "--role", "bureau", "--region", "成都市"),
+            *("--unit", "成都市经济和信息化局", "--data", str(data)),
+        ],
         input="s3cret-pass\ns3cret-pass\n",
     )
     assert made.exit_code == 0, made.output
@@ -252,6 +255,8 @@ def test_users_add_makes_an_account_that_signs_in(tmp_path: Path) -> None:
         client.post("/api/login", json={"name": "成都局", "password": "s3cret-pass"}).json()["role"]
         == "bureau"
     )
+    # The unit name begins the bureau's 推荐单位.
+    assert 'value="成都市经济和信息化局"' in client.get("/bureau/packets/sichuan-2023-110.city/profile").text
 
 
 def test_formgen_serve_starts_the_portal_in_one_command(tmp_path: Path) -> None:
