@@ -7,11 +7,16 @@ own so its peak memory (RSS) is its own. The plain way is the same 40 pictures r
 same OCR engine alone, nothing compared, in another child: the floor under formgen's own work
 (codes, turning pages upright, the comparison, seals, the report); and the same pictures read
 by Tesseract 5 (Debian's chi_sim), the lighter engine RapidOCR was chosen over. CPU seconds
-are printed beside wall seconds, as a loaded machine inflates the latter.
+are printed beside wall seconds, as a loaded machine inflates the latter. Peak memory is the
+child's VmHWM (the most it ever held resident), or its own children's when larger.
+
+With ``--old REV`` the verify of another revision (its ``formgen`` package from git, put first
+on the child's path) runs in the same invocation, so a change is measured against what it
+replaces on the same machine at the same time.
 
 The scan repeats the packet, so the verdict is "extra pages": only the figures matter here.
 
-Run: ``.venv/bin/python bench/bench_verify.py`` (a few minutes on 2 cores).
+Run: ``.venv/bin/python bench/bench_verify.py [--old main]`` (a few minutes on 2 cores).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -70,14 +76,33 @@ def _child(mode: str, pdf: Path, scans: list[Path]) -> None:
     seconds = time.perf_counter() - started
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-    peak = max(own.ru_maxrss, children.ru_maxrss) / 1024
+    peak = max(_vm_hwm_kb(), children.ru_maxrss) / 1024
     print(json.dumps({"pages": pages, "seconds": seconds, "cpu": cpu, "peak_mb": peak}))
+
+
+def _vm_hwm_kb() -> int:
+    """This process's peak resident memory in KB, as the kernel counts it."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _old_formgen(revision: str, folder: Path) -> Path:
+    """The `formgen` package of git `revision`, unpacked under `folder` (to put on a path)."""
+    root = Path(__file__).resolve().parent.parent
+    archive = subprocess.run(
+        ["git", "-C", str(root), "archive", revision, "formgen"], capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--child", choices=("verify", "ocr", "tesseract"))
     parser.add_argument("--pdf", type=Path)
+    parser.add_argument("--old", metavar="REV", help="also run verify as of git revision REV")
     parser.add_argument("scans", nargs="*", type=Path)
     args = parser.parse_args()
     if args.child:
@@ -93,17 +118,24 @@ def main() -> None:
         scans = _scans(pdf, work)
         print(f"{len(scans)} scanned pages of {packet_id} (JPEG q60; colour and grey; 150 and 200 dpi)\n")
         print(f"{'way':<34} {'s/page':>7} {'CPU s/page':>10} {'total s':>8} {'peak MB':>8}")
-        ways = (
-            ("tesseract", "OCR alone (Tesseract chi_sim)"),
-            ("ocr", "OCR alone (RapidOCR, no compare)"),
-            ("verify", "formgen verify"),
-        )
-        for mode, label in ways:
+        ways: list[tuple[str, str, Path | None]] = [
+            ("tesseract", "OCR alone (Tesseract chi_sim)", None),
+            ("ocr", "OCR alone (RapidOCR, no compare)", None),
+        ]
+        if args.old:
+            old = _old_formgen(args.old, Path(tempfile.mkdtemp(dir=work)))
+            ways.append(("verify", f"formgen verify ({args.old})", old))
+        ways.append(("verify", "formgen verify (this tree)", None))
+        for mode, label, path in ways:
+            env = dict(os.environ)
+            if path is not None:
+                env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(path), env.get("PYTHONPATH")]))
             done = subprocess.run(
                 [sys.executable, __file__, "--child", mode, "--pdf", str(pdf), *map(str, scans)],
                 capture_output=True,
                 text=True,
                 check=True,
+                env=env,
             )
             figures = json.loads(done.stdout.strip().splitlines()[-1])
             print(

@@ -505,17 +505,30 @@ def verify(submitted: Path, scans: Sequence[Path], out_dir: Path | None = None) 
     A scan or a submitted file that cannot be read, or that is refused as untrusted input,
     raises `UnreadableFileError` naming the file and the reason; nothing is written.
     """
+    if out_dir is None:
+        return _verify(submitted, scans, None)
+    # Marked pages are written as the scan is checked: into a folder beside `out_dir`, moved
+    # in once the whole scan was read, so a scan refused half way leaves nothing behind.
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{out_dir.name}-", dir=out_dir.parent) as staging:
+        report = _verify(submitted, scans, Path(staging))
+        out_dir.mkdir(exist_ok=True)
+        for page in report.pages:
+            if page.marked is not None:
+                (out_dir / page.marked).parent.mkdir(parents=True, exist_ok=True)
+                (Path(staging) / page.marked).replace(out_dir / page.marked)
+    paper_report.write(report, out_dir)
+    return report
+
+
+def _verify(submitted: Path, scans: Sequence[Path], marked_dir: Path | None) -> check_paper.Report:
     try:
-        report = check_paper.verify_pages(submitted, list(scans))
+        return check_paper.verify_pages(submitted, list(scans), marked_dir)
     except untrusted.RefusedFileError as exc:
         raise UnreadableFileError(str(exc)) from None
     except OSError as exc:
         name = Path(exc.filename).name if exc.filename else "?"
         raise UnreadableFileError(f"{name}: 无法打开 / cannot open: {exc.strerror}") from None
-    if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        paper_report.write(report, out_dir)
-    return report
 
 
 def _attachments(

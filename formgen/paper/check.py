@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from formgen.paper import codes, compare, ocr, print_check, seals
+from formgen.paper import codes, compare, marking, ocr, print_check, seals
 from formgen.paper.scans import ScannedPage, open_scans
 from formgen.pdf import page_codes, page_reading
 
@@ -67,10 +67,10 @@ class PageReport:
     """Each seal place's label and whether a seal was found there (None: a grey scan)."""
     similarity: float = 0.0
     covered: float = 0.0
-    marked: Image.Image | None = None
-    """The scanned page upright, kept while it has findings to mark."""
+    marked: str | None = None
+    """The marked page's path inside the report's folder (`marking`), when one was written."""
     seal_windows: list[tuple[float, float, float, float]] = field(default_factory=list)
-    """Where on `marked` a seal was looked for and not found."""
+    """Where on the marked page a seal was looked for and not found."""
 
     @property
     def agrees(self) -> bool:
@@ -164,15 +164,22 @@ def _to_scan(to_page: np.ndarray) -> np.ndarray:
     return np.hstack([inverse, (-inverse @ shift)[:, None]])
 
 
-def verify_pages(submitted_pdf: Path, scans: list[Path]) -> Report:
-    """Check the scanned pages in `scans` against the packet `submitted_pdf`."""
+def verify_pages(submitted_pdf: Path, scans: list[Path], marked_dir: Path | None = None) -> Report:
+    """Check the scanned pages in `scans` against the packet `submitted_pdf`; with
+    `marked_dir`, write there the marked page of each scanned page that does not agree.
+
+    The scan streams: each page is decoded, checked, its marked page written and its
+    pictures let go before the next is read, so memory stays that of one page however long
+    the scan. A page's marked picture is written as it is made (whether it agrees depends on
+    the pages after it: one out of order) and removed at the end if it agrees.
+    """
     submitted = page_reading.page_texts(submitted_pdf)
     submission = _submission(submitted_pdf)
-    pages = open_scans(scans)
     reports: list[PageReport] = []
-    for scanned in pages:
+    for scanned in open_scans(scans):
         read = _read(scanned, submitted)
         report = PageReport(scan=scanned.name, page=None)
+        del scanned  # the page as decoded: only its upright picture is needed from here
         if read.found is not None:
             report.code = read.found.code.text
         index: int | None = None
@@ -220,7 +227,9 @@ def verify_pages(submitted_pdf: Path, scans: list[Path]) -> Report:
                 report.seal_windows.append(box)
                 if SEAL_MISSING not in report.findings:
                     report.findings.append(SEAL_MISSING)
-        report.marked = upright
+        if marked_dir is not None:
+            boxes = [difference.box for difference in report.differences]
+            report.marked = marking.write(marked_dir, report.scan or "", upright, boxes, report.seal_windows)
         reports.append(report)
     _order(reports)
     placed = {r.page for r in reports if r.page is not None}
@@ -230,7 +239,9 @@ def verify_pages(submitted_pdf: Path, scans: list[Path]) -> Report:
     for report in reports:
         if not report.findings:
             report.findings.append(MATCHED)
-        if report.agrees:
+        if report.agrees and report.marked is not None:
+            assert marked_dir is not None
+            (marked_dir / report.marked).unlink()
             report.marked = None
     return Report(submitted_pdf.name, submission, reports, len(submitted))
 

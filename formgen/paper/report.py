@@ -1,7 +1,5 @@
-"""Writing a verification: ``verify-report.json``, ``verify-report.html`` and marked pages.
-
-A marked page is the scanned page turned upright, with each difference boxed in red and each
-place where a seal is missing boxed in orange, so a bureau sees at a glance what to look at.
+"""Writing a verification: ``verify-report.json`` and ``verify-report.html``, beside the marked
+pages (`marking`) the check wrote as it went.
 """
 
 from __future__ import annotations
@@ -11,10 +9,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageDraw
-
 from formgen.document.package import write_atomic
-from formgen.paper.check import LABELS, PageReport, Report
+from formgen.paper.check import LABELS, Report
 
 JSON_NAME = "verify-report.json"
 HTML_NAME = "verify-report.html"
@@ -42,49 +38,26 @@ def as_data(report: Report) -> dict[str, Any]:
                     for d in page.differences
                 ],
                 "seals": [{"place": label, "found": found} for label, found in page.seals],
-                "marked": _marked_name(page) if page.marked is not None else None,
+                "marked": page.marked,
             }
             for page in report.pages
         ],
     }
 
 
-def _marked_name(page: PageReport) -> str:
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in page.scan or f"page{page.page}")
-    return f"marked/{safe}.png"
-
-
-def marked(page: PageReport) -> Image.Image:
-    """The scanned page with its differences boxed in red and missing seals' windows in orange."""
-    assert page.marked is not None
-    image = page.marked.convert("RGB")
-    draw = ImageDraw.Draw(image)
-    width = max(2, image.width // 400)
-    for difference in page.differences:
-        x0, y0, x1, y1 = difference.box
-        draw.rectangle((x0 - 4, y0 - 4, x1 + 4, y1 + 4), outline=(220, 0, 0), width=width)
-    for box in page.seal_windows:
-        draw.rectangle(box, outline=(255, 140, 0), width=width)
-    return image
-
-
 def write(report: Report, out_dir: Path) -> list[Path]:
-    """Write the JSON and HTML reports and the marked pages into `out_dir`; return the paths."""
-    written: list[Path] = []
-    for page in report.pages:
-        if page.marked is None:
-            continue
-        path = out_dir / _marked_name(page)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        image = marked(page)
-        image.save(path, "PNG")
-        written.append(path)
+    """Write the JSON and HTML reports into `out_dir` (the marked pages are already there,
+    written by `check.verify_pages` as it went); return the paths, marked pages included."""
     data = as_data(report)
     json_path = out_dir / JSON_NAME
     write_atomic(json_path, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
     html_path = out_dir / HTML_NAME
     write_atomic(html_path, _html(data).encode("utf-8"))
-    return [json_path, html_path, *written]
+    return [
+        json_path,
+        html_path,
+        *(out_dir / page.marked for page in report.pages if page.marked is not None),
+    ]
 
 
 def _html(data: dict[str, Any]) -> str:

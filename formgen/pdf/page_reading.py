@@ -14,6 +14,7 @@ import io
 import re
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,36 +122,57 @@ def render(
         return images
 
 
-def scanned_pages(
+def scanned_page_count(
     content: bytes, name: str, dpi: int, *, limits: untrusted.Limits = untrusted.LIMITS
-) -> list[Image.Image]:
-    """The pages of an untrusted scanned PDF as colour pictures at `dpi`.
+) -> int:
+    """The number of pages of an untrusted scanned PDF, once its pages are checked.
 
-    Refused before rendering when it has more pages than `limits.frames` or a page that
-    would exceed `limits.pixels` at `dpi`.
+    Refused when it has more pages than `limits.frames` or a page that would exceed
+    `limits.pixels` at `dpi`: nothing of it is rendered before this says it may be.
     """
     with tempfile.TemporaryDirectory(prefix="formgen-scan-") as work:
         pdf = Path(work) / "scan.pdf"
         pdf.write_bytes(content)
-        info = _poppler(["pdfinfo", "-f", "1", "-l", str(limits.frames + 1), str(pdf)], name)
-        count = int(m.group(1)) if (m := _PAGES.search(info)) else 0
-        if count == 0:
-            raise UnreadablePdfError(name, "PDF没有页面", "the PDF has no pages")
-        if count > limits.frames:
+        return _checked_count(pdf, name, dpi, limits)
+
+
+def _checked_count(pdf: Path, name: str, dpi: int, limits: untrusted.Limits) -> int:
+    info = _poppler(["pdfinfo", "-f", "1", "-l", str(limits.frames + 1), str(pdf)], name)
+    count = int(m.group(1)) if (m := _PAGES.search(info)) else 0
+    if count == 0:
+        raise UnreadablePdfError(name, "PDF没有页面", "the PDF has no pages")
+    if count > limits.frames:
+        raise untrusted.RefusedFileError(
+            name,
+            f"页数过多（{count}页，上限{limits.frames}页）",
+            f"too many pages ({count}, at most {limits.frames})",
+        )
+    for index, (width, height) in enumerate(_SIZE.findall(info), start=1):
+        pixels = float(width) * float(height) * (dpi / 72) ** 2
+        if pixels > limits.pixels:
             raise untrusted.RefusedFileError(
                 name,
-                f"页数过多（{count}页，上限{limits.frames}页）",
-                f"too many pages ({count}, at most {limits.frames})",
+                f"第{index}页过大",
+                f"page {index} is too large ({float(width):.0f}×{float(height):.0f} pt)",
             )
-        for index, (width, height) in enumerate(_SIZE.findall(info), start=1):
-            pixels = float(width) * float(height) * (dpi / 72) ** 2
-            if pixels > limits.pixels:
-                raise untrusted.RefusedFileError(
-                    name,
-                    f"第{index}页过大",
-                    f"page {index} is too large ({float(width):.0f}×{float(height):.0f} pt)",
-                )
-        return render(pdf, dpi)
+    return count
+
+
+def scanned_pages(
+    content: bytes, name: str, dpi: int, *, limits: untrusted.Limits = untrusted.LIMITS
+) -> Iterator[Image.Image]:
+    """The pages of an untrusted scanned PDF as colour pictures at `dpi`, one at a time.
+
+    Its page count and page sizes are checked (`scanned_page_count`) before any page is
+    rendered; then each page is rendered only when it is asked for, so a 40-page scan never
+    lies decoded in memory all at once.
+    """
+    with tempfile.TemporaryDirectory(prefix="formgen-scan-") as work:
+        pdf = Path(work) / "scan.pdf"
+        pdf.write_bytes(content)
+        count = _checked_count(pdf, name, dpi, limits)
+        for number in range(1, count + 1):
+            yield from render(pdf, dpi, first=number, last=number)
 
 
 def png(image: Image.Image) -> bytes:

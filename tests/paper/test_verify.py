@@ -101,8 +101,19 @@ def rendered(pdf: Path, dpi: int) -> list[Image.Image]:
     return _rendered[(pdf, dpi)]
 
 
+_scanned: dict[tuple[Path, Round], list[Image.Image]] = {}
+
+
 def scan_packet(pdf: Path, way: Round) -> list[Image.Image]:
-    """The packet `pdf` printed, stamped, signed and scanned as `way` says."""
+    """The packet `pdf` printed, stamped, signed and scanned as `way` says: simulated once per
+    packet and way (the tampering tests each start from the same genuine scan), a fresh list
+    each time so a test may replace or drop its pages."""
+    if (pdf, way) not in _scanned:
+        _scanned[(pdf, way)] = _scan_packet(pdf, way)
+    return list(_scanned[(pdf, way)])
+
+
+def _scan_packet(pdf: Path, way: Round) -> list[Image.Image]:
     scans = []
     for n, (image, page) in enumerate(zip(rendered(pdf, way.dpi), pages(pdf), strict=True), start=1):
         places = scanning.seal_places(page)
