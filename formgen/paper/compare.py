@@ -8,9 +8,9 @@ explain are reported:
 
 - a number, a Latin letter or an identifier that reads differently on a line OCR is sure of
   (digits are what OCR reads best; 0/O, 1/l/I, 5/S are taken as equal);
-- two or more Chinese characters in a row replaced by others on such a line (OCR's noise on
-  print is a single character now and then, never a run; a name of two or three characters
-  changed is a run);
+- Chinese characters replaced by others on such a line, a single one too: OCR's noise on
+  print is a single character now and then, so these are suspicions only, which the print
+  check settles (`print_check`, the characters judged alone against their neighbours);
 - a line OCR is sure of where the page has no text at all (added text).
 
 Punctuation, spaces and symbols (☐ ☑ —) are left out on both sides: OCR's full- and
@@ -35,8 +35,8 @@ from formgen.pdf.page_reading import PageText
 SURE = 0.93
 """OCR's confidence in a line above which its digits and letters read differently are believed."""
 SURE_CJK = 0.95
-"""… and above which a run of Chinese characters read differently, or characters added or
-dropped inside a line, are believed."""
+"""… and above which Chinese characters read differently, or characters added or dropped
+inside a line, are suspected."""
 ADDED_CJK = 4
 """The fewest Chinese characters a line OCR is sure of must hold, where the page has no text,
 to count as added text."""

@@ -10,6 +10,11 @@ digit or name leaves strokes of ink the page does not have (the left loops of an
 page prints a 3) or lacks strokes it has; a misread leaves only specks and one-pixel fringes
 along strokes' edges, which are not counted (`_solid`). Coloured ink
 (a seal, a blue signature) is taken out of the scan first, as print is black.
+
+Small print (附件5's table, 9 pixels a digit at 150 dpi) has strokes one pixel wide: a changed
+digit there makes no stroke of unexplained ink. So characters read in place of as many others
+of their kind are also judged alone (`excess`): the share of their print the scan gets wrong,
+against the same share on their neighbours, printed and scanned alike.
 """
 
 from __future__ import annotations

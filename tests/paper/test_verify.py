@@ -3,7 +3,8 @@
 Every clean page of four scanning rounds (104 pages: colour and grey, 150 to 300 dpi, turned
 up to ±3°, speckled, blurred, JPEG at quality 60, a shadowed binding edge, seals and a
 signature over the text, pages upside down, torn codes) must be matched with no false alarm;
-each kind of tampering must be found, and nothing else.
+each kind of tampering must be found, and nothing else (down to one digit in 附件5's small
+print and one Chinese character of a name).
 """
 
 from __future__ import annotations
