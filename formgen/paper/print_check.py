@@ -162,11 +162,14 @@ def differs(
     if held is None:
         return None
     strokes, where = _strokes(held, box)
-    if strokes >= STROKES:
-        return where
-    if glyphs is not None and needed is not None and excess(held, box, glyphs) >= needed:
+    if glyphs is None or needed is None:
+        return where if strokes >= STROKES else None
+    # Characters judged alone must have more wrong ink than their neighbours even when it
+    # makes strokes: a signature over a line leaves strokes on every character under it.
+    alone = excess(held, box, glyphs)
+    if alone >= needed:
         return glyphs
-    return None
+    return where if strokes >= STROKES and alone > 0 else None
 
 
 def excess_needed(submitted: str, scanned: str) -> float | None:
