@@ -13,7 +13,7 @@ along strokes' edges, which are not counted (`_solid`). Coloured ink
 
 Small print (附件5's table, 9 pixels a digit at 150 dpi) has strokes one pixel wide: a changed
 digit there makes no stroke of unexplained ink. So characters read in place of as many others
-of their kind are also judged alone (`excess`): the share of their print the scan gets wrong,
+of their kind (digits, or one Chinese character) are also judged alone (`excess`): the share of their print the scan gets wrong,
 against the same share on their neighbours, printed and scanned alike.
 """
 
@@ -174,12 +174,13 @@ def differs(
 
 def excess_needed(submitted: str, scanned: str) -> float | None:
     """The `excess` at which characters read in place of as many others differ: `EXCESS_DIGITS`
-    for digits, `EXCESS_CJK` for Chinese characters; None for anything else (strokes alone)."""
+    for digits, `EXCESS_CJK` for one Chinese character; None for anything else, a run of
+    Chinese characters too (a changed name), judged by its strokes alone."""
     if not submitted or len(submitted) != len(scanned):
         return None
     if (submitted + scanned).isdigit():
         return EXCESS_DIGITS
-    if all("\u4e00" <= c <= "\u9fff" for c in submitted + scanned):
+    if len(submitted) == 1 and "\u4e00" <= submitted <= "\u9fff" and "\u4e00" <= scanned <= "\u9fff":
         return EXCESS_CJK
     return None
 
