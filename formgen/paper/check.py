@@ -266,7 +266,16 @@ def _in_print(
     return [
         difference
         for difference in result.differences
-        if print_check.differs(reference, scan, to_scan, difference.region, dpi) is not None
+        if print_check.differs(
+            reference,
+            scan,
+            to_scan,
+            difference.region,
+            dpi,
+            difference.glyphs,
+            print_check.excess_needed(difference.submitted, difference.scanned),
+        )
+        is not None
     ]
 
 

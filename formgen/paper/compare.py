@@ -8,9 +8,9 @@ explain are reported:
 
 - a number, a Latin letter or an identifier that reads differently on a line OCR is sure of
   (digits are what OCR reads best; 0/O, 1/l/I, 5/S are taken as equal);
-- two or more Chinese characters in a row replaced by others on such a line (OCR's noise on
-  print is a single character now and then, never a run; a name of two or three characters
-  changed is a run);
+- Chinese characters replaced by others on such a line, a single one too: OCR's noise on
+  print is a single character now and then, so these are suspicions only, which the print
+  check settles (`print_check`, the characters judged alone against their neighbours);
 - a line OCR is sure of where the page has no text at all (added text).
 
 Punctuation, spaces and symbols (☐ ☑ —) are left out on both sides: OCR's full- and
@@ -35,10 +35,11 @@ from formgen.pdf.page_reading import PageText
 SURE = 0.93
 """OCR's confidence in a line above which its digits and letters read differently are believed."""
 SURE_CJK = 0.95
-"""… and above which a run of Chinese characters read differently, or characters added or
-dropped inside a line, are believed."""
-CJK_RUN = 2
-"""The shortest run of Chinese characters read differently that counts as a difference."""
+"""… and above which Chinese characters read differently, or characters added or dropped
+inside a line, are suspected."""
+ADDED_CJK = 4
+"""The fewest Chinese characters a line OCR is sure of must hold, where the page has no text,
+to count as added text."""
 PICTURE_PAGE = 20
 """A submitted page with fewer characters of text than this is a picture (a scanned licence):
 its scan is placed by its code, and its text, which the submission does not hold, is not compared."""
@@ -100,8 +101,10 @@ class Difference:
     """Where on the scanned picture, in its pixels."""
     score: float
     region: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
-    """Where on the submitted page, in points: the characters it concerns (`print_check`
-    looks there)."""
+    """Where on the submitted page, in points: the characters it concerns with a neighbour
+    each side (`print_check` aligns the scan there)."""
+    glyphs: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    """… and the characters it concerns alone (`print_check` judges their ink there)."""
 
 
 @dataclass
@@ -234,27 +237,32 @@ def compare(page: PageText, lines: tuple[Line, ...], image_size: tuple[int, int]
         line_box = map_box(matrix, line.box)
         for difference, start, end in _line_differences(expected, read, line):
             # The characters concerned, with a neighbour each side (an insertion lies between two).
-            near = [chars[n].box for n in picked[max(start - 1, 0) : end + 1]]
-            region = (
-                (
-                    min(b[0] for b in near),
-                    min(b[1] for b in near),
-                    max(b[2] for b in near),
-                    max(b[3] for b in near),
-                )
-                if near
-                else line_box
-            )
-            result.differences.append(replace(difference, region=region))
+            near = _around([chars[n].box for n in picked[max(start - 1, 0) : end + 1]], line_box)
+            own = _around([chars[n].box for n in picked[start:end]], near)
+            result.differences.append(replace(difference, region=near, glyphs=own))
     result.covered = sum(used) / len(used) if used else 1.0
     return result
+
+
+def _around(
+    boxes: list[tuple[float, float, float, float]], otherwise: tuple[float, float, float, float]
+) -> tuple[float, float, float, float]:
+    """The box holding `boxes`, or `otherwise` when there are none."""
+    if not boxes:
+        return otherwise
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
 
 
 def _line_differences(expected: str, read: str, line: Line) -> list[tuple[Difference, int, int]]:
     """The differences between what a line should say and what OCR read, noise left out;
     each with the span of `expected` it concerns."""
     if not expected:
-        if line.score >= SURE and ((_has_data(read) and len(read) >= 2) or _cjk(read) >= 2 * CJK_RUN):
+        if line.score >= SURE and ((_has_data(read) and len(read) >= 2) or _cjk(read) >= ADDED_CJK):
             return [(Difference("", read, line.box, line.score), 0, 0)]
         return []
     found: list[tuple[Difference, int, int]] = []
@@ -283,7 +291,7 @@ def _matters(known: str, seen: str, score: float, *, at_end: bool) -> bool:
         if not digits and (_cjk(known) > 0) != (_cjk(seen) > 0):
             return False  # a character's strokes read as Latin letters (川 as JII), or back
         return score >= SURE
-    return score >= SURE_CJK and min(_cjk(known), _cjk(seen)) >= CJK_RUN
+    return score >= SURE_CJK and min(_cjk(known), _cjk(seen)) >= 1
 
 
 def skew(lines: tuple[Line, ...]) -> float:

@@ -10,11 +10,17 @@ digit or name leaves strokes of ink the page does not have (the left loops of an
 page prints a 3) or lacks strokes it has; a misread leaves only specks and one-pixel fringes
 along strokes' edges, which are not counted (`_solid`). Coloured ink
 (a seal, a blue signature) is taken out of the scan first, as print is black.
+
+Small print (附件5's table, 9 pixels a digit at 150 dpi) has strokes one pixel wide: a changed
+digit there makes no stroke of unexplained ink. So characters read in place of as many others
+of their kind (digits, or one Chinese character) are also judged alone (`excess`): the share of their print the scan gets wrong,
+against the same share on their neighbours, printed and scanned alike.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageFilter
@@ -35,6 +41,13 @@ square is a difference. Measured on the simulated scans (tests/paper): OCR's mis
 pages leave none (x read as z, a 0 under a signature read as 6, a neighbour's edge read as 1,
 川 read as JII on a speckled grey scan); 15,342.80 printed as 15,842.80 at 150 dpi leaves 0.38,
 a changed name 0.88."""
+EXCESS_DIGITS = 0.05
+"""The share of a digit's print the scan must get wrong beyond its neighbours' share for the
+digit to differ (`excess`). Measured on the simulated scans: 58,620.40 printed as 58,820.40 in
+附件5's table (small print, 150 dpi) leaves 0.07; OCR's misreads on clean pages leave none."""
+EXCESS_CJK = 0.15
+"""… and a Chinese character's: 王晓雯 printed as 王晓雲 in a table leaves 0.32, 技 as 科 0.53;
+OCR's misreads of clean print (锻 as 银, 旌 as 族, 予 as 子) leave at most 0.05."""
 STROKE_WIDTH = 0.08
 """A stroke's width as a share of the characters' height (仿宋 and 宋体 print)."""
 COLOURED = 18
@@ -132,15 +145,44 @@ def differs(
     to_scan: np.ndarray,
     box: tuple[float, float, float, float],
     dpi: float,
+    glyphs: tuple[float, float, float, float] | None = None,
+    needed: float | None = None,
 ) -> tuple[float, float, float, float] | None:
     """Where in `box` (page points) the scan's print differs from the page's, or None.
 
     `reference` is the submitted page rendered in grey at `dpi`; `scan` the scanned page
     upright, with coloured ink taken out (`print_only`); `to_scan` maps page points to its
-    pixels (2×3). The answer is the box (page points) of the densest unexplained ink.
+    pixels (2×3). The answer is the box (page points) of the densest unexplained ink. With
+    `glyphs`, the box of the characters in question alone, and the `needed` excess
+    (`excess_needed`), those characters are also judged against their neighbours in `box`
+    (`excess`): in small print a changed digit or character leaves too little ink to make a
+    stroke, yet more than its neighbours leave.
     """
-    strokes, where = unexplained(reference, scan, to_scan, box, dpi)
-    return where if strokes >= STROKES else None
+    held = _held(reference, scan, to_scan, box, dpi)
+    if held is None:
+        return None
+    strokes, where = _strokes(held, box)
+    if glyphs is None or needed is None:
+        return where if strokes >= STROKES else None
+    # Characters judged alone must have more wrong ink than their neighbours even when it
+    # makes strokes: a signature over a line leaves strokes on every character under it.
+    alone = excess(held, box, glyphs)
+    if alone >= needed:
+        return glyphs
+    return where if strokes >= STROKES and alone > 0 else None
+
+
+def excess_needed(submitted: str, scanned: str) -> float | None:
+    """The `excess` at which characters read in place of as many others differ: `EXCESS_DIGITS`
+    for digits, `EXCESS_CJK` for one Chinese character; None for anything else, a run of
+    Chinese characters too (a changed name), judged by its strokes alone."""
+    if not submitted or len(submitted) != len(scanned):
+        return None
+    if (submitted + scanned).isdigit():
+        return EXCESS_DIGITS
+    if len(submitted) == 1 and "\u4e00" <= submitted <= "\u9fff" and "\u4e00" <= scanned <= "\u9fff":
+        return EXCESS_CJK
+    return None
 
 
 def unexplained(
@@ -152,6 +194,51 @@ def unexplained(
 ) -> tuple[float, tuple[float, float, float, float] | None]:
     """The most ink, in strokes, that one side has and the other lacks in any stroke-sized
     square around `box`, and that square (page points); `differs` says what counts."""
+    held = _held(reference, scan, to_scan, box, dpi)
+    return (0.0, None) if held is None else _strokes(held, box)
+
+
+@dataclass(frozen=True)
+class _Held:
+    """The page's print and the scan's ink round a box, aligned: each side's ink farther than
+    `TOLERANCE_PT` from the other's, in pixels from (`left`, `top`) of the page at `step`
+    points a pixel."""
+
+    printed: np.ndarray
+    missing: np.ndarray
+    left: int
+    top: int
+    step: float
+
+    def pixels(self, box: tuple[float, float, float, float], margin: float) -> np.ndarray:
+        """A mask of the pixels of `box` (page points) grown by `margin` points each side."""
+        mask = np.zeros_like(self.missing)
+        x0, y0, x1, y1 = box
+        mask[
+            max(round((y0 - margin) / self.step) - self.top, 0) : max(
+                round((y1 + margin) / self.step) - self.top, 0
+            ),
+            max(round((x0 - margin) / self.step) - self.left, 0) : max(
+                round((x1 + margin) / self.step) - self.left, 0
+            ),
+        ] = True
+        return mask
+
+    def share(self, mask: np.ndarray) -> float | None:
+        """The unexplained ink in `mask` as a share of the page's print there (None: no print)."""
+        ink = int((self.printed & mask).sum())
+        return float((self.missing & mask).sum()) / ink if ink else None
+
+
+def _held(
+    reference: Image.Image,
+    scan: Image.Image,
+    to_scan: np.ndarray,
+    box: tuple[float, float, float, float],
+    dpi: float,
+) -> _Held | None:
+    """The scan's ink held against the page's print round `box` (see `_Held`), or None when
+    the box lies off the page."""
     step = 72 / dpi
     x0, y0, x1, y1 = box
     tall = max(y1 - y0, 4.0)
@@ -160,7 +247,7 @@ def unexplained(
     left, top = max(left, 0), max(top, 0)
     right, bottom = min(right, reference.width), min(bottom, reference.height)
     if right - left < 4 or bottom - top < 4:
-        return 0.0, None
+        return None
     size = (right - left, bottom - top)
     page = np.asarray(reference.crop((left, top, right, bottom)).convert("L"))
     # Output pixel (u, v) is page point ((left + u) step, (top + v) step); where is it on the scan?
@@ -191,16 +278,40 @@ def unexplained(
     tolerance = max(1, round(TOLERANCE_PT / step))
     missing = (scanned & ~_dilate(printed, tolerance)) | (printed & ~_dilate(scanned, tolerance))
     missing &= ~_dilate(_shifted(unknown, dx, dy), 2 * tolerance)
+    return _Held(printed, missing, left, top, step)
+
+
+def _strokes(
+    held: _Held, box: tuple[float, float, float, float]
+) -> tuple[float, tuple[float, float, float, float]]:
+    """The most unexplained ink, in strokes, in a stroke-sized square on the characters of
+    `box`, and that square (page points)."""
+    tall = max(box[3] - box[1], 4.0)
     # Only the characters in question are judged: the margin round them is there to align by.
-    keep = np.zeros_like(missing)
-    margin = tall * 0.25
-    keep[
-        max(round((y0 - margin) / step) - top, 0) : round((y1 + margin) / step) - top,
-        max(round((x0 - margin) / step) - left, 0) : round((x1 + margin) / step) - left,
-    ] = True
-    missing &= keep
-    missing = _solid(missing)
+    missing = _solid(held.missing & held.pixels(box, tall * 0.25))
+    height_px = tall / held.step
     side = max(3, round(WINDOW * height_px))
     count, x, y = _densest(missing, side)
     strokes = count / (side * max(1.0, STROKE_WIDTH * height_px))
+    left, top, step = held.left, held.top, held.step
     return strokes, ((left + x) * step, (top + y) * step, (left + x + side) * step, (top + y + side) * step)
+
+
+def excess(
+    held: _Held, box: tuple[float, float, float, float], glyphs: tuple[float, float, float, float]
+) -> float:
+    """How much more of its print the scan gets wrong at `glyphs` than at their neighbours in
+    `box`: unexplained ink, thin or not, as a share of the page's print there. Blur, JPEG and
+    a map a pixel off leave the same share on the neighbours as on the characters, printed in
+    the same size; a changed character leaves more on itself alone."""
+    margin = 0.1 * (glyphs[3] - glyphs[1])
+    own = held.pixels(glyphs, margin)
+    neighbours = [
+        held.pixels((box[0], glyphs[1], glyphs[0] - 2 * margin, glyphs[3]), margin),
+        held.pixels((glyphs[2] + 2 * margin, glyphs[1], box[2], glyphs[3]), margin),
+    ]
+    beside = [share for share in map(held.share, neighbours) if share is not None]
+    mine = held.share(own)
+    if mine is None or not beside:
+        return 0.0  # nothing printed to judge by
+    return mine - max(beside)

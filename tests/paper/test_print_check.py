@@ -68,3 +68,12 @@ def test_a_changed_digit_differs_where_it_is() -> None:
     x0, _, x1, _ = found
     assert x0 < box[2] + 2 and x1 > box[0] - 2, "the difference is at the changed digit"
     assert print_check.differs(page, scan, IDENTITY, _digit_box("15,342.80", 7), DPI) is None
+
+
+def test_only_characters_read_in_place_of_as_many_of_their_kind_are_judged_alone() -> None:
+    assert print_check.excess_needed("3", "8") == print_check.EXCESS_DIGITS
+    assert print_check.excess_needed("技", "科") == print_check.EXCESS_CJK
+    assert print_check.excess_needed("王晓雯", "李红梅") is None, "a run is judged by its strokes"
+    assert print_check.excess_needed("x", "z") is None
+    assert print_check.excess_needed("", "44") is None
+    assert print_check.excess_needed("3", "38") is None

@@ -3,7 +3,8 @@
 Every clean page of four scanning rounds (104 pages: colour and grey, 150 to 300 dpi, turned
 up to ±3°, speckled, blurred, JPEG at quality 60, a shadowed binding edge, seals and a
 signature over the text, pages upside down, torn codes) must be matched with no false alarm;
-each kind of tampering must be found, and nothing else.
+each kind of tampering must be found, and nothing else (down to one digit in 附件5's small
+print and one Chinese character of a name).
 """
 
 from __future__ import annotations
@@ -204,10 +205,16 @@ BASE = ROUNDS["colour-150dpi-turned-speckled-jpeg-shadow-sealed-one-upside-down"
 
 
 def _forged_page(
-    made: Callable[..., Path], genuine: Path, name: str, path: str, value: Any, page: int
+    made: Callable[..., Path],
+    genuine: Path,
+    name: str,
+    path: str,
+    value: Any,
+    page: int,
+    packet_id: str = PROVIDER,
 ) -> Image.Image:
     """Page `page` of the packet with one value changed, carrying the genuine page's code."""
-    other = made(PROVIDER, _changed(path, value), name)
+    other = made(packet_id, _changed(path, value), name)
     image = scanning.paste_code(
         rendered(other, BASE.dpi)[page - 1], rendered(genuine, BASE.dpi)[page - 1], BASE.dpi
     )
@@ -225,12 +232,54 @@ def test_a_changed_amount_is_found_and_boxed(made: Callable[..., Path], tmp_path
     }
     (page,) = [p for p in report.pages if p.page == 3]
     assert [(d.submitted, d.scanned) for d in page.differences] == [("3", "8")], "15,342.80 read as 15,842.80"
-    written = json.loads((tmp_path / "out" / "verify-report.json").read_text(encoding="utf-8"))
-    (entry,) = [p for p in written["pages"] if p["page"] == 3]
-    marked = Image.open(tmp_path / "out" / entry["marked"]).convert("RGB")
+    _boxed(tmp_path / "out", 3)
+    assert "内容不一致" in (tmp_path / "out" / "verify-report.html").read_text(encoding="utf-8")
+
+
+def _boxed(out: Path, page: int) -> None:
+    """The first difference on page `page` of the written report is boxed in red on its marked page."""
+    written = json.loads((out / "verify-report.json").read_text(encoding="utf-8"))
+    (entry,) = [p for p in written["pages"] if p["page"] == page]
+    marked = Image.open(out / entry["marked"]).convert("RGB")
     x0, y0, _x1, y1 = entry["differences"][0]["box"]
     assert marked.getpixel((x0 - 4, (y0 + y1) // 2)) == (220, 0, 0), "the difference is boxed in red"
-    assert "内容不一致" in (tmp_path / "out" / "verify-report.html").read_text(encoding="utf-8")
+
+
+def test_a_changed_digit_in_small_print_is_found_and_boxed(made: Callable[..., Path], tmp_path: Path) -> None:
+    """附件5's table, bound turned, prints its amounts small: one digit changed is found."""
+    enterprise = "sichuan-2023-110.enterprise"
+    genuine = made(enterprise)
+    scans = scan_packet(genuine, BASE)
+    scans[3] = _forged_page(made, genuine, "amount", "application.revenue_2022", 58820.4, 4, enterprise)
+    report = api.verify(genuine, hand_in(scans, tmp_path / "in", BASE), tmp_path / "out")
+    assert {k: v for k, v in findings(report).items() if v != ["matched"]} == {
+        "扫描件.pdf#4": ["content-differs"]
+    }
+    (page,) = [p for p in report.pages if p.page == 4]
+    assert [(d.submitted, d.scanned) for d in page.differences] == [("6", "8")], "58,620.40 read as 58,820.40"
+    _boxed(tmp_path / "out", 4)
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "changed"),
+    [
+        ("report.profile.contact.name", "王晓雲", ("雯", "雲")),
+        ("report.profile.unit_name", "成都蜀安智造科术服务有限公司", ("技", "科")),
+    ],
+)
+def test_one_changed_chinese_character_is_found(
+    made: Callable[..., Path], tmp_path: Path, path: str, value: str, changed: tuple[str, str]
+) -> None:
+    genuine = made(PROVIDER)
+    scans = scan_packet(genuine, BASE)
+    scans[2] = _forged_page(made, genuine, f"one-character-{path}", path, value, 3)
+    report = api.verify(genuine, hand_in(scans, tmp_path / "in", BASE), tmp_path / "out")
+    assert {k: v for k, v in findings(report).items() if v != ["matched"]} == {
+        "扫描件.pdf#3": ["content-differs"]
+    }
+    (page,) = [p for p in report.pages if p.page == 3]
+    assert [(d.submitted, d.scanned) for d in page.differences] == [changed]
+    _boxed(tmp_path / "out", 3)
 
 
 def test_a_changed_name_is_found(made: Callable[..., Path], tmp_path: Path) -> None:
