@@ -236,6 +236,26 @@ def test_a_changed_amount_is_found_and_boxed(made: Callable[..., Path], tmp_path
     assert "内容不一致" in (tmp_path / "out" / "verify-report.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize(
+    "scanner",
+    [Scanner(angle=1.0, jpeg=70), Scanner(angle=1.5, jpeg=70), Scanner(angle=1.0, jpeg=60)],
+    ids=["turned-1-jpeg-70", "turned-1.5-jpeg-70", "turned-1-jpeg-60"],
+)
+def test_a_changed_amount_is_found_on_a_plain_office_scan(
+    made: Callable[..., Path], tmp_path: Path, scanner: Scanner
+) -> None:
+    """A clean scanner's page, slightly turned, with no speckle or blur to thicken the print:
+    one changed digit moves little ink, and it must still be borne out."""
+    genuine = made(PROVIDER)
+    other = made(PROVIDER, _changed("report.profile.revenue.y2022", 15842.8), "amount")
+    image = scanning.paste_code(rendered(other, BASE.dpi)[2], rendered(genuine, BASE.dpi)[2], BASE.dpi)
+    stamped = scanning.stamp(image, scanning.seal_places(pages(other)[2]), BASE.dpi)
+    scan = scanning.save_pdf([scanner.scan(stamped, seed=3)], tmp_path / "第3页.pdf", BASE.dpi)
+    (page,) = [p for p in check.verify_pages(genuine, [scan]).pages if p.scan]
+    assert (page.page, page.findings) == (3, ["content-differs"])
+    assert [(d.submitted, d.scanned) for d in page.differences] == [("3", "8")], "15,342.80 read as 15,842.80"
+
+
 def _boxed(out: Path, page: int) -> None:
     """The first difference on page `page` of the written report is boxed in red on its marked page."""
     written = json.loads((out / "verify-report.json").read_text(encoding="utf-8"))
