@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from formgen.model.checks import check_email
 from formgen.workflows.portal import notices
-from formgen.workflows.portal.db import ROLES, User, open_database
+from formgen.workflows.portal.db import ROLES, UNIT_NAME_MAX, User, open_database
 from formgen.workflows.portal.passwords import normal_email, password_problem
 from formgen.workflows.portal.security import (
     clear_attempts,
@@ -75,8 +75,10 @@ def add_user(
         raise ValueError(f"用户已存在 / the user exists: {name}")
     if address is not None and session.scalar(select(User).where(User.email == address)) is not None:
         raise ValueError(f"该邮箱已被其他账户使用 / another account has this e-mail: {address}")
-    if len(unit_name.strip()) > 200:
-        raise ValueError("单位名称最多200个字符 / a unit name has at most 200 characters")
+    if len(unit_name.strip()) > UNIT_NAME_MAX:
+        raise ValueError(
+            f"单位名称最多{UNIT_NAME_MAX}个字符 / a unit name has at most {UNIT_NAME_MAX} characters"
+        )
     user = User(
         name=name,
         password_hash=hash_password(password),

@@ -32,6 +32,10 @@ class Base(DeclarativeBase):
     """The portal's tables."""
 
 
+UNIT_NAME_MAX = 200
+"""The longest 单位名称 an account holds, as the sign-up form and `formgen users add` check it."""
+
+
 class User(Base):
     """An account: an applicant, a bureau's staff (of one region) or an administrator."""
 
@@ -46,7 +50,7 @@ class User(Base):
     """Set by an administrator: the account cannot sign in, and its sessions are ended."""
     email: Mapped[str | None] = mapped_column(String(254), unique=True, default=None)
     """Where the portal writes to the account (lower case); None for accounts made without one."""
-    unit_name: Mapped[str] = mapped_column(String(200), default="")
+    unit_name: Mapped[str] = mapped_column(String(UNIT_NAME_MAX), default="")
     """单位名称 of a signed-up applicant; only its bureau or an admin changes it."""
     credit_code: Mapped[str] = mapped_column(String(18), default="")
     """统一社会信用代码 of a signed-up applicant."""

@@ -21,7 +21,7 @@ from formgen import api
 from formgen.model import checks
 from formgen.model.problems import Problem
 from formgen.workflows.portal import notices
-from formgen.workflows.portal.db import User
+from formgen.workflows.portal.db import UNIT_NAME_MAX, User
 from formgen.workflows.portal.web import form_values, portal, render, require_csrf, require_user
 
 router = APIRouter()
@@ -72,13 +72,13 @@ def check_unit(values: Mapping[str, str]) -> tuple[dict[str, str], list[Problem]
     clean = {k: (values.get(k) or "").strip() for k in LABELS}
     clean["credit_code"] = clean["credit_code"].upper()
     problems: list[Problem] = []
-    if not clean["unit_name"] or len(clean["unit_name"]) > 200:
+    if not clean["unit_name"] or len(clean["unit_name"]) > UNIT_NAME_MAX:
         problems.append(
             problem(
                 "unit_name",
                 LABELS["unit_name"],
-                "请填写单位名称（200字以内）",
-                "give the unit's name (up to 200 characters)",
+                f"请填写单位名称（{UNIT_NAME_MAX}字以内）",
+                f"give the unit's name (up to {UNIT_NAME_MAX} characters)",
             )
         )
     try:
