@@ -651,10 +651,11 @@ def sync(session: Session, cache: Path) -> None:
     with _lock:
         if _versions() == wanted:
             return
+        held = _versions()
         entries: list[Published] = []
         for notice_id, sha, regions_json in rows:
             folder = cache / sha
-            if _versions().get(notice_id) != wanted[notice_id] and not (folder / "notice.yaml").is_file():
+            if held.get(notice_id) != wanted[notice_id] and not (folder / "notice.yaml").is_file():
                 package = session.scalar(
                     select(NoticeDraft.package).where(NoticeDraft.notice_id == notice_id)
                 )
