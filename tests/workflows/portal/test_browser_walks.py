@@ -96,7 +96,9 @@ def test_every_page_fits_a_phone(served: tuple[str, Any], browser: BrowserContex
     sent = _submitted(app, "诊断企业", ENTERPRISE)
     draft = _draft(app, "蜀安公司", PROVIDER)
     with app.state.portal.db() as session:  # a notice brought in, on its review and publish page
-        imported = notice_drafts.create(session, [("主要生产设备表.docx", rows_two_level().content)], "demo-phone")
+        imported = notice_drafts.create(
+            session, [("主要生产设备表.docx", rows_two_level().content)], "demo-phone"
+        )
         imported_id = imported.id
     steps = Steps("phone")
     page = browser.new_page()

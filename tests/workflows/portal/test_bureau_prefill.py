@@ -100,7 +100,9 @@ def test_a_profile_begun_before_has_its_empty_fields_filled_when_the_bureau_open
             BureauProfile(
                 region="成都市",
                 packet_id=CITY,
-                data_json=json.dumps({"bureau": {"name": "成都市经信局（盖章）", "city": "", "contact": "张强"}}),
+                data_json=json.dumps(
+                    {"bureau": {"name": "成都市经信局（盖章）", "city": "", "contact": "张强"}}
+                ),
             )
         )
         session.commit()
@@ -111,7 +113,11 @@ def test_a_profile_begun_before_has_its_empty_fields_filled_when_the_bureau_open
         "成都市",
         "张强",
     )
-    assert _stored(site, "成都市", CITY)["bureau"] == {"name": "成都市经信局（盖章）", "city": "成都市", "contact": "张强"}
+    assert _stored(site, "成都市", CITY)["bureau"] == {
+        "name": "成都市经信局（盖章）",
+        "city": "成都市",
+        "contact": "张强",
+    }
 
 
 def test_a_field_the_bureau_empties_stays_empty_on_the_page_its_save_shows(site: Site) -> None:
@@ -123,7 +129,9 @@ def test_a_field_the_bureau_empties_stays_empty_on_the_page_its_save_shows(site:
     )
     assert saved.status_code == 200 and _values(saved.text)["bureau.name"] == ""
     # Opened again later, the empty 推荐单位 is the account's unit once more.
-    assert _values(bureau.get(f"/bureau/packets/{CITY}/profile").text)["bureau.name"] == "成都市经济和信息化局"
+    assert (
+        _values(bureau.get(f"/bureau/packets/{CITY}/profile").text)["bureau.name"] == "成都市经济和信息化局"
+    )
 
 
 def test_a_unit_name_given_later_fills_the_profile_begun_without_it(site: Site) -> None:

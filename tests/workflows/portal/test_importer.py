@@ -454,7 +454,9 @@ def test_a_word_rows_tables_corrected_column_labels_are_printed_in_its_header(
 
 
 def _template_xml(site: Site) -> str:
-    return zipfile.ZipFile(io.BytesIO(_files(site)["templates/form1.docx"])).read("word/document.xml").decode()
+    return (
+        zipfile.ZipFile(io.BytesIO(_files(site)["templates/form1.docx"])).read("word/document.xml").decode()
+    )
 
 
 def _cell_format(cell: str) -> tuple[list[str], list[str], list[str]]:
