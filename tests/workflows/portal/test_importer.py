@@ -412,6 +412,7 @@ def test_a_word_rows_tables_corrected_column_labels_are_printed_in_its_header(
     admin = _admin(site)
     uploaded = _upload(admin, (FORM, rows_two_level().content))
     assert uploaded.status_code == 303, _alert(uploaded.text)
+    blank = admin.get(f"/admin/drafts/{_draft(site).id}/pages/form1/1").content
     corrections = {"form1-c0-label": "设备名称及型号", "form1-c1-label": "购置情况数量（台套）"}
     saved = admin.post(
         f"/admin/drafts/{_draft(site).id}/review",
@@ -419,6 +420,8 @@ def test_a_word_rows_tables_corrected_column_labels_are_printed_in_its_header(
         follow_redirects=False,
     )
     assert saved.status_code == 303, _alert(saved.text)
+    # The review page's picture of the blank is drawn again: its header reads as corrected.
+    assert admin.get(f"/admin/drafts/{_draft(site).id}/pages/form1/1").content != blank
     published = admin.post(
         f"/admin/drafts/{_draft(site).id}/publish",
         data={"csrf": _csrf(admin), **PUBLICATION},
