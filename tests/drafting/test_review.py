@@ -149,3 +149,35 @@ def test_a_relabelled_columns_header_cell_prints_the_new_words_in_the_published_
         _cell(first["templates/form1.docx"], "金额")
     )
     assert check_package(_write(again, tmp_path / "package")) == []
+
+
+def test_a_spaced_out_header_is_relabelled_whole_in_its_first_runs_format(tmp_path: Path) -> None:
+    """设  备  名  称, spaced out on two lines as short headers often are: the words are not one
+    piece of its text, so the cell gets the corrected label alone, in its first run's format."""
+    document = docx.Document()
+    document.add_paragraph("主要设备")
+    table = document.add_table(rows=4, cols=3)
+    table.style = "Table Grid"
+    table.cell(0, 0).text = "序号"
+    table.cell(0, 2).text = "金额（万元）"
+    cell = table.cell(0, 1)
+    first = cell.paragraphs[0].add_run("设  备")
+    first.bold = True
+    cell.add_paragraph().add_run("名  称")
+    source = tmp_path / "主要设备.docx"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    source.write_bytes(buffer.getvalue())
+    drafted = package_writer.contents(notice_draft.draft_notice([source], "demo-spaced"))
+    (rows,) = [f for f in _fields(drafted) if f["type"] == "rows"]
+    name = next(c for c in rows["columns"] if c["label"] == "设备名称")
+    review = FormReview(columns=[FieldSpec.model_validate({**name, "label": "设备型号", "reviewed": True})])
+
+    again = package_writer.contents(
+        notice_draft.draft_notice([source], "demo-spaced", adjust=adjuster({source.name: review}))
+    )
+
+    after = _cell(again["templates/form1.docx"], "设备型号")
+    assert [text for text, _ in _runs(after)] == ["设备型号"]
+    assert b"<w:b/>" in _runs(after)[0][1]
+    assert len(after.findall(f"{W}p")) == 1
