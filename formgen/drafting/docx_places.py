@@ -14,7 +14,7 @@ from typing import Any
 
 from formgen.drafting import text_choices, vocabulary
 from formgen.drafting.paragraph_places import BOXES, Line, boxes, gaps
-from formgen.drafting.places import Found, LeftOut, Place, RowsEdit, Span
+from formgen.drafting.places import Found, Header, LeftOut, Place, RowsEdit, Span
 from formgen.drafting.wordgrid import Grid, GridCell, W, grid, paragraph_text
 
 _TALL_ROW = 1200
@@ -424,6 +424,7 @@ def _rows_place(table: Grid, r: int, empties: list[int], labels: list[str], name
     header = _covering(table, r)
     columns: list[Place] = []
     cells: list[tuple[Any, str | None]] = []
+    headers: dict[str, Header] = {}
     template = table.row_cells(empties[0])
     for cell, label, slot in zip(header, labels, template, strict=True):
         parent = table.at(r - 1, cell.col) if r > 0 else None
@@ -434,6 +435,7 @@ def _rows_place(table: Grid, r: int, empties: list[int], labels: list[str], name
         where = f"{name} 第{r + 1}行 第{cell.col + 1}格"
         cells.append((slot.tc, where))
         columns.append(vocabulary.column(group, label, where))
+        headers[where] = Header(cell.tc, group, columns[-1].label)
     title_row = table.at(r - 1, 0) if r > 0 else None
     title = ""
     if title_row is not None and title_row.colspan == table.width:
@@ -453,6 +455,7 @@ def _rows_place(table: Grid, r: int, empties: list[int], labels: list[str], name
             template=first.rows[0] if first is not None else table.rows[empties[0]],
             extra=[table.rows[k] for k in empties[1:]],
             cells=cells,
+            headers=headers,
         ),
     )
 

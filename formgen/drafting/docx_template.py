@@ -15,9 +15,9 @@ from typing import Any
 
 from lxml import etree
 
-from formgen.drafting.places import Place, RowsEdit, Span
+from formgen.drafting.places import Header, Place, RowsEdit, Span
 from formgen.drafting.textedit import replace
-from formgen.drafting.wordgrid import W
+from formgen.drafting.wordgrid import W, paragraph_text
 
 DOCUMENT_PART = "word/document.xml"
 
@@ -66,8 +66,35 @@ def _rows(place: Place, edit: RowsEdit) -> None:
             column = columns.get(where)
             tag = "" if column is None else f"{{{{r item.{column.path} }}}}"
         replace(paragraph, 0, len("".join(t.text or "" for t in paragraph.iter(W + "t"))), tag)
+    for where, header in edit.headers.items():
+        column = columns.get(where)
+        if column is not None and column.label != header.label:
+            _relabel(header, column.label)
     edit.template.addprevious(_loop_row(edit.template, f"{{%tr for item in {place.path} %}}"))
     edit.template.addnext(_loop_row(edit.template, "{%tr endfor %}"))
+
+
+def _relabel(header: Header, label: str) -> None:
+    """Print a column's corrected `label` in its header cell, so the paper reads as the review
+    says: the drafted words are replaced in place (a note beside them, the runs' font and size
+    and the paragraph's alignment stay); a cell whose text does not hold them as one piece gets
+    the label alone, in its first line's format. Under a two-level header the group above is
+    printed already, so a label that starts with it shows the rest."""
+    group = header.group
+    shown = label[len(group) :] if group and label.startswith(group) and label != group else label
+    drafted = header.label[len(group) :] if group and header.label.startswith(group) else header.label
+    lines = [p for p in header.tc.iter(W + "p") if paragraph_text(p).strip()]
+    if not lines:
+        return
+    for paragraph in lines:
+        at = paragraph_text(paragraph).find(drafted)
+        if at >= 0:
+            replace(paragraph, at, at + len(drafted), shown)
+            return
+    first, *rest = lines
+    replace(first, 0, len(paragraph_text(first)), shown)
+    for paragraph in rest:
+        paragraph.getparent().remove(paragraph)
 
 
 def _loop_row(template: Any, tag: str) -> Any:

@@ -22,6 +22,16 @@ class Span:
 
 
 @dataclass
+class Header:
+    """A rows table's column header cell as drafted: its ``w:tc``, the two-level header's
+    `group` above it (购置情况 over 数量（台）) and the column label drafted from both."""
+
+    tc: Any
+    group: str
+    label: str
+
+
+@dataclass
 class RowsEdit:
     """A table's repeated empty rows: `template` keeps one, `extra` go, `cells` get the columns."""
 
@@ -31,6 +41,9 @@ class RowsEdit:
     """Each cell of the template row and the `where` of the column it holds (None: 序号, printed
     by the loop): by its header cell, so a column the review gives the office leaves its cell
     empty and the others keep theirs."""
+    headers: dict[str, Header] = field(default_factory=dict)
+    """Each column's header cell, by the column's `where`: a label the review corrects is
+    printed there."""
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """Accounts: signing in (limited) and out, changing one's password, and the administrator's
-page of users, where an account is added or disabled."""
+page of users, where an account is added or disabled and an applicant's or bureau's unit name
+and region are changed."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from formgen.model.checks import check_email
-from formgen.workflows.portal import notices
+from formgen.workflows.portal import notices, units
 from formgen.workflows.portal.db import ROLES, UNIT_NAME_MAX, User, open_database
 from formgen.workflows.portal.passwords import normal_email, password_problem
 from formgen.workflows.portal.security import (
@@ -219,11 +220,38 @@ async def logout(request: Request) -> Response:
 
 @router.get("/admin/users")
 def users_page(request: Request, message: str = "") -> Response:
-    """Every account, and a form to add one."""
+    """Every account, each applicant's and bureau's unit name and region editable, and a form
+    to add one."""
     with portal(request).db() as session:
         user = require_user(request, session, "admin")
-        users = list(session.scalars(select(User).order_by(User.id)))
-        return render(request, "users.html", user=user, users=users, roles=ROLES, message=message)
+        return _users(request, session, user, message=message)
+
+
+def _users(
+    request: Request,
+    session: Session,
+    admin: User,
+    code: int = 200,
+    *,
+    message: str = "",
+    failed: int = 0,
+    problems: dict[str, str] | None = None,
+) -> Response:
+    """The users page; `failed` the account whose change was refused, `problems` by field."""
+    users = list(session.scalars(select(User).order_by(User.id)))
+    return render(
+        request,
+        "users.html",
+        code,
+        user=admin,
+        users=users,
+        roles=ROLES,
+        message=message,
+        regions=units.regions(),
+        labels=units.LABELS,
+        failed=failed,
+        problems=problems or {},
+    )
 
 
 @router.post("/admin/users")
@@ -241,11 +269,28 @@ async def add_user_page(request: Request) -> Response:
                 )
                 add_user(session, name, password, role, region, unit_name=unit)
             except ValueError as exc:
-                users = list(session.scalars(select(User).order_by(User.id)))
-                return render(
-                    request, "users.html", 422, user=admin, users=users, roles=ROLES, message=str(exc)
-                )
+                return _users(request, session, admin, 422, message=str(exc))
             return RedirectResponse("/admin/users", status_code=303)
+
+    return await run_in_threadpool(work)
+
+
+@router.post("/admin/users/{user_id}/place")
+async def place_page(request: Request, user_id: int) -> Response:
+    """The administrator changes an applicant's or a bureau's unit name and region; the page
+    again with the problems beside that account's fields when a value is wrong."""
+    form = await form_values(request)
+    require_csrf(request, form.get("csrf"))
+    values = {k: form.get(k) or "" for k in ("unit_name", "region")}
+
+    def work() -> Response:
+        with portal(request).db() as session:
+            admin = require_user(request, session, "admin")
+            done = units.change_place(session, admin, user_id, values)
+            if not isinstance(done, list):
+                return RedirectResponse("/admin/users", status_code=303)
+            problems = {p.path: p.message_zh for p in done}
+            return _users(request, session, admin, 422, failed=user_id, problems=problems)
 
     return await run_in_threadpool(work)
 

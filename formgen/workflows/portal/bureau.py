@@ -3,6 +3,7 @@ tables and its bound packet, built from the accepted applications by `formgen.ap
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -67,17 +68,27 @@ def bureau_packet_of(packet_id: str) -> Packet:
     raise HTTPException(404, "没有这个汇总材料 / no such bureau packet")
 
 
-def profile(session: Session, user: User, packet_id: str) -> BureauProfile:
+def profile(session: Session, user: User, packet_id: str, *, opened: bool = False) -> BureauProfile:
     """The bureau's own fields of a packet (推荐单位, 联系人…), begun on first use with what
-    the account knows: its region (市（州）, 区县) and its unit's name (推荐单位)."""
+    the account knows: its region (市（州）, 区县) and its unit's name (推荐单位).
+
+    When the bureau `opened` its page, a profile begun before (by an earlier version, or before
+    an administrator gave the account its unit name) has its empty fields filled the same way:
+    what a person typed is never replaced."""
     found = session.scalar(
         select(BureauProfile).where(BureauProfile.region == user.region, BureauProfile.packet_id == packet_id)
     )
+    if found is not None and not opened:
+        return found
+    held = json.loads(found.data_json) if found is not None else {}
+    model = api.registry().packet(packet_id).model
+    begun = prefill.prefill(model, copy.deepcopy(held), region=user.region, unit=user.unit_name)
     if found is None:
-        model = api.registry().packet(packet_id).model
-        begun = prefill.prefill(model, {}, region=user.region, unit=user.unit_name)
         found = BureauProfile(region=user.region, packet_id=packet_id, data_json=dumps(begun))
         session.add(found)
+        session.commit()
+    elif begun != held:
+        found.data_json = dumps(begun)
         session.commit()
     return found
 
@@ -345,7 +356,9 @@ def profile_page(request: Request, packet_id: str, check: int = 0) -> Response:
     packet = bureau_packet_of(packet_id)
     with portal(request).db() as session:
         user = require_user(request, session, "bureau")
-        data = json.loads(profile(session, user, packet.id).data_json)
+        # Opened afresh (not the page a save leads back to, which shows what was saved, emptied
+        # fields too): the fields the account can answer and nobody has are filled in.
+        data = json.loads(profile(session, user, packet.id, opened=not check).data_json)
         result = bureau_checked(session, user, packet)
         shown = [p for p in result.problems if check or forms.typed(data, p.path)]
         widgets = [forms.widget(packet.model.model_fields[n], n, data) for n in own_fields(packet)]

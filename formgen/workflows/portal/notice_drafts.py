@@ -454,10 +454,16 @@ def save_review(session: Session, draft: NoticeDraft, values: FormValues) -> Non
         select(NoticeDraftPage.id).where(NoticeDraftPage.draft_id == draft.id).limit(1)
     )
     _store(draft, redrafted)
-    if office_after != office_before or not had_pages:
-        # Only an office-only place changes the blank (a control fewer or more); names do not.
+    if office_after != office_before or _headers(redrafted) != _headers(files) or not had_pages:
+        # An office-only place changes the blank (a control fewer or more), and so does a table
+        # column's label, printed in its header cell; paths and types do not.
         _pages(session, draft, redrafted)
     session.commit()
+
+
+def _headers(files: Mapping[str, bytes]) -> set[tuple[str, str, str]]:
+    """Every table column's header as the package prints it: form, header cell, label."""
+    return {(name, c.place, c.label) for name, spec in _form_specs(files).items() for c in _columns(spec)}
 
 
 def _corrected(form: str, n: int, entry: dict[str, Any], values: FormValues) -> FieldSpec | None:

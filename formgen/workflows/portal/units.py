@@ -69,10 +69,23 @@ def regions() -> list[tuple[str, tuple[str, ...]]]:
 def check_unit(values: Mapping[str, str]) -> tuple[dict[str, str], list[Problem]]:
     """The unit's values cleaned (trimmed, the code in capitals) and every problem with them:
     a name, a credit code whose check character computes, a region some notice serves."""
-    clean = {k: (values.get(k) or "").strip() for k in LABELS}
-    clean["credit_code"] = clean["credit_code"].upper()
+    clean, problems = check_place(values, "applicant")
+    clean["credit_code"] = (values.get("credit_code") or "").strip().upper()
+    try:
+        checks.check_credit_code(clean["credit_code"])
+    except ValueError as exc:
+        problems.append(from_check("credit_code", LABELS["credit_code"], exc))
+    order = list(LABELS)
+    return clean, sorted(problems, key=lambda p: order.index(p.path))
+
+
+def check_place(values: Mapping[str, str], role: str) -> tuple[dict[str, str], list[Problem]]:
+    """An account's unit name and region cleaned (trimmed) and every problem with them: an
+    applicant's name is required (a bureau may have none yet: its 推荐单位 is then typed), a
+    region is one some notice serves."""
+    clean = {k: (values.get(k) or "").strip() for k in ("unit_name", "region")}
     problems: list[Problem] = []
-    if not clean["unit_name"] or len(clean["unit_name"]) > UNIT_NAME_MAX:
+    if (role == "applicant" and not clean["unit_name"]) or len(clean["unit_name"]) > UNIT_NAME_MAX:
         problems.append(
             problem(
                 "unit_name",
@@ -81,11 +94,7 @@ def check_unit(values: Mapping[str, str]) -> tuple[dict[str, str], list[Problem]
                 f"give the unit's name (up to {UNIT_NAME_MAX} characters)",
             )
         )
-    try:
-        checks.check_credit_code(clean["credit_code"])
-    except ValueError as exc:
-        problems.append(from_check("credit_code", LABELS["credit_code"], exc))
-    if not notices.serving(clean["region"]):
+    if not clean["region"] or not notices.serving(clean["region"]):
         problems.append(
             problem(
                 "region",
@@ -126,6 +135,25 @@ def change_unit(
         clean["credit_code"],
         clean["region"],
     )
+    session.commit()
+    return target
+
+
+def change_place(
+    session: Session, actor: User, account_id: int, values: Mapping[str, str]
+) -> User | list[Problem]:
+    """An administrator sets any applicant's or bureau's unit name and region (the users page):
+    403 for anyone else, 404 for an account that has neither (an administrator's); the problems
+    when a value is wrong. An applicant's 统一社会信用代码 stays (the accounts page changes it)."""
+    if actor.role != "admin":
+        raise HTTPException(403, NOT_YOURS)
+    target = session.get(User, account_id)
+    if target is None or target.role not in ("applicant", "bureau"):
+        raise HTTPException(404, "找不到该申请人或主管部门账户 / no such applicant or bureau account")
+    clean, problems = check_place(values, target.role)
+    if problems:
+        return problems
+    target.unit_name, target.region = clean["unit_name"], clean["region"]
     session.commit()
     return target
 

@@ -10,10 +10,12 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
+from sqlalchemy import select
 
 from formgen.model.checks import uscc_check_character
 from formgen.workflows.portal.accounts import add_user
 from formgen.workflows.portal.app import create_app
+from formgen.workflows.portal.db import User
 from tests.workflows.portal.browsing import Steps, chromium, serving
 from tests.workflows.portal.conftest import PASSWORD
 from tests.workflows.portal.smtp import Inbox, free_port, link_in
@@ -157,3 +159,68 @@ def test_sign_up_confirm_by_e_mail_and_reset_the_password_in_a_real_browser(
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
     page.goto(base + "/signup")
     steps.shot(page, "phone-signup")
+
+
+def test_an_admin_and_a_bureau_change_units_and_regions_and_an_applicant_cannot(
+    served: tuple[str, Any], browser: BrowserContext
+) -> None:
+    """The administrator gives a bureau made without its unit's name that name and its region,
+    and is told beside the field when an applicant's name is left empty; the bureau corrects
+    its own applicant's name; the applicant has no such page."""
+    base, app = served
+    with app.state.portal.db() as session:
+        add_user(session, "管理员", PASSWORD, "admin")
+        add_user(session, "德阳局", PASSWORD, "bureau", "成都市")
+        add_user(session, "成都市经信局", PASSWORD, "bureau", "成都市", unit_name="成都市经济和信息化局")
+        shuan = add_user(session, "蜀安公司", PASSWORD, "applicant", "成都市", unit_name="成都蜀安公司")
+        shuan.credit_code = CODE
+        add_user(session, "自贡公司", PASSWORD, "applicant", "自贡市", unit_name="自贡示范公司")
+        session.commit()
+    steps = Steps("account-places")
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    try:
+        sign_in(page, base, "管理员", PASSWORD)
+        page.get_by_role("link", name="用户管理").click()
+        page.get_by_text("修改德阳局的单位和地区").click()
+        page.locator("#user-2").get_by_label("单位名称（用作推荐单位）").fill("德阳市经济和信息化局")
+        page.locator("#user-2").get_by_label("所在地区").select_option("德阳市")
+        steps.shot(page, "admin-edits-a-bureau")
+        page.locator("#user-2").get_by_role("button", name="保存").click()
+        row = page.locator("#user-2")
+        expect(row).to_contain_text("德阳市经济和信息化局")
+        expect(row).to_contain_text("德阳市")
+        steps.shot(page, "bureau-changed")
+
+        page.get_by_text("修改自贡公司的单位和地区").click()
+        page.locator("#user-5").get_by_label("单位名称").fill("")
+        page.locator("#user-5").get_by_role("button", name="保存").click()
+        expect(page.get_by_role("alert")).to_contain_text("未保存")
+        expect(page.locator("#user-5")).to_contain_text("单位名称：请填写单位名称")
+        steps.shot(page, "empty-name-refused")
+        page.get_by_role("button", name="退出").click()
+
+        sign_in(page, base, "成都市经信局", PASSWORD)
+        page.get_by_role("link", name="申请人账户").click()
+        expect(page.locator("main")).to_contain_text("成都蜀安公司")
+        expect(page.locator("main")).not_to_contain_text("自贡示范公司")
+        page.locator("#account-4").get_by_text("修改").first.click()
+        page.locator("#account-4").get_by_label("单位名称").fill("成都蜀安智造技术服务有限公司")
+        steps.shot(page, "bureau-edits-its-applicant")
+        page.locator("#account-4").get_by_role("button", name="保存").click()
+        expect(page.locator("#account-4")).to_contain_text("成都蜀安智造技术服务有限公司")
+        steps.shot(page, "applicant-renamed")
+        page.get_by_role("button", name="退出").click()
+
+        sign_in(page, base, "蜀安公司", PASSWORD)
+        expect(page.get_by_role("link", name="申请人账户")).to_have_count(0)
+        page.goto(base + "/accounts")
+        expect(page.locator("main")).to_contain_text("无权访问")
+        steps.shot(page, "applicant-refused")
+    finally:
+        page.close()
+    with app.state.portal.db() as session:
+        places = {u.name: (u.unit_name, u.region) for u in session.scalars(select(User))}
+    assert places["德阳局"] == ("德阳市经济和信息化局", "德阳市")
+    assert places["蜀安公司"] == ("成都蜀安智造技术服务有限公司", "成都市")
+    assert places["自贡公司"] == ("自贡示范公司", "自贡市")

@@ -323,3 +323,5 @@ def test_an_administrator_corrects_a_word_rows_tables_columns_and_the_documents_
         assert "数控立式加工中心VMC850" in flat
         assert "2台套" in flat
         assert "86.50" in flat
+        # The header cell prints the corrected label, not the published 设备名称 alone.
+        assert "设备名称及型号" in flat and flat.count("设备名称") == flat.count("设备名称及型号")

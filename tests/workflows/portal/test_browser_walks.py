@@ -17,8 +17,9 @@ from playwright.sync_api import BrowserContext, Page, ViewportSize, expect
 
 import formgen
 from formgen.data import cells
-from formgen.workflows.portal import forms
+from formgen.workflows.portal import forms, notice_drafts
 from formgen.workflows.portal.accounts import add_user
+from tests.drafting.small_forms import rows_two_level
 from tests.reading import pdf_text
 from tests.workflows.portal.browsing import ARTIFACTS, Steps
 from tests.workflows.portal.conftest import CITY, ENTERPRISE, PASSWORD, PROVIDER, example
@@ -60,12 +61,24 @@ ENGLISH_SEEN: dict[str, set[str]] = {}
 """Per page, the runs of two or more Latin words its text holds: a sentence in English."""
 
 
+DATES: dict[str, dict[str, bool]] = {}
+"""Per page, its date fields and whether the format is said in Chinese beside each: their picker
+shows the browser's words (mm/dd/yyyy in an English browser), which the page cannot change."""
+
+
 def _fits(page: Page, steps: Steps, url: str, name: str) -> tuple[str, int]:
     page.goto(url)
     steps.shot(page, name)
     ENGLISH_SEEN[name] = set(re.findall(r"[A-Za-z]+(?: [A-Za-z]+)+| / [a-z]+", page.inner_text("body"))) - {
         "formgen serve"
     }
+    DATES[name] = page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('input[type=date]')].map(input => {
+            const said = (input.getAttribute('aria-describedby') || '').split(' ')
+                .map(id => document.getElementById(id)).filter(e => e && e.checkVisibility());
+            return [input.id, said.some(e => e.innerText.includes('格式：年-月-日'))];
+        }))"""
+    )
     width: int = page.evaluate(
         "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
     )
@@ -82,6 +95,11 @@ def test_every_page_fits_a_phone(served: tuple[str, Any], browser: BrowserContex
         add_user(session, "管理员", PASSWORD, "admin", "")
     sent = _submitted(app, "诊断企业", ENTERPRISE)
     draft = _draft(app, "蜀安公司", PROVIDER)
+    with app.state.portal.db() as session:  # a notice brought in, on its review and publish page
+        imported = notice_drafts.create(
+            session, [("主要生产设备表.docx", rows_two_level().content)], "demo-phone"
+        )
+        imported_id = imported.id
     steps = Steps("phone")
     page = browser.new_page()
     page.set_viewport_size(PHONE)
@@ -124,6 +142,7 @@ def test_every_page_fits_a_phone(served: tuple[str, Any], browser: BrowserContex
                 "admin-users": "/admin/users",
                 "admin-mail": "/admin/mail",
                 "admin-drafts": "/admin/drafts",
+                "admin-draft-publish": f"/admin/drafts/{imported_id}",
             },
         ),
     ):
@@ -140,10 +159,15 @@ def test_every_page_fits_a_phone(served: tuple[str, Any], browser: BrowserContex
         sign_out(page)
     visited.append(_fits(page, steps, f"{base}/login", "login"))
     wide = [(name, width) for name, width in visited if width > PHONE["width"]]
-    assert len(visited) == len(sections) + 17
+    assert len(visited) == len(sections) + 18
     assert wide == [], f"pages wider than a {PHONE['width']} px phone: {wide}"
     english = {name: words for name, words in ENGLISH_SEEN.items() if words}
     assert english == {}, f"English shown to users: {english}"
+    assert {"pub-date", "pub-closes"} <= DATES["admin-draft-publish"].keys()
+    assert "closes-1" in DATES["admin-notices"]
+    unsaid = {name: [i for i, said in dates.items() if not said] for name, dates in DATES.items()}
+    unsaid = {name: ids for name, ids in unsaid.items() if ids}
+    assert unsaid == {}, f"date fields whose format is not said in Chinese: {unsaid}"
 
 
 def _dark_share(shot: bytes) -> float:

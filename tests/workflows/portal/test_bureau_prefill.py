@@ -9,7 +9,7 @@ from typing import Any
 import lxml.html
 
 from formgen.workflows.portal.accounts import add_user
-from formgen.workflows.portal.db import BureauProfile
+from formgen.workflows.portal.db import BureauProfile, User
 from tests.workflows.portal.conftest import CITY, PASSWORD, Site
 from tests.workflows.portal.test_flow import csrf_of
 
@@ -89,4 +89,56 @@ def test_the_administrator_gives_a_bureau_its_unit_name(site: Site) -> None:
     }
     admin.post("/admin/users", data={**form, "unit_name": "德阳市经济和信息化局"})
     shown = _values(site.client("deyang").get(f"/bureau/packets/{CITY}/profile").text)
+    assert shown["bureau.name"] == "德阳市经济和信息化局" and shown["bureau.city"] == "德阳市"
+
+
+def test_a_profile_begun_before_has_its_empty_fields_filled_when_the_bureau_opens_it(site: Site) -> None:
+    """A profile kept by an earlier version (no prefill then): 推荐单位 typed by a person stays,
+    the empty 市（州） is filled from the account, the typed 联系人 stays."""
+    with site.portal.db() as session:
+        session.add(
+            BureauProfile(
+                region="成都市",
+                packet_id=CITY,
+                data_json=json.dumps(
+                    {"bureau": {"name": "成都市经信局（盖章）", "city": "", "contact": "张强"}}
+                ),
+            )
+        )
+        session.commit()
+    bureau = _bureau(site, "chengdu", "成都市", "成都市经济和信息化局")
+    shown = _values(bureau.get(f"/bureau/packets/{CITY}/profile").text)
+    assert (shown["bureau.name"], shown["bureau.city"], shown["bureau.contact"]) == (
+        "成都市经信局（盖章）",
+        "成都市",
+        "张强",
+    )
+    assert _stored(site, "成都市", CITY)["bureau"] == {
+        "name": "成都市经信局（盖章）",
+        "city": "成都市",
+        "contact": "张强",
+    }
+
+
+def test_a_field_the_bureau_empties_stays_empty_on_the_page_its_save_shows(site: Site) -> None:
+    bureau = _bureau(site, "chengdu", "成都市", "成都市经济和信息化局")
+    page = bureau.get(f"/bureau/packets/{CITY}/profile").text
+    saved = bureau.post(
+        f"/bureau/packets/{CITY}/profile",
+        data={"csrf": csrf_of(page), "bureau.name": "", "bureau.city": "成都市", "bureau.contact": "张强"},
+    )
+    assert saved.status_code == 200 and _values(saved.text)["bureau.name"] == ""
+    # Opened again later, the empty 推荐单位 is the account's unit once more.
+    assert (
+        _values(bureau.get(f"/bureau/packets/{CITY}/profile").text)["bureau.name"] == "成都市经济和信息化局"
+    )
+
+
+def test_a_unit_name_given_later_fills_the_profile_begun_without_it(site: Site) -> None:
+    bureau = _bureau(site, "deyang", "德阳市", "")
+    assert _values(bureau.get(f"/bureau/packets/{CITY}/profile").text)["bureau.name"] == ""
+    with site.portal.db() as session:
+        session.query(User).filter_by(name="deyang").one().unit_name = "德阳市经济和信息化局"
+        session.commit()
+    shown = _values(bureau.get(f"/bureau/packets/{CITY}/profile").text)
     assert shown["bureau.name"] == "德阳市经济和信息化局" and shown["bureau.city"] == "德阳市"

@@ -403,6 +403,74 @@ def test_a_word_form_and_its_summary_table_make_a_bureau_packet(site: Site, tmp_
     assert name in cells and data["annex1"]["统一社会信用代码"] in cells
 
 
+def test_a_word_rows_tables_corrected_column_labels_are_printed_in_its_header(
+    site: Site, tmp_path: Path
+) -> None:
+    """设备名称 relabelled 设备名称及型号 and 购置情况数量（台） 购置情况数量（台套）: the packet's
+    PDF prints the new words in the header cells (数量（台套） under the 购置情况 printed above it),
+    not the published ones, and the header's font is the published one."""
+    admin = _admin(site)
+    uploaded = _upload(admin, (FORM, rows_two_level().content))
+    assert uploaded.status_code == 303, _alert(uploaded.text)
+    blank = admin.get(f"/admin/drafts/{_draft(site).id}/pages/form1/1").content
+    corrections = {"form1-c0-label": "设备名称及型号", "form1-c1-label": "购置情况数量（台套）"}
+    saved = admin.post(
+        f"/admin/drafts/{_draft(site).id}/review",
+        data={"csrf": _csrf(admin), **corrections},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303, _alert(saved.text)
+    # The review page's picture of the blank is drawn again: its header reads as corrected.
+    assert admin.get(f"/admin/drafts/{_draft(site).id}/pages/form1/1").content != blank
+    published = admin.post(
+        f"/admin/drafts/{_draft(site).id}/publish",
+        data={"csrf": _csrf(admin), **PUBLICATION},
+        follow_redirects=False,
+    )
+    assert published.status_code == 303, _alert(published.text)
+    (rows,) = [f for f in _fields(site).values() if f["type"] == "rows"]
+    row = dict(zip([c["path"] for c in rows["columns"]], ["数控立式加工中心", "2", "86.5"], strict=True))
+
+    site.user("chengdu", "applicant", "成都市")
+    applicant = site.client("chengdu")
+    created = applicant.post("/api/applications", json={"packet_id": f"{NOTICE}.applicant"}).json()
+    put = applicant.put(
+        f"/api/applications/{created['id']}/data",
+        json={"data": {"form1": {rows["path"]: [row]}}, "version": created["version"]},
+    )
+    assert put.status_code == 200, put.text
+    made = applicant.get(f"/applications/{created['id']}/packet.pdf")
+    assert made.status_code == 200, made.text
+    (tmp_path / "packet.pdf").write_bytes(made.content)
+    flat = "".join(reading.pdf_text(tmp_path / "packet.pdf").split())
+    assert "设备名称及型号" in flat and flat.count("设备名称") == flat.count("设备名称及型号")
+    assert "购置情况" in flat and "数量（台套）" in flat and "数量（台）" not in flat
+    assert flat.count("购置情况") == 1  # the group is printed once, above its columns
+    assert "数控立式加工中心" in flat
+
+    header = re.search(r"<w:tc>(?:(?!</w:tc>).)*设备名称及型号.*?</w:tc>", _template_xml(site), re.S)
+    assert header is not None
+    published_xml = zipfile.ZipFile(io.BytesIO(rows_two_level().content)).read("word/document.xml").decode()
+    was = re.search(r"<w:tc>(?:(?!</w:tc>).)*设备名称.*?</w:tc>", published_xml, re.S)
+    assert was is not None
+    assert _cell_format(header.group(0)) == _cell_format(was.group(0))
+
+
+def _template_xml(site: Site) -> str:
+    return (
+        zipfile.ZipFile(io.BytesIO(_files(site)["templates/form1.docx"])).read("word/document.xml").decode()
+    )
+
+
+def _cell_format(cell: str) -> tuple[list[str], list[str], list[str]]:
+    """A header cell's cell, paragraph and run properties, as the XML holds them."""
+    return (
+        re.findall(r"<w:tcPr>.*?</w:tcPr>", cell, re.S),
+        re.findall(r"<w:pPr>.*?</w:pPr>", cell, re.S),
+        re.findall(r"<w:rPr>.*?</w:rPr>", cell, re.S),
+    )
+
+
 def test_a_word_rows_tables_columns_are_corrected_as_an_excel_tables_are(site: Site) -> None:
     """主要生产设备's columns: 设备名称 relabelled and renamed, 数量（台） made plain text, 金额
     the office's: the YAML, the template's tags and its empty office cell follow."""
