@@ -185,8 +185,10 @@ class Checker:
                 self.check(check_id)
             except Exception:  # a check must never stop the thread, nor stay pending for ever
                 log.exception("paper check %s failed", check_id)
-                with contextlib.suppress(Exception):
+                try:
                     self._record(check_id, Verified({"error": BROKE}, None, {}))
+                except Exception:  # the database itself, say: the check is taken up at the next start
+                    log.exception("paper check %s could not be recorded as failed", check_id)
             finally:
                 self.finished.set()
 

@@ -188,3 +188,21 @@ def test_a_notice_is_drafted_and_pictured_in_a_worker_process_below_the_portal(t
             refused = _upload(admin, (FORM, label_beside().content), (name, content), notice_id="other-1")
             assert refused.status_code == 422 and name in _alert(refused.text), name
             assert reason in _alert(refused.text), (name, _alert(refused.text))
+
+
+def _end_converting(_worker: convert.Worker, _source: Path) -> None:
+    """End the PDF worker process as its LibreOffice takes a document, every time."""
+    os._exit(1)
+
+
+def test_a_check_whose_packet_cannot_be_made_is_recorded_failed_and_the_checker_goes_on(
+    tmp_path: Path,
+) -> None:
+    app = create_app(tmp_path / "data", None, workers=1, secure_cookies=False)
+    checker = app.state.paper_checker
+    with TestClient(app, base_url="http://127.0.0.1"):
+        applicant, csrf, report, scan = _applicant_with_scan(Site(app, tmp_path / "data"), tmp_path)
+        app.state.portal.pdf.on_job_start = _end_converting
+        for _ in range(2):  # the second is checked too: the first did not stop the checker
+            shown = _check(applicant, csrf, report, scan, checker.finished)
+            assert 'data-state="failed"' in shown and "无法核对：核对时出错，请稍后重新上传" in shown
