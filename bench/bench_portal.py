@@ -24,14 +24,21 @@ Packets are made in worker processes below the portal's CPU priority
 process, the old way, and ``--compare`` runs the old way and then the new one and prints the
 ratios of their saves' rate and latency: the host's speed drifts, so compare within one run.
 
+``--paper-checks N`` has N more applicants upload the scan of their submitted packet (its pages
+as pictures) again each time its paper check is written, so checks (OCR) run all through the
+mix; it runs the mix twice, the paper checks verified in the portal's own process (the old way,
+FORMGEN_PAPER_IN_PROCESS=1) and then in their worker process below its priority, and prints the
+ratios of the saves' rate and latency.
+
 Run: ``make bench`` (or ``.venv/bin/python bench/bench_portal.py [--seconds S] [--downloaders N]
-[--rate R] [--in-process-pdf | --compare]``).
+[--rate R] [--in-process-pdf | --compare] [--paper-checks N]``).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import json
 import math
 import os
@@ -48,8 +55,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
+from PIL import Image
 
 import formgen
+from formgen.pdf import page_images
 from formgen.workflows.portal import forms
 from formgen.workflows.portal.accounts import add_account
 
@@ -87,6 +96,12 @@ def _free_port() -> int:
         s.bind((HOST, 0))
         port: int = s.getsockname()[1]
         return port
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) the process `pid` itself has used, from /proc."""
+    after_name = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(after_name[11]) + int(after_name[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _tree_rss(pid: int) -> int:
@@ -204,6 +219,49 @@ async def _downloader(user: User, until: float, packets: int, kind: Kind) -> Non
         done += 1
 
 
+async def _scan(user: User) -> bytes:
+    """Submit the user's application and return its packet's pages as a scan: page pictures at
+    150 dpi in one PDF, as a scanner makes (no stamp: the OCR's work is the same)."""
+    (await user.client.post(f"/api/applications/{user.application}/submit")).raise_for_status()
+    while (
+        packet := await user.client.get(f"/applications/{user.application}/packet.pdf")
+    ).status_code == 503:
+        await asyncio.sleep(float(packet.headers.get("retry-after", "1")))
+    packet.raise_for_status()
+    with tempfile.TemporaryDirectory(prefix="formgen-bench-scan-") as folder:
+        pdf = Path(folder) / "packet.pdf"
+        pdf.write_bytes(packet.content)
+        pictures = [Image.open(io.BytesIO(png)) for png in page_images.png_pages(pdf, dpi=150)]
+    out = io.BytesIO()
+    pictures[0].save(out, "PDF", resolution=150, save_all=True, append_images=pictures[1:])
+    return out.getvalue()
+
+
+async def _paper_checker(user: User, scan: bytes, until: float, kind: Kind) -> None:
+    """Upload the scan, wait until its check is written (the paper page no longer pending),
+    and upload it again, until the end: a paper check always under way or queued. A check's
+    latency is from its upload to its outcome on the page (its packet made, then verified)."""
+    while time.monotonic() < until:
+        start = time.monotonic()
+        sent = await user.client.post(
+            f"/applications/{user.application}/paper",
+            files={"file": ("盖章件.pdf", scan)},
+            follow_redirects=True,
+        )
+        if sent.status_code != 200:
+            kind.errors += 1
+            continue
+        while 'data-state="pending"' in (page := sent.text):
+            if time.monotonic() > until:
+                return  # the check under way at the end is not waited for, nor counted
+            await asyncio.sleep(0.5)
+            sent = await user.client.get(f"/applications/{user.application}/paper")
+        if 'data-state="done"' in page:
+            kind.latencies.append(time.monotonic() - start)
+        else:
+            kind.errors += 1
+
+
 async def _run(base: str, args: argparse.Namespace, kinds: dict[str, Kind]) -> float:
     example = json.loads(json.dumps(formgen.example_data(PACKET), default=str))
     example.pop("attachments", None)
@@ -213,16 +271,23 @@ async def _run(base: str, args: argparse.Namespace, kinds: dict[str, Kind]) -> f
     downloaders = await asyncio.gather(
         *(_ready(base, f"downloader{n}", json.loads(json.dumps(example))) for n in range(args.downloaders))
     )
+    checkers = await asyncio.gather(
+        *(_ready(base, f"checker{n}", json.loads(json.dumps(example))) for n in range(args.paper_checks))
+    )
+    scans = [await _scan(user) for user in checkers]
     start = time.monotonic()
     until = start + args.seconds
     gap = args.applicants / args.rate if args.rate else None
     saves = max(args.saves, math.ceil(args.seconds / gap) + 1) if gap else args.saves
     tasks = [_applicant(u, until, saves, kinds, gap) for u in applicants]
     tasks += [_downloader(u, until, args.packets, kinds["packet PDF"]) for u in downloaders]
+    tasks += [
+        _paper_checker(u, scan, until, kinds["paper check"]) for u, scan in zip(checkers, scans, strict=True)
+    ]
     try:
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=args.seconds + 300)
     finally:
-        for user in [*applicants, *downloaders]:
+        for user in [*applicants, *downloaders, *checkers]:
             await user.client.aclose()
     return time.monotonic() - start
 
@@ -240,15 +305,19 @@ class Measured:
     kinds: dict[str, Kind]
     loads: tuple[tuple[float, float, float], tuple[float, float, float]]
     peak: int
+    cpu: float = 0.0
+    """CPU seconds the portal's own process used (its threads, not the worker processes)."""
 
 
-def _measure(args: argparse.Namespace, *, in_process: bool) -> Measured:
+def _measure(args: argparse.Namespace, *, in_process: bool, paper_in_process: bool = False) -> Measured:
     """Serve a fresh portal in its own process and run the mix against it once."""
     with tempfile.TemporaryDirectory(prefix="formgen-bench-portal-") as folder:
         data = Path(folder)
-        names = [f"applicant{n}" for n in range(args.applicants)] + [
-            f"downloader{n}" for n in range(args.downloaders)
-        ]
+        names = (
+            [f"applicant{n}" for n in range(args.applicants)]
+            + [f"downloader{n}" for n in range(args.downloaders)]
+            + [f"checker{n}" for n in range(args.paper_checks)]
+        )
         for name in names:
             add_account(data, None, name, PASSWORD, "applicant", "成都市")
         port = _free_port()
@@ -257,6 +326,7 @@ def _measure(args: argparse.Namespace, *, in_process: bool) -> Measured:
             "FORMGEN_DATA": str(data),
             "FORMGEN_INSECURE_COOKIES": "1",
             "FORMGEN_PDF_IN_PROCESS": "1" if in_process else "0",
+            "FORMGEN_PAPER_IN_PROCESS": "1" if paper_in_process else "0",
         }
         command = [
             sys.executable,
@@ -292,16 +362,21 @@ def _measure(args: argparse.Namespace, *, in_process: bool) -> Measured:
                 except httpx2.TransportError:
                     time.sleep(0.2)
             sampler.start()
-            kinds = {k: Kind(k) for k in ("draft save", "page load", "packet PDF")}
+            kinds = {k: Kind(k) for k in ("draft save", "page load", "packet PDF", "paper check")}
             load_before = os.getloadavg()
+            cpu_before = _cpu_seconds(server.pid)
             elapsed = asyncio.run(_run(base, args, kinds))
+            cpu = _cpu_seconds(server.pid) - cpu_before
             load_after = os.getloadavg()
         finally:
             stop.set()
             server.terminate()
             server.wait(timeout=60)
     way = "in the portal's process (old)" if in_process else "in worker processes (new)"
-    return Measured(way, elapsed, kinds, (load_before, load_after), peak)
+    if args.paper_checks:
+        checks = "the portal's process (old)" if paper_in_process else "a worker process (new)"
+        way += f", {args.paper_checks} paper checks verified in {checks}"
+    return Measured(way, elapsed, kinds, (load_before, load_after), peak, cpu)
 
 
 def _report(args: argparse.Namespace, run: Measured) -> int:
@@ -317,7 +392,8 @@ def _report(args: argparse.Namespace, run: Measured) -> int:
         f"{_loads(run.loads[0])}, after {_loads(run.loads[1])}"
     )
     for kind in run.kinds.values():
-        print("  " + kind.line(run.elapsed))
+        if kind.name != "paper check" or args.paper_checks:
+            print("  " + kind.line(run.elapsed))
     total = sum(len(k.latencies) for k in run.kinds.values())
     errors = sum(k.errors for k in run.kinds.values())
     print(
@@ -325,6 +401,7 @@ def _report(args: argparse.Namespace, run: Measured) -> int:
         f"503 (deliberate) {sum(k.busy for k in run.kinds.values())}"
     )
     print(f"  peak memory    {run.peak / 1024 / 1024:.0f} MB (portal process and the PDF processes under it)")
+    print(f"  portal CPU     {run.cpu:.1f} s used by the portal's own process during the mix")
     drafts, pdfs = run.kinds["draft save"].latencies, run.kinds["packet PDF"].latencies
     if drafts and pdfs:
         print(
@@ -366,12 +443,22 @@ def main() -> None:
         action="store_true",
         help="run the old way (packets in the portal's process) and then the new, and print the ratios",
     )
+    parser.add_argument(
+        "--paper-checks",
+        type=int,
+        default=0,
+        help="keep N paper checks under way all through the mix; run it with them verified in the "
+        "portal's process (old) and then in a worker process (new), and print the ratios",
+    )
     args = parser.parse_args()
 
     ways = [True, False] if args.compare else [args.in_process_pdf]
-    runs = [_measure(args, in_process=in_process) for in_process in ways]
+    if args.paper_checks:
+        runs = [_measure(args, in_process=ways[-1], paper_in_process=old) for old in (True, False)]
+    else:
+        runs = [_measure(args, in_process=in_process) for in_process in ways]
     errors = sum(_report(args, run) for run in runs)
-    if args.compare and all(run.kinds["draft save"].latencies for run in runs):
+    if (args.compare or args.paper_checks) and all(run.kinds["draft save"].latencies for run in runs):
         (old_rate, old_p50, old_p95), (new_rate, new_p50, new_p95) = (_saves(run) for run in runs)
         print(
             f"new/old          saves/s {new_rate / old_rate:.2f}  p50 {new_p50 / old_p50:.2f}  "

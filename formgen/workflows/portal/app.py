@@ -40,6 +40,7 @@ from formgen.workflows.portal.middleware import ASGIApp, BodyLimit, JsonBodies, 
 from formgen.workflows.portal.outbox import Outbox
 from formgen.workflows.portal.passwords import handle_reset_requests
 from formgen.workflows.portal.pdf_pool import PdfPool
+from formgen.workflows.portal.processes import Processes, start_plain
 from formgen.workflows.portal.security import trusted_proxies
 from formgen.workflows.portal.sessions import IDLE, LIFETIME, ServerSessions, SessionPolicy
 from formgen.workflows.portal.uploads import MAX_UPLOAD
@@ -66,6 +67,7 @@ def create_app(
     smtp: str | None = None,
     public_url: str | None = None,
     pdf_processes: bool | None = None,
+    paper_processes: bool | None = None,
 ) -> FastAPI:
     """The portal over the database at `database` (SQLite in `data_dir` when None).
 
@@ -73,7 +75,8 @@ def create_app(
     `workers` worker processes, each with a warm LibreOffice, below the portal's CPU priority
     (`pdf_processes`, default: on unless FORMGEN_PDF_IN_PROCESS=1, which makes them in the
     portal's own process, as before); more than `workers + pdf_queue` PDF requests at once get
-    503 with Retry-After. `secure_cookies` (default: on unless FORMGEN_INSECURE_COOKIES=1) marks the
+    503 with Retry-After. A paper copy is verified by one worker process of its own below the
+    portal's priority (`paper_processes`, default: on unless FORMGEN_PAPER_IN_PROCESS=1). `secure_cookies` (default: on unless FORMGEN_INSECURE_COOKIES=1) marks the
     session cookie Secure and sends HSTS, for a portal behind TLS.
 
     `trusted_proxy` (default: FORMGEN_TRUSTED_PROXIES, comma-separated) are the addresses of
@@ -117,12 +120,21 @@ def create_app(
     if pdf_processes is None:
         pdf_processes = os.environ.get("FORMGEN_PDF_IN_PROCESS") != "1"
     pool = PdfPool(workers if pdf_processes else 0)
-    checker = paper.Checker(sessions, data_dir / "uploads", pool)
+    if paper_processes is None:
+        paper_processes = os.environ.get("FORMGEN_PAPER_IN_PROCESS") != "1"
+    verifier = Processes(1 if paper_processes else 0, start_plain, name="paper-check")
+    checker = paper.Checker(sessions, data_dir / "uploads", pool, verifier)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # The worker processes fork first, before the outbox's and the checker's threads run.
-        with convert.service(workers), pool.running(), outbox.running(), checker.running():
+        with (
+            convert.service(workers),
+            pool.running(),
+            verifier.running(),
+            outbox.running(),
+            checker.running(),
+        ):
             yield
         engine.dispose()
 

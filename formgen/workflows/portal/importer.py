@@ -1,6 +1,7 @@
 """The administrator's pages for bringing a notice in: upload its annexes, review the draft
 beside the paper, publish it for regions. The work is `notice_drafts`'; these pages only
-gather what the administrator sends and show the outcome."""
+gather what the administrator sends and show the outcome. The drafting and the pictures of the
+blanks are done by the portal's worker processes (`pdf_pool.PdfPool.run`), below its priority."""
 
 from __future__ import annotations
 
@@ -67,7 +68,8 @@ async def upload_page(request: Request) -> Response:
         with portal(request).db() as session, portal(request).gate.enter():
             user = require_user(request, session, "admin")
             try:
-                draft = notice_drafts.create(session, sent, notice_id if isinstance(notice_id, str) else "")
+                chosen = notice_id if isinstance(notice_id, str) else ""
+                draft = notice_drafts.create(session, sent, chosen, portal(request).pdf.run)
             except DraftRefused as exc:
                 session.rollback()
                 return _drafts_page(request, session, user, str(exc), 422)
@@ -137,7 +139,7 @@ async def save_review_page(request: Request, draft_id: int) -> Response:
             user = require_user(request, session, "admin")
             draft = _draft(session, draft_id)
             try:
-                notice_drafts.save_review(session, draft, form)
+                notice_drafts.save_review(session, draft, form, portal(request).pdf.run)
             except DraftRefused as exc:
                 session.rollback()
                 return _review_page(request, session, user, _draft(session, draft_id), str(exc), 422)

@@ -7,6 +7,11 @@ drafting stage's review (`formgen.drafting.review`) and applied by drafting the 
 so a corrected path reaches the template; `check_package` runs on every save. A published
 package is served by every portal process on the database: each one loads the published
 packages it does not hold yet (`sync`) before it answers a request.
+
+Drafting and picturing the blanks (LibreOffice, pdftoppm, and much Python) are jobs that take
+bytes and give bytes back (`draft_uploads`, `redraft`, `blank_pictures`): the portal runs them
+in its worker processes below its own CPU priority (`Runner`, `pdf_pool.PdfPool.run`) and
+stores what they return.
 """
 
 from __future__ import annotations
@@ -21,10 +26,10 @@ import threading
 import time
 import unicodedata
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import yaml
 from pydantic import ValidationError
@@ -82,6 +87,22 @@ COLUMN_TYPES = (*CHOOSABLE, "choice")
 class DraftRefused(ValueError):
     """What the administrator sent cannot be drafted, reviewed or published; the message says
     why, in Chinese and English."""
+
+
+J = TypeVar("J")
+R = TypeVar("R")
+
+
+class Runner(Protocol):
+    """Where a drafting job runs: `work(job)`, here or in a worker process; what `work`
+    returns or raises (`DraftRefused`) comes back as it is."""
+
+    def __call__(self, work: Callable[[J], R], job: J, /) -> R: ...
+
+
+def in_process(work: Callable[[J], R], job: J) -> R:
+    """Run a drafting job in the calling process (a script, a test without workers)."""
+    return work(job)
 
 
 @dataclass(frozen=True)
@@ -165,11 +186,12 @@ def _problems(files: Mapping[str, bytes]) -> list[str]:
         return [f"{p.where}：{p.zh}" for p in api.check_package(_write(files, Path(work)))]
 
 
-def _store(draft: NoticeDraft, files: Mapping[str, bytes]) -> None:
+def _store(draft: NoticeDraft, files: Mapping[str, bytes], found: Sequence[str]) -> None:
+    """Keep `files` as the draft's package, `found` being their `_problems`."""
     draft.package = pack(files)
     draft.sha = hashlib.sha256(draft.package).hexdigest()
     _read_again()  # a published draft's package changed
-    draft.problems_json = json.dumps(_problems(files), ensure_ascii=False)
+    draft.problems_json = json.dumps(list(found), ensure_ascii=False)
     draft.updated = dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
@@ -206,25 +228,32 @@ def _file_name(sent: str) -> str:
     return f"{stem[:80] or '附件'}.{suffix.lower()}"
 
 
-def create(session: Session, uploads: Sequence[tuple[str, bytes]], notice_id: str = "") -> NoticeDraft:
-    """Draft a notice from `uploads` (file name, bytes as sent) and keep it; `DraftRefused`
-    names the first file refused and why, and nothing is kept then."""
-    if not uploads:
-        raise DraftRefused("请选择通知的Word或Excel附件 / choose the notice's Word or Excel files")
-    if len(uploads) > MAX_FILES:
-        raise DraftRefused(f"一次最多上传{MAX_FILES}个文件 / at most {MAX_FILES} files at once")
-    notice_id = notice_id.strip()
-    if notice_id and not NOTICE_ID.match(notice_id):
-        raise DraftRefused(
-            f"通知编号只能由小写字母、数字和“-”组成：{notice_id} / a notice id is lower-case letters, digits and '-'"
-        )
-    names = [_file_name(name) for name, _ in uploads]
-    if len(set(names)) != len(names):
-        raise DraftRefused("两个文件同名 / two files have the same name")
+@dataclass(frozen=True)
+class Drafted:
+    """A package drafted from published files, as a drafting job gives it back."""
+
+    files: dict[str, bytes]
+    problems: list[str]
+    """`check_package`'s findings, as the page shows them."""
+    sources: tuple[tuple[str, bytes], ...] = ()
+    """The files it was drafted from, as OOXML by name (a .doc converted to .docx)."""
+
+
+@dataclass(frozen=True)
+class UploadedFiles:
+    """A drafting job: the files as sent, under the names `_file_name` made harmless."""
+
+    files: list[tuple[str, bytes]]
+    notice_id: str | None
+
+
+def draft_uploads(job: UploadedFiles) -> Drafted:
+    """Read each sent file as a published form and draft the notice from them (a job, in a
+    worker process); `DraftRefused` names the first file refused and why."""
     with tempfile.TemporaryDirectory(prefix="formgen-import-") as work:
         sent = Path(work)
         sources: list[tuple[str, bytes]] = []
-        for name, (_, content) in zip(names, uploads, strict=True):
+        for name, content in job.files:
             if not content:
                 raise DraftRefused(f"{name}：文件为空 / the file is empty")
             if len(content) > MAX_UPLOAD:
@@ -238,23 +267,46 @@ def create(session: Session, uploads: Sequence[tuple[str, bytes]], notice_id: st
                 raise DraftRefused(f"{name}：{exc}") from None
         if len({name for name, _ in sources}) != len(sources):
             raise DraftRefused("两个文件同名（扩展名不同） / two files have the same name")
-        files = _draft(sources, notice_id or None, {})
-    chosen = NoticeSpec.model_validate(yaml.safe_load(files["notice.yaml"])).id
+        files = _draft(sources, job.notice_id, {})
+    return Drafted(files, _problems(files), tuple(sources))
+
+
+def create(
+    session: Session, uploads: Sequence[tuple[str, bytes]], notice_id: str = "", run: Runner = in_process
+) -> NoticeDraft:
+    """Draft a notice from `uploads` (file name, bytes as sent) and keep it; `DraftRefused`
+    names the first file refused and why, and nothing is kept then. The drafting and the
+    pictures of the blanks are `run`'s jobs."""
+    if not uploads:
+        raise DraftRefused("请选择通知的Word或Excel附件 / choose the notice's Word or Excel files")
+    if len(uploads) > MAX_FILES:
+        raise DraftRefused(f"一次最多上传{MAX_FILES}个文件 / at most {MAX_FILES} files at once")
+    notice_id = notice_id.strip()
+    if notice_id and not NOTICE_ID.match(notice_id):
+        raise DraftRefused(
+            f"通知编号只能由小写字母、数字和“-”组成：{notice_id} / a notice id is lower-case letters, digits and '-'"
+        )
+    names = [_file_name(name) for name, _ in uploads]
+    if len(set(names)) != len(names):
+        raise DraftRefused("两个文件同名 / two files have the same name")
+    sent = [(name, content) for name, (_, content) in zip(names, uploads, strict=True)]
+    drafted = run(draft_uploads, UploadedFiles(sent, notice_id or None))
+    chosen = NoticeSpec.model_validate(yaml.safe_load(drafted.files["notice.yaml"])).id
     taken = chosen in api.registry().notices or session.scalar(
         select(NoticeDraft.id).where(NoticeDraft.notice_id == chosen)
     )
     if taken:
         raise DraftRefused(f"通知编号已被使用：{chosen} / the notice id is taken")
     draft = NoticeDraft(notice_id=chosen, status="draft", package=b"", sha="")
-    _store(draft, files)
+    _store(draft, drafted.files, drafted.problems)
     session.add(draft)
     try:
         session.flush()
     except IntegrityError:  # another administrator took the same id a moment before
         session.rollback()
         raise DraftRefused(f"通知编号已被使用：{chosen} / the notice id is taken") from None
-    session.add_all(NoticeDraftSource(draft_id=draft.id, name=n, content=c) for n, c in sources)
-    _pages(session, draft, files)
+    session.add_all(NoticeDraftSource(draft_id=draft.id, name=n, content=c) for n, c in drafted.sources)
+    _keep_pages(session, draft, run(blank_pictures, drafted.files))
     session.commit()
     return draft
 
@@ -274,19 +326,33 @@ def _draft(
             raise DraftRefused(f"{exc.name}：{exc.zh} / {exc.en}") from None
 
 
-def _pages(session: Session, draft: NoticeDraft, files: Mapping[str, bytes]) -> None:
-    """Keep a picture of every page of every form's blank (none while the package has problems:
-    then it cannot be rendered)."""
-    session.execute(delete(NoticeDraftPage).where(NoticeDraftPage.draft_id == draft.id))
+Picture = tuple[str, int, bytes]
+"""A page of a form's blank: the form's name in the package, the page's number from 1, a PNG."""
+
+
+def blank_pictures(files: Mapping[str, bytes]) -> list[Picture]:
+    """A picture of every page of every form's blank in the package `files` (a job, in a worker
+    process); none while the package has problems: then it cannot be rendered."""
+    pictures: list[Picture] = []
     with tempfile.TemporaryDirectory(prefix="formgen-pages-") as work:
         try:
             notice = api.open_package(_write(files, Path(work)))
         except PackageError:
-            return
+            return pictures
         for form in notice.forms:
             name = form.id.split(".", 1)[1]
             for number, png in enumerate(api.blank_pages(form, dpi=PAGE_DPI), start=1):
-                session.add(NoticeDraftPage(draft_id=draft.id, form=name, number=number, png=png))
+                pictures.append((name, number, png))
+    return pictures
+
+
+def _keep_pages(session: Session, draft: NoticeDraft, pictures: Sequence[Picture]) -> None:
+    """Keep `pictures` as the draft's pages, in place of those it had."""
+    session.execute(delete(NoticeDraftPage).where(NoticeDraftPage.draft_id == draft.id))
+    session.add_all(
+        NoticeDraftPage(draft_id=draft.id, form=name, number=number, png=png)
+        for name, number, png in pictures
+    )
 
 
 def page(session: Session, draft_id: int, form: str, number: int) -> bytes | None:
@@ -388,8 +454,27 @@ def _column_entries(spec: Mapping[str, Any]) -> list[tuple[ReviewedColumn, dict[
     ]
 
 
-def save_review(session: Session, draft: NoticeDraft, values: FormValues) -> None:
-    """Apply the review page's corrections and draft again; `DraftRefused` names the field.
+@dataclass(frozen=True)
+class Redraft:
+    """A drafting job: a draft's files drafted again with its review, its notice's own words
+    kept (title, issuer, number, date)."""
+
+    sources: list[tuple[str, bytes]]
+    notice_id: str
+    reviews: dict[str, FormReview]
+    own: dict[str, Any]
+
+
+def redraft(job: Redraft) -> Drafted:
+    """The package drafted again with the review (a job, in a worker process)."""
+    files = _draft(job.sources, job.notice_id, job.reviews)
+    files["notice.yaml"] = _notice_yaml(files, **job.own)
+    return Drafted(files, _problems(files))
+
+
+def save_review(session: Session, draft: NoticeDraft, values: FormValues, run: Runner = in_process) -> None:
+    """Apply the review page's corrections and draft again (`run`'s job, as is picturing the
+    blanks again); `DraftRefused` names the field.
 
     Each field is posted as ``<form>-<n>-path``, ``-label``, ``-type`` and ``-office``, each
     table column as ``<form>-c<n>-path``, ``-label``, ``-type``, ``-options`` and ``-office``
@@ -430,11 +515,9 @@ def save_review(session: Session, draft: NoticeDraft, values: FormValues) -> Non
             .order_by(NoticeDraftSource.id)
         )
     ]
-    redrafted = _draft(sources, draft.notice_id, reviews)
     own = notice_spec(draft)  # the notice's own words survive; its packets follow the fields
-    redrafted["notice.yaml"] = _notice_yaml(
-        redrafted, title=own.title, issuer=own.issuer, doc_number=own.doc_number, date=own.date
-    )
+    words = {"title": own.title, "issuer": own.issuer, "doc_number": own.doc_number, "date": own.date}
+    redrafted = run(redraft, Redraft(sources, draft.notice_id, reviews, words))
     office_after = {source: sorted(r.office) for source, r in reviews.items() if r.office}
     draft.review_json = json.dumps(
         {
@@ -453,11 +536,11 @@ def save_review(session: Session, draft: NoticeDraft, values: FormValues) -> Non
     had_pages = session.scalar(
         select(NoticeDraftPage.id).where(NoticeDraftPage.draft_id == draft.id).limit(1)
     )
-    _store(draft, redrafted)
-    if office_after != office_before or _headers(redrafted) != _headers(files) or not had_pages:
+    _store(draft, redrafted.files, redrafted.problems)
+    if office_after != office_before or _headers(redrafted.files) != _headers(files) or not had_pages:
         # An office-only place changes the blank (a control fewer or more), and so does a table
         # column's label, printed in its header cell; paths and types do not.
-        _pages(session, draft, redrafted)
+        _keep_pages(session, draft, run(blank_pictures, redrafted.files))
     session.commit()
 
 
@@ -603,7 +686,7 @@ def publish(session: Session, draft: NoticeDraft, publication: Publication) -> N
         doc_number=publication.doc_number.strip(),
         date=publication.date,
     )
-    _store(draft, files)
+    _store(draft, files, _problems(files))
     found = problems(draft)
     if found:
         session.rollback()

@@ -8,6 +8,11 @@ the outcome back: ``done`` with the report (each page's findings and differences
 pages kept as PNG uploads) or ``failed`` with the reason. A check left pending by a stopped
 process is taken up again when the portal starts. The applicant's page says 核对中 until then;
 the bureau sees the outcome beside the application before accepting it.
+
+The packet is made by the portal's PDF processes (`pdf_pool`); the verification, OCR of every
+page (about 800 MB at its peak), by one worker process of its own below the portal's CPU
+priority (`processes.Processes`), so the people typing take the CPU first. A worker that dies
+under a check (killed, out of memory) is made anew and the check tried once more.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import secrets
 import tempfile
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +43,7 @@ from formgen.workflows.portal import uploads
 from formgen.workflows.portal.db import Application, Base, UploadBlob, now
 from formgen.workflows.portal.documents import PdfGate, packet_pdf
 from formgen.workflows.portal.pdf_pool import PdfPool
+from formgen.workflows.portal.processes import Processes, WorkerDied
 from formgen.workflows.portal.web import (
     application_for,
     checked,
@@ -53,6 +60,12 @@ log = logging.getLogger(__name__)
 STEP = ("submitted", "accepted")
 """The application's states in which its paper copy is uploaded: after submitting."""
 STATE_LABELS = {"pending": "核对中", "done": "已核对", "failed": "无法核对"}
+BROKE = "核对时出错，请稍后重新上传 / the check could not be done, please upload again later"
+"""The reason recorded for a check that broke off (the packet could not be made, say)."""
+TRIES = 2
+"""A check whose worker process dies is tried once more on a new one: a process killed for
+another's memory should not cost the applicant a new upload, a scan that kills it every time
+is recorded as failed."""
 
 
 class PaperCheck(Base):
@@ -83,16 +96,62 @@ def latest(session: Session, application_id: int) -> PaperCheck | None:
     )
 
 
+@dataclass(frozen=True)
+class VerifyJob:
+    """One paper copy to verify: the packet as submitted and the scan, as bytes."""
+
+    packet_name: str
+    packet: bytes
+    scan_name: str
+    """The scan's file name, its suffix its kind (.pdf, .jpg, .png, .tif)."""
+    scan: bytes
+
+
+@dataclass(frozen=True)
+class Verified:
+    """What verifying found: the report's data (or ``{"error": ...}``), whether the paper agrees,
+    and the marked pages by the upload names the report gives them."""
+
+    outcome: dict[str, Any]
+    agrees: bool | None
+    marked: dict[str, bytes]
+
+
+def verify_scan(job: VerifyJob) -> Verified:
+    """Verify the scan against the packet (`api.verify`), in the process that runs the job."""
+    with tempfile.TemporaryDirectory(prefix="formgen-paper-") as work:
+        folder = Path(work)
+        (folder / job.packet_name).write_bytes(job.packet)
+        scanned = folder / job.scan_name
+        scanned.write_bytes(job.scan)
+        try:
+            report = api.verify(folder / job.packet_name, [scanned], folder / "report")
+        except UnreadableFileError as exc:
+            return Verified({"error": str(exc)}, None, {})
+        outcome = json.loads((folder / "report" / "verify-report.json").read_text(encoding="utf-8"))
+        marked: dict[str, bytes] = {}
+        for page in outcome["pages"]:
+            if page["marked"]:
+                name = secrets.token_hex(16) + ".png"
+                marked[name] = (folder / "report" / page["marked"]).read_bytes()
+                page["marked"] = name
+        return Verified(outcome, report.agrees, marked)
+
+
 class Checker:
-    """One thread that verifies uploaded paper copies in turn, off the requests.
+    """One thread that verifies uploaded paper copies in turn, off the requests, each in
+    `processes` (one worker process, or none: in this process).
 
     `hold`, when a test sets it, is waited on before each check: the test sees the check
     pending, then lets it go. `finished` is set after each check, done or failed.
     """
 
-    def __init__(self, sessions: sessionmaker[Session], legacy_uploads: Path, pdf: PdfPool) -> None:
+    def __init__(
+        self, sessions: sessionmaker[Session], legacy_uploads: Path, pdf: PdfPool, processes: Processes
+    ) -> None:
         self.sessions = sessions
         self.pdf = pdf
+        self.processes = processes
         self.legacy_uploads = legacy_uploads
         self.gate = PdfGate(1)
         self.hold: threading.Event | None = None
@@ -124,8 +183,12 @@ class Checker:
                 self.hold.wait()
             try:
                 self.check(check_id)
-            except Exception:  # a check must never stop the thread
+            except Exception:  # a check must never stop the thread, nor stay pending for ever
                 log.exception("paper check %s failed", check_id)
+                try:
+                    self._record(check_id, Verified({"error": BROKE}, None, {}))
+                except Exception:  # the database itself, say: the check is taken up at the next start
+                    log.exception("paper check %s could not be recorded as failed", check_id)
             finally:
                 self.finished.set()
 
@@ -140,40 +203,38 @@ class Checker:
             result = checked(session, application)
             scans = uploads.referenced(session, full_data(session, application), self.legacy_uploads)
             scan = uploads.read(session, found.stored_name, self.legacy_uploads)
-        outcome: dict[str, Any]
-        marked: dict[str, bytes] = {}
         if result.instance is None or scan is None:
-            outcome, agrees = {"error": "申请数据或扫描件已不存在 / the data or the scan is gone"}, None
+            verified = Verified(
+                {"error": "申请数据或扫描件已不存在 / the data or the scan is gone"}, None, {}
+            )
         else:
             made = packet_pdf(self.gate, self.pdf, application.packet_id, result.instance, scans)
-            with tempfile.TemporaryDirectory(prefix="formgen-paper-") as work:
-                folder = Path(work)
-                (folder / made.name).write_bytes(made.content)
-                scanned = folder / ("盖章件" + found.stored_name[found.stored_name.rindex(".") :])
-                scanned.write_bytes(scan)
-                try:
-                    report = api.verify(folder / made.name, [scanned], folder / "report")
-                except UnreadableFileError as exc:
-                    outcome, agrees = {"error": str(exc)}, None
-                else:
-                    outcome = json.loads(
-                        (folder / "report" / "verify-report.json").read_text(encoding="utf-8")
-                    )
-                    agrees = report.agrees
-                    for page in outcome["pages"]:
-                        if page["marked"]:
-                            name = secrets.token_hex(16) + ".png"
-                            marked[name] = (folder / "report" / page["marked"]).read_bytes()
-                            page["marked"] = name
+            suffix = found.stored_name[found.stored_name.rindex(".") :]
+            verified = self._verify(VerifyJob(made.name, made.content, "盖章件" + suffix, scan))
+        self._record(check_id, verified)
+
+    def _record(self, check_id: int, verified: Verified) -> None:
+        """Write the check's outcome: ``done``, or ``failed`` with the reason."""
         with self.sessions() as session:
             found = session.get(PaperCheck, check_id)
             assert found is not None
-            for name, content in marked.items():
+            for name, content in verified.marked.items():
                 session.add(UploadBlob(name=name, content=content))
-            found.state = "failed" if "error" in outcome else "done"
-            found.agrees = agrees
-            found.result_json = json.dumps(outcome, ensure_ascii=False)
+            found.state = "failed" if "error" in verified.outcome else "done"
+            found.agrees = verified.agrees
+            found.result_json = json.dumps(verified.outcome, ensure_ascii=False)
             session.commit()
+
+    def _verify(self, job: VerifyJob) -> Verified:
+        """`verify_scan` in the checker's worker process, tried again once on a new one if the
+        process dies under it."""
+        for _ in range(TRIES):
+            try:
+                return self.processes.run(verify_scan, job)
+            except WorkerDied:
+                log.warning("the process verifying a paper copy ended unexpectedly")
+        gone = "核对扫描件的工作进程意外退出，请重新上传 / the process checking the scan ended unexpectedly"
+        return Verified({"error": gone}, None, {})
 
 
 def checker(request: Request) -> Checker:
