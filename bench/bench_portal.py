@@ -30,8 +30,15 @@ mix; it runs the mix twice, the paper checks verified in the portal's own proces
 FORMGEN_PAPER_IN_PROCESS=1) and then in their worker process below its priority, and prints the
 ratios of the saves' rate and latency.
 
+SQLite is tuned for many writers (`formgen.workflows.portal.db.make_engine`: writers take turns
+in order instead of polling its lock, no queue for a pooled connection);
+``--untuned-sqlite`` runs it as before, and ``--compare-sqlite`` runs both, packets in worker
+processes either way, to see what the tuning alone changes. ``--compare``'s old way is the
+portal before both changes: packets in its own process and SQLite untuned.
+
 Run: ``make bench`` (or ``.venv/bin/python bench/bench_portal.py [--seconds S] [--downloaders N]
-[--rate R] [--in-process-pdf | --compare] [--paper-checks N]``).
+[--rate R] [--untuned-sqlite] [--in-process-pdf | --compare | --compare-sqlite]
+[--paper-checks N]``).
 """
 
 from __future__ import annotations
@@ -50,7 +57,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -152,10 +159,16 @@ class User:
     version: int = 0
 
 
-async def _ready(base: str, name: str, data: dict[str, Any]) -> User:
+SIGNING_IN = 8
+"""Sign-ins at once: all from one address, and more than `security.CLIENT_LIMIT` under way at
+once count as that address failing (the attempts are counted before the passwords are checked)."""
+
+
+async def _ready(base: str, name: str, data: dict[str, Any], signing_in: asyncio.Semaphore) -> User:
     """Sign in (argon2 verification, paid before the clock starts) and start an application."""
     user = User(httpx2.AsyncClient(base_url=base, timeout=300), data)
-    await _login(user.client, name)
+    async with signing_in:
+        await _login(user.client, name)
     user.application, user.version = await _new_application(user.client, data)
     return user
 
@@ -265,14 +278,24 @@ async def _paper_checker(user: User, scan: bytes, until: float, kind: Kind) -> N
 async def _run(base: str, args: argparse.Namespace, kinds: dict[str, Kind]) -> float:
     example = json.loads(json.dumps(formgen.example_data(PACKET), default=str))
     example.pop("attachments", None)
+    signing_in = asyncio.Semaphore(SIGNING_IN)
     applicants = await asyncio.gather(
-        *(_ready(base, f"applicant{n}", json.loads(json.dumps(example))) for n in range(args.applicants))
+        *(
+            _ready(base, f"applicant{n}", json.loads(json.dumps(example)), signing_in)
+            for n in range(args.applicants)
+        )
     )
     downloaders = await asyncio.gather(
-        *(_ready(base, f"downloader{n}", json.loads(json.dumps(example))) for n in range(args.downloaders))
+        *(
+            _ready(base, f"downloader{n}", json.loads(json.dumps(example)), signing_in)
+            for n in range(args.downloaders)
+        )
     )
     checkers = await asyncio.gather(
-        *(_ready(base, f"checker{n}", json.loads(json.dumps(example))) for n in range(args.paper_checks))
+        *(
+            _ready(base, f"checker{n}", json.loads(json.dumps(example)), signing_in)
+            for n in range(args.paper_checks)
+        )
     )
     scans = [await _scan(user) for user in checkers]
     start = time.monotonic()
@@ -309,7 +332,22 @@ class Measured:
     """CPU seconds the portal's own process used (its threads, not the worker processes)."""
 
 
-def _measure(args: argparse.Namespace, *, in_process: bool, paper_in_process: bool = False) -> Measured:
+@dataclass(frozen=True)
+class Way:
+    """How the portal is run: its name in the report and its environment."""
+
+    name: str
+    in_process: bool = False
+    untuned_sqlite: bool = False
+    paper_in_process: bool = False
+
+
+OLD = Way("packets in the portal's process, SQLite untuned (old)", in_process=True, untuned_sqlite=True)
+NEW = Way("packets in worker processes, SQLite tuned (new)")
+UNTUNED = Way("packets in worker processes, SQLite untuned", untuned_sqlite=True)
+
+
+def _measure(args: argparse.Namespace, way: Way) -> Measured:
     """Serve a fresh portal in its own process and run the mix against it once."""
     with tempfile.TemporaryDirectory(prefix="formgen-bench-portal-") as folder:
         data = Path(folder)
@@ -325,8 +363,9 @@ def _measure(args: argparse.Namespace, *, in_process: bool, paper_in_process: bo
             **os.environ,
             "FORMGEN_DATA": str(data),
             "FORMGEN_INSECURE_COOKIES": "1",
-            "FORMGEN_PDF_IN_PROCESS": "1" if in_process else "0",
-            "FORMGEN_PAPER_IN_PROCESS": "1" if paper_in_process else "0",
+            "FORMGEN_PDF_IN_PROCESS": "1" if way.in_process else "0",
+            "FORMGEN_SQLITE_UNTUNED": "1" if way.untuned_sqlite else "0",
+            "FORMGEN_PAPER_IN_PROCESS": "1" if way.paper_in_process else "0",
         }
         command = [
             sys.executable,
@@ -372,18 +411,18 @@ def _measure(args: argparse.Namespace, *, in_process: bool, paper_in_process: bo
             stop.set()
             server.terminate()
             server.wait(timeout=60)
-    way = "in the portal's process (old)" if in_process else "in worker processes (new)"
+    name = way.name
     if args.paper_checks:
-        checks = "the portal's process (old)" if paper_in_process else "a worker process (new)"
-        way += f", {args.paper_checks} paper checks verified in {checks}"
-    return Measured(way, elapsed, kinds, (load_before, load_after), peak, cpu)
+        checks = "the portal's process (old)" if way.paper_in_process else "a worker process (new)"
+        name += f", {args.paper_checks} paper checks verified in {checks}"
+    return Measured(name, elapsed, kinds, (load_before, load_after), peak, cpu)
 
 
 def _report(args: argparse.Namespace, run: Measured) -> int:
     """Print one run; return its errors."""
     pace = f"{args.rate:g} saves/s offered" if args.rate else "each saving again at once"
     print(
-        f"formgen portal on {HOST}, packets made {run.way}: {args.applicants} applicants saving "
+        f"formgen portal on {HOST}, {run.way}: {args.applicants} applicants saving "
         f"drafts ({pace}), {args.downloaders} downloading packets, 2 LibreOffice workers, queue 4; "
         f"{run.elapsed:.1f} s"
     )
@@ -441,7 +480,19 @@ def main() -> None:
     way.add_argument(
         "--compare",
         action="store_true",
-        help="run the old way (packets in the portal's process) and then the new, and print the ratios",
+        help="run the old way (packets in the portal's process, SQLite untuned) and then the new, "
+        "and print the ratios",
+    )
+    way.add_argument(
+        "--compare-sqlite",
+        action="store_true",
+        help="with packets in worker processes, run SQLite untuned (FORMGEN_SQLITE_UNTUNED=1: writers "
+        "poll its lock, 15 pooled connections, synchronous=FULL) and then tuned, and print the ratios",
+    )
+    parser.add_argument(
+        "--untuned-sqlite",
+        action="store_true",
+        help="SQLite as it was before it was tuned (FORMGEN_SQLITE_UNTUNED=1)",
     )
     parser.add_argument(
         "--paper-checks",
@@ -452,13 +503,24 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    ways = [True, False] if args.compare else [args.in_process_pdf]
-    if args.paper_checks:
-        runs = [_measure(args, in_process=ways[-1], paper_in_process=old) for old in (True, False)]
+    if args.compare:
+        ways = [OLD, NEW]
+    elif args.compare_sqlite:
+        ways = [UNTUNED, NEW]
     else:
-        runs = [_measure(args, in_process=in_process) for in_process in ways]
+        ways = [
+            Way(
+                f"packets {'in the portal' if args.in_process_pdf else 'in worker'} process"
+                f"{'' if args.in_process_pdf else 'es'}, SQLite {'un' if args.untuned_sqlite else ''}tuned",
+                in_process=args.in_process_pdf,
+                untuned_sqlite=args.untuned_sqlite,
+            )
+        ]
+    if args.paper_checks:
+        ways = [replace(ways[-1], paper_in_process=old) for old in (True, False)]
+    runs = [_measure(args, way) for way in ways]
     errors = sum(_report(args, run) for run in runs)
-    if (args.compare or args.paper_checks) and all(run.kinds["draft save"].latencies for run in runs):
+    if len(runs) == 2 and all(run.kinds["draft save"].latencies for run in runs):
         (old_rate, old_p50, old_p95), (new_rate, new_p50, new_p95) = (_saves(run) for run in runs)
         print(
             f"new/old          saves/s {new_rate / old_rate:.2f}  p50 {new_p50 / old_p50:.2f}  "
