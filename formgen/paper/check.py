@@ -259,7 +259,9 @@ def _in_print(
     """The differences OCR suspects that the print bears out: the submitted page `number` is
     rendered at the scan's resolution and each suspected place held against it
     (`print_check`); a misread leaves no ink of its own and is dropped."""
-    (reference,) = page_reading.render(pdf, round(dpi), first=number, last=number, gray=True)
+    # The page is judged at the resolution it is rendered at: points are placed on it by that.
+    dpi = round(dpi)
+    (reference,) = page_reading.render(pdf, dpi, first=number, last=number, gray=True)
     if sideways:  # read turned back, as the scan was
         reference = reference.rotate(-90, expand=True)
     scan = print_check.print_only(upright)
@@ -274,6 +276,7 @@ def _in_print(
             dpi,
             difference.glyphs,
             print_check.excess_needed(difference.submitted, difference.scanned),
+            (difference.submitted, difference.scanned),
         )
         is not None
     ]

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageFilter
 
+from formgen.paper.glyphs import drawn, nearer, region, shift
+
 TOLERANCE_PT = 0.5
 """Ink within this distance of the other side's ink is explained (blur, JPEG, a fitted map a
 pixel off): 2 pixels at 150 dpi, 4 at 300."""
@@ -48,6 +50,12 @@ digit to differ (`excess`). Measured on the simulated scans: 58,620.40 printed a
 EXCESS_CJK = 0.15
 """… and a Chinese character's: 王晓雯 printed as 王晓雲 in a table leaves 0.32, 技 as 科 0.53;
 OCR's misreads of clean print (锻 as 银, 旌 as 族, 予 as 子) leave at most 0.05."""
+LIKENESS = 0.0
+"""Characters OCR read in place of as many of their kind differ when the scan is nearer to
+what OCR read than to what was submitted (`read_instead`: -1 the submitted characters, +1
+the ones read). Measured on the simulated scans: one-stroke changes (术 → 木, 大 → 太,
+王 → 玉, 日 → 目, 己 → 已, 未 → 末, 太 → 大) at 150 dpi (colour speckled, grey turned 3°,
+plain) and 300 dpi leave 0.55 to 1.0; OCR reading a clean 己 as 已 leaves -0.58 to -0.95."""
 STROKE_WIDTH = 0.08
 """A stroke's width as a share of the characters' height (仿宋 and 宋体 print)."""
 COLOURED = 18
@@ -71,11 +79,19 @@ def print_only(scan: Image.Image) -> Image.Image:
 
 def _ink(pixels: np.ndarray) -> np.ndarray:
     """Black and white by the region's own paper and ink levels (a shadowed edge is darker paper)."""
+    return _levels(pixels) > 0.45
+
+
+def _levels(pixels: np.ndarray) -> np.ndarray:
+    """Ink from 0 (the region's paper) to 1 (its darkest print); no ink where the region has
+    no print (its darkest is near its paper)."""
     paper = float(np.percentile(pixels, 90))
     dark = float(np.percentile(pixels, 0.5))
     if paper - dark < 50:
-        return np.zeros(pixels.shape, dtype=bool)
-    return pixels < dark + (paper - dark) * 0.55
+        return np.zeros(pixels.shape, dtype=np.float32)
+    return np.asarray(
+        np.clip((paper - pixels.astype(np.float32)) / (paper - dark), 0.0, 1.0), dtype=np.float32
+    )
 
 
 def _dilate(mask: np.ndarray, radius: int) -> np.ndarray:
@@ -147,6 +163,7 @@ def differs(
     dpi: float,
     glyphs: tuple[float, float, float, float] | None = None,
     needed: float | None = None,
+    characters: tuple[str, str] | None = None,
 ) -> tuple[float, float, float, float] | None:
     """Where in `box` (page points) the scan's print differs from the page's, or None.
 
@@ -156,11 +173,17 @@ def differs(
     `glyphs`, the box of the characters in question alone, and the `needed` excess
     (`excess_needed`), those characters are also judged against their neighbours in `box`
     (`excess`): in small print a changed digit or character leaves too little ink to make a
-    stroke, yet more than its neighbours leave.
+    stroke, yet more than its neighbours leave. With `characters`, what was submitted there and
+    what OCR read, characters read in place of as many of their kind are first held against
+    both (`read_instead`), which settles them whenever each can be drawn.
     """
     held = _held(reference, scan, to_scan, box, dpi)
     if held is None:
         return None
+    if glyphs is not None and characters is not None:
+        instead = read_instead(held, glyphs, *characters)
+        if instead is not None:
+            return glyphs if instead > LIKENESS else None
     strokes, where = _strokes(held, box)
     if glyphs is None or needed is None:
         return where if strokes >= STROKES else None
@@ -209,6 +232,12 @@ class _Held:
     left: int
     top: int
     step: float
+    page: np.ndarray
+    """The page's print as ink, 0 paper to 1 black."""
+    seen: np.ndarray
+    """The scan's print as ink, aligned on the page's; 0 where coloured ink hides it."""
+    hidden: np.ndarray
+    """Where coloured ink hides the scan's print, aligned likewise."""
 
     def pixels(self, box: tuple[float, float, float, float], margin: float) -> np.ndarray:
         """A mask of the pixels of `box` (page points) grown by `margin` points each side."""
@@ -271,14 +300,25 @@ def _held(
     )
     printed = page < 160
     unknown = warped[..., 1] < 128
-    scanned = _ink(np.where(unknown, 255, warped[..., 0])) & ~unknown
+    levels = np.where(unknown, 0.0, _levels(np.where(unknown, 255, warped[..., 0])))
+    scanned = levels > 0.45
     height_px = tall / step
     dx, dy = _offset(printed, scanned, round(height_px * SHIFT), round(height_px * SHIFT / 2))
     scanned = _shifted(scanned, dx, dy)
     tolerance = max(1, round(TOLERANCE_PT / step))
     missing = (scanned & ~_dilate(printed, tolerance)) | (printed & ~_dilate(scanned, tolerance))
-    missing &= ~_dilate(_shifted(unknown, dx, dy), 2 * tolerance)
-    return _Held(printed, missing, left, top, step)
+    hidden = _dilate(_shifted(unknown, dx, dy), 2 * tolerance)
+    missing &= ~hidden
+    return _Held(
+        printed,
+        missing,
+        left,
+        top,
+        step,
+        (255 - page.astype(np.float32)) / 255,
+        shift(levels.astype(np.float32), dx, dy),
+        hidden,
+    )
 
 
 def _strokes(
@@ -315,3 +355,66 @@ def excess(
     if mine is None or not beside:
         return 0.0  # nothing printed to judge by
     return mine - max(beside)
+
+
+def likeness(
+    held: _Held, glyph: tuple[float, float, float, float], submitted: str, read: str
+) -> float | None:
+    """Whether the scan's character at `glyph` (page points) is the `submitted` one or the one
+    OCR `read`: +1 the one read, -1 the submitted one (`glyphs.nearer`); None when it cannot
+    be judged (off the region, or no face draws the submitted character as the page prints it)."""
+    left, top, right, bottom = region(glyph, held.step)
+    left, top = max(left - held.left, 0), max(top - held.top, 0)
+    right, bottom = min(right - held.left, held.page.shape[1]), min(bottom - held.top, held.page.shape[0])
+    if right - left < 4 or bottom - top < 4:
+        return None
+    page = held.page[top:bottom, left:right]
+    height_px = (glyph[3] - glyph[1]) / held.step
+    drawing = drawn(page, submitted, read, height_px)
+    if drawing is None:
+        return None
+    reach = max(1, round(TOLERANCE_PT / held.step))
+    return nearer(
+        held.seen[top:bottom, left:right],
+        page,
+        drawing,
+        height_px,
+        reach,
+        held.hidden[top:bottom, left:right],
+    )
+
+
+def read_instead(
+    held: _Held, glyphs: tuple[float, float, float, float], submitted: str, read: str
+) -> float | None:
+    """How much more the scan looks like what OCR `read` than like the `submitted` characters
+    at `glyphs` (page points, the characters side by side): the highest `likeness` of the
+    characters that differ; None when the two are not as many characters of one kind each
+    (`judged_alone`), or when one of them cannot be judged."""
+    if not judged_alone(submitted, read):
+        return None
+    width = (glyphs[2] - glyphs[0]) / len(submitted)
+    found: list[float] = []
+    for n, (mine, other) in enumerate(zip(submitted, read, strict=True)):
+        if mine == other:
+            continue
+        box = (glyphs[0] + n * width, glyphs[1], glyphs[0] + (n + 1) * width, glyphs[3])
+        value = likeness(held, box, mine, other)
+        if value is None:
+            return None
+        found.append(value)
+    return max(found)
+
+
+def judged_alone(submitted: str, read: str) -> bool:
+    """Whether OCR read as many characters as were submitted, each one a Chinese character or
+    a digit in place of one of its kind: then each can be drawn and held against the scan."""
+    if not submitted or len(submitted) != len(read):
+        return False
+    return all(_kind(a) is not None and _kind(a) == _kind(b) for a, b in zip(submitted, read, strict=True))
+
+
+def _kind(char: str) -> str | None:
+    if char.isdigit() and char.isascii():
+        return "digit"
+    return "cjk" if "\u4e00" <= char <= "\u9fff" else None

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from formgen.paper import print_check
+from formgen.paper import glyphs, print_check
 
 DPI = 150
 STEP = 72 / DPI
@@ -77,3 +77,42 @@ def test_only_characters_read_in_place_of_as_many_of_their_kind_are_judged_alone
     assert print_check.excess_needed("x", "z") is None
     assert print_check.excess_needed("", "44") is None
     assert print_check.excess_needed("3", "38") is None
+
+
+def _printed_cjk(text: str) -> Image.Image:
+    """`text` printed in 仿宋 (FandolFang, as packets print it), 12 pt at 150 dpi."""
+    page = Image.new("L", (420, 120), 255)
+    font = glyphs._font("FandolFang", round(12 * DPI / 72))
+    assert font is not None, "FandolFang is installed by setup"
+    ImageDraw.Draw(page).text(TEXT_AT, text, fill=0, font=font)
+    return page
+
+
+def _cjk_box(text: str, index: int) -> tuple[float, float, float, float]:
+    """The box (points) of character `index` of `text` as `_printed_cjk` prints it, as tall as
+    pdftotext's box (the face's ascent to descent)."""
+    size = round(12 * DPI / 72)
+    x0 = TEXT_AT[0] + index * size
+    return (x0 * STEP, (TEXT_AT[1] - 0.1 * size) * STEP, (x0 + size) * STEP, (TEXT_AT[1] + 1.2 * size) * STEP)
+
+
+@pytest.mark.parametrize(
+    ("submitted", "forged"), [("技术", "技木"), ("天府大道", "天府太道"), ("日新", "目新")]
+)
+def test_a_one_stroke_change_is_found_and_a_misread_is_not(submitted: str, forged: str) -> None:
+    """One stroke more or less (术 → 木, a dot taken away; 大 → 太, a dot added) moves too little
+    ink to count as a share of the character; held against both characters drawn, the scan is
+    plainly the one OCR read. The genuine print, read the same wrong way, is plainly not."""
+    at = next(n for n, (a, b) in enumerate(zip(submitted, forged, strict=True)) if a != b)
+    page = _printed_cjk(submitted)
+    glyph = _cjk_box(submitted, at)
+    line = (_cjk_box(submitted, 0)[0], glyph[1], _cjk_box(submitted, len(submitted) - 1)[2], glyph[3])
+    characters = (submitted[at], forged[at])
+    needed = print_check.excess_needed(*characters)
+    changed = print_check.print_only(_scanned(_printed_cjk(forged), shift=(2, 1)))
+    genuine = print_check.print_only(_scanned(page, shift=(2, 1)))
+    assert print_check.differs(page, changed, IDENTITY, line, DPI, glyph, needed, characters) == glyph
+    assert print_check.differs(page, genuine, IDENTITY, line, DPI, glyph, needed, characters) is None
+    held = print_check._held(page, changed, IDENTITY, line, DPI)
+    assert held is not None
+    assert (print_check.read_instead(held, glyph, *characters) or 0.0) > 0.5, "plainly the forged character"

@@ -378,3 +378,76 @@ def test_the_command_exits_0_when_the_paper_agrees_1_when_not_2_when_unreadable(
     assert refused.exit_code == 2 and "扩展名" in refused.output, refused.output
     missing = runner.invoke(app, ["verify", str(pdf), str(tmp_path / "nothing.png")])
     assert missing.exit_code == 2, missing.output
+
+
+def _forged_scan(
+    made: Callable[..., Path], genuine: Path, way: Round, name: str, path: str, value: Any, page: int
+) -> Image.Image:
+    """Page `page` of the provider's packet with one value changed, carrying the genuine
+    page's code, printed, stamped and scanned as `way` scans the genuine packet."""
+    other = made(PROVIDER, _changed(path, value), name)
+    image = scanning.paste_code(
+        rendered(other, way.dpi)[page - 1], rendered(genuine, way.dpi)[page - 1], way.dpi
+    )
+    if way.sealed and page not in way.unsealed:
+        image = scanning.stamp(image, scanning.seal_places(pages(other)[page - 1]), way.dpi)
+    if page in way.torn_codes:
+        image = scanning.damage_code(image)
+    return way.scanner.scan(image, seed=page)
+
+
+@pytest.mark.parametrize(
+    ("round_name", "path", "value", "changed"),
+    [
+        (
+            "colour-150dpi-turned-speckled-jpeg-shadow-sealed-one-upside-down",
+            "report.profile.unit_name",
+            "成都蜀安智造技木服务有限公司",
+            ("术", "木"),
+        ),
+        (
+            "grey-150dpi-turned-3-jpeg-shadow-torn-code",
+            "report.profile.address",
+            "四川省成都市武侯区天府太道北段1700号环球中心E2区18楼",
+            ("大", "太"),
+        ),
+        (
+            "colour-300dpi-turned-3-sealed-signed-jpeg",
+            "report.profile.address",
+            "四川省成都市武侯区天府太道北段1700号环球中心E2区18楼",
+            ("大", "太"),
+        ),
+    ],
+    ids=["术-木-colour-150dpi", "大-太-grey-150dpi-turned-3", "大-太-colour-300dpi"],
+)
+def test_a_one_stroke_change_of_a_typed_value_is_found(
+    made: Callable[..., Path],
+    tmp_path: Path,
+    round_name: str,
+    path: str,
+    value: str,
+    changed: tuple[str, str],
+) -> None:
+    """A dot taken from 术 (技术 printed as 技木 in the unit's name) or added to 大 (天府大道
+    as 天府太道 in its address): the scan is held against both characters drawn, and is the
+    forged one."""
+    way = ROUNDS[round_name]
+    genuine = made(PROVIDER)
+    scans = scan_packet(genuine, way)
+    scans[2] = _forged_scan(made, genuine, way, f"one-stroke-{path}", path, value, 3)
+    report = api.verify(genuine, hand_in(scans, tmp_path / "in", way), tmp_path / "out")
+    assert {k: v for k, v in findings(report).items() if v != ["matched"]} == {
+        hand_in_name(way, 3): ["content-differs"]
+    }
+    (page,) = [p for p in report.pages if p.page == 3]
+    assert [(d.submitted, d.scanned) for d in page.differences] == [changed]
+    _boxed(tmp_path / "out", 3)
+
+
+def hand_in_name(way: Round, page: int) -> str:
+    """The name the report gives scanned page `page` handed in as `way` says."""
+    if way.files == "pdf":
+        return f"扫描件.pdf#{page}"
+    if way.files == "tiff":
+        return f"scan.tiff#{page}"
+    return f"page-{page:02d}.{way.files}#1"
