@@ -8,7 +8,9 @@ same OCR engine alone, nothing compared, in another child: the floor under formg
 (codes, turning pages upright, the comparison, seals, the report); and the same pictures read
 by Tesseract 5 (Debian's chi_sim), the lighter engine RapidOCR was chosen over. CPU seconds
 are printed beside wall seconds, as a loaded machine inflates the latter. Peak memory is the
-child's VmHWM (the most it ever held resident), or its own children's when larger.
+child's VmHWM (the most it ever held resident), or its own children's when larger. "differ" is
+the scanned pages verify found to differ from the packet: none should, the scans being of the
+packet as made.
 
 With ``--old REV`` the verify of another revision (its ``formgen`` package from git, put first
 on the child's path) runs in the same invocation, so a change is measured against what it
@@ -16,7 +18,12 @@ replaces on the same machine at the same time.
 
 The scan repeats the packet, so the verdict is "extra pages": only the figures matter here.
 
-Run: ``.venv/bin/python bench/bench_verify.py [--old main]`` (a few minutes on 2 cores).
+``--packet`` benches another example packet, ``--only`` some of its pages: the city bureau's
+sideways tables, which have no page codes, are placed by their text and read turned back
+(``--packet sichuan-2023-110.city --only 2,3``).
+
+Run: ``.venv/bin/python bench/bench_verify.py [--old main] [--packet ID] [--only 2,3]`` (a few
+minutes on 2 cores).
 """
 
 from __future__ import annotations
@@ -38,12 +45,15 @@ from PIL import Image
 PAGES = 40
 
 
-def _scans(pdf: Path, folder: Path) -> list[Path]:
+def _scans(pdf: Path, folder: Path, only: set[int]) -> list[Path]:
+    """The packet's pages (those in `only`, when given) scanned four ways, the first `PAGES`."""
     ways = [(150, False, 1.5), (150, True, -2.0), (200, False, -1.0), (200, True, 2.0)]
     paths: list[Path] = []
     for round_, (dpi, grey, angle) in enumerate(ways):
         subprocess.run(["pdftoppm", "-r", str(dpi), "-png", pdf, folder / f"r{round_}"], check=True)
-        for png in sorted(folder.glob(f"r{round_}-*.png")):
+        for png in sorted(folder.glob(f"r{round_}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1])):
+            if only and int(png.stem.rsplit("-", 1)[1]) not in only:
+                continue
             image = Image.open(png).convert("L" if grey else "RGB")
             image = image.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor="white")
             out = io.BytesIO()
@@ -56,12 +66,14 @@ def _scans(pdf: Path, folder: Path) -> list[Path]:
 
 def _child(mode: str, pdf: Path, scans: list[Path]) -> None:
     started = time.perf_counter()
+    differs: int | str = "-"
     if mode == "verify":
         import formgen
 
         with tempfile.TemporaryDirectory() as out:
             report = formgen.verify(pdf, scans, Path(out))
         pages = len([p for p in report.pages if p.scan is not None])
+        differs = len([p for p in report.pages if "content-differs" in p.findings])
     elif mode == "tesseract":
         for path in scans:
             subprocess.run(["tesseract", str(path), "-", "-l", "chi_sim"], capture_output=True, check=True)
@@ -77,7 +89,7 @@ def _child(mode: str, pdf: Path, scans: list[Path]) -> None:
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
     peak = max(_vm_hwm_kb(), children.ru_maxrss) / 1024
-    print(json.dumps({"pages": pages, "seconds": seconds, "cpu": cpu, "peak_mb": peak}))
+    print(json.dumps({"pages": pages, "seconds": seconds, "cpu": cpu, "peak_mb": peak, "differs": differs}))
 
 
 def _vm_hwm_kb() -> int:
@@ -103,6 +115,8 @@ def main() -> None:
     parser.add_argument("--child", choices=("verify", "ocr", "tesseract"))
     parser.add_argument("--pdf", type=Path)
     parser.add_argument("--old", metavar="REV", help="also run verify as of git revision REV")
+    parser.add_argument("--packet", default="sichuan-2023-110.provider", help="the example packet scanned")
+    parser.add_argument("--only", default="", help="its pages scanned, as 2,3 (all when not given)")
     parser.add_argument("scans", nargs="*", type=Path)
     args = parser.parse_args()
     if args.child:
@@ -110,14 +124,18 @@ def main() -> None:
         return
     from formgen import api
 
-    packet_id = "sichuan-2023-110.provider"
+    packet_id = args.packet
+    only = {int(n) for n in args.only.split(",") if n}
     with tempfile.TemporaryDirectory(prefix="bench-verify-") as tmp:
         work = Path(tmp)
         with as_file(api.registry().packet(packet_id).example) as example:
             pdf = api.packet(packet_id, example, work / "packet")
-        scans = _scans(pdf, work)
-        print(f"{len(scans)} scanned pages of {packet_id} (JPEG q60; colour and grey; 150 and 200 dpi)\n")
-        print(f"{'way':<34} {'s/page':>7} {'CPU s/page':>10} {'total s':>8} {'peak MB':>8}")
+        scans = _scans(pdf, work, only)
+        pages = f" (pages {args.only})" if only else ""
+        print(
+            f"{len(scans)} scanned pages of {packet_id}{pages} (JPEG q60; colour and grey; 150 and 200 dpi)\n"
+        )
+        print(f"{'way':<34} {'s/page':>7} {'CPU s/page':>10} {'total s':>8} {'peak MB':>8} {'differ':>6}")
         ways: list[tuple[str, str, Path | None]] = [
             ("tesseract", "OCR alone (Tesseract chi_sim)", None),
             ("ocr", "OCR alone (RapidOCR, no compare)", None),
@@ -140,7 +158,8 @@ def main() -> None:
             figures = json.loads(done.stdout.strip().splitlines()[-1])
             print(
                 f"{label:<34} {figures['seconds'] / figures['pages']:>7.2f} "
-                f"{figures['cpu'] / figures['pages']:>10.2f} {figures['seconds']:>8.1f} {figures['peak_mb']:>8.0f}"
+                f"{figures['cpu'] / figures['pages']:>10.2f} {figures['seconds']:>8.1f} {figures['peak_mb']:>8.0f} "
+                f"{figures['differs']:>6}"
             )
 
 

@@ -1,8 +1,9 @@
 """Placing every scanned page on the submitted packet and deciding whether the paper agrees.
 
 Each scanned page is read for its code (`codes`), turned upright by it (or, when the code is
-lost, by its text lines' slope and by trying it upside down), read by OCR with seal ink taken
-out (`seals.without_ink`), and placed: by its code when it names this submission, else by its
+lost or the packet has none, by its text lines' slope and by trying it upside down, or a
+quarter turn either way when its lines run up the page), read by OCR with seal ink taken out
+(`seals.without_ink`), and placed: by its code when it names this submission, else by its
 text (the submitted page sharing most of its characters). Then its text is held against that
 page (`compare`) and its seals looked for (`seals`). Over the whole scan, pages never placed
 are missing, pages placed twice or nowhere are extra, and pages off the longest run in
@@ -97,6 +98,9 @@ class _Read:
     upright: Image.Image
     lines: tuple[ocr.Line, ...]
     found: codes.Found | None
+    across: bool = False
+    """Whether `upright` is a sideways page already turned back to read across its lines
+    (placed by its text, it was read that way), not the page as bound."""
 
 
 def _upright(image: Image.Image, turn: float) -> Image.Image:
@@ -114,24 +118,49 @@ def _read(page: ScannedPage, submitted: list[page_reading.PageText]) -> _Read:
         upright = _upright(image, found.turn)
         return _Read(upright, ocr.read(seals.without_ink(upright)), found)
     # No code: straighten by the text lines' slope, and try it upside down when its text
-    # matches no submitted page well.
-    best: _Read | None = None
+    # matches no submitted page well. A sideways page (a landscape table bound turned) is read
+    # across its lines, a quarter turn either way: OCR reads the lines of such a page, running
+    # up it, as well turned back either way (it turns every tall line to read it), so the page
+    # would be placed by its text as bound, or upside down, and turned back the wrong way
+    # from there, its table then read upside down.
+    readings: list[_Read] = []
     for turn in (0.0, 180.0):
-        upright = _upright(image, turn)
-        lines = ocr.read(seals.without_ink(upright))
-        slope = compare.skew(lines)
-        if abs(slope) > SKEW_LIMIT:
-            upright = _upright(upright, -slope)
-            lines = ocr.read(seals.without_ink(upright))
-        candidate = _Read(upright, lines, None)
-        if best is None or _best_similarity(candidate.lines, submitted) > _best_similarity(
-            best.lines, submitted
-        ):
-            best = candidate
-        if _best_similarity(best.lines, submitted) >= PLACE_BY_TEXT:
+        reading = _read_turned(image, turn)
+        readings.append(reading)
+        if _runs_up(reading.lines):
+            for quarter in (-90.0, 90.0):  # bound top to the left (`PageText.turned`), or scanned upside down
+                readings.append(_read_turned(image, quarter))
+                if _best_similarity(readings[-1].lines, submitted) >= PLACE_BY_TEXT:
+                    return readings[-1]
             break
-    assert best is not None
-    return best
+        if _best_similarity(reading.lines, submitted) >= PLACE_BY_TEXT:
+            return reading
+    return max(readings, key=lambda reading: _best_similarity(reading.lines, submitted))
+
+
+def _read_turned(image: Image.Image, turn: float) -> _Read:
+    """`image` turned by `turn` degrees (counter-clockwise), straightened by its lines' slope
+    when they slope more than `SKEW_LIMIT`, and its text lines."""
+    upright = _upright(image, turn)
+    lines = ocr.read(seals.without_ink(upright))
+    slope = compare.skew(lines)
+    if abs(slope) > SKEW_LIMIT:
+        upright = _upright(upright, -slope)
+        lines = ocr.read(seals.without_ink(upright))
+    return _Read(upright, lines, None, across=abs(turn) == 90)
+
+
+def _runs_up(lines: tuple[ocr.Line, ...]) -> bool:
+    """Whether most of the text OCR found runs up or down the picture, in lines far taller than
+    wide: a sideways page read as bound, or upside down."""
+    up = across = 0
+    for line in lines:
+        width, height = line.box[2] - line.box[0], line.box[3] - line.box[1]
+        if height > 1.5 * width:
+            up += len(line.text)
+        elif width > 1.5 * height:
+            across += len(line.text)
+    return up > across
 
 
 def _best_similarity(lines: tuple[ocr.Line, ...], submitted: list[page_reading.PageText]) -> float:
@@ -200,7 +229,12 @@ def verify_pages(submitted_pdf: Path, scans: list[Path], marked_dir: Path | None
         report.page = index + 1
         page, upright, lines = submitted[index], read.upright, read.lines
         if page.sideways:  # a landscape page bound turned: read it turned back, across its lines
-            page, upright = page.turned(), upright.rotate(-90, expand=True)
+            page = page.turned()
+            if not read.across:
+                upright = upright.rotate(-90, expand=True)
+                lines = ocr.read(seals.without_ink(upright))
+        elif read.across:  # read turned, yet placed on a page bound upright: read it as bound
+            upright = upright.rotate(90, expand=True)
             lines = ocr.read(seals.without_ink(upright))
         result = compare.compare(page, lines, upright.size)
         report.differences, report.similarity, report.covered = (

@@ -1,4 +1,5 @@
-"""`formgen verify` on simulated scans of the example packets (provider, enterprise, platform).
+"""`formgen verify` on simulated scans of the example packets (provider, enterprise, platform,
+and pages of the city bureau's, which has no page codes and two sideways tables).
 
 Every clean page of four scanning rounds (104 pages: colour and grey, 150 to 300 dpi, turned
 up to ±3°, speckled, blurred, JPEG at quality 60, a shadowed binding edge, seals and a
@@ -33,6 +34,22 @@ pytestmark = pytest.mark.pdf
 
 PROVIDER = "sichuan-2023-110.provider"
 PACKETS = [PROVIDER, "sichuan-2023-110.enterprise", "chongqing-2023-1.platform"]
+CITY = "sichuan-2023-110.city"
+CITY_PAGES = (1, 2, 3, 4)
+"""The pages of the city bureau's packet scanned in the rounds: its contents, its two sideways
+tables (附件2 and 附件5, landscape pages bound turned) and the first page of a 附件3 report,
+with its seal place. A bureau's packet has no page codes, so each page is placed by its text,
+a sideways one read turned back either way. Its other 24 pages are 附件3 reports of the kind
+the provider's packet proves; scanning them too would cost some five minutes a round."""
+CITY_ROUNDS = [
+    "colour-150dpi-turned-speckled-jpeg-shadow-sealed-one-upside-down",
+    "grey-150dpi-turned-3-jpeg-shadow-torn-code",
+]
+"""The rounds the city's pages are scanned in (each costs about a minute and a half: a page
+without a code is read once more each way it is tried): the first turns a sideways table
+upside down on a colour, sealed, JPEG-60 scan at 150 dpi; the second turns the pages 3° on a
+grey JPEG-60 scan at 150 dpi, the hardest round for 附件5's small print. The other two scan at
+200 and 300 dpi, where that print is plainer, and add nothing a page without a code can show."""
 
 
 @dataclass(frozen=True)
@@ -102,21 +119,23 @@ def rendered(pdf: Path, dpi: int) -> list[Image.Image]:
     return _rendered[(pdf, dpi)]
 
 
-_scanned: dict[tuple[Path, Round], list[Image.Image]] = {}
+_scanned: dict[tuple[Path, Round, tuple[int, ...]], list[Image.Image]] = {}
 
 
-def scan_packet(pdf: Path, way: Round) -> list[Image.Image]:
-    """The packet `pdf` printed, stamped, signed and scanned as `way` says: simulated once per
-    packet and way (the tampering tests each start from the same genuine scan), a fresh list
-    each time so a test may replace or drop its pages."""
-    if (pdf, way) not in _scanned:
-        _scanned[(pdf, way)] = _scan_packet(pdf, way)
-    return list(_scanned[(pdf, way)])
+def scan_packet(pdf: Path, way: Round, only: tuple[int, ...] = ()) -> list[Image.Image]:
+    """The packet `pdf` (its pages `only`, when given) printed, stamped, signed and scanned as
+    `way` says: simulated once per packet and way (the tampering tests each start from the
+    same genuine scan), a fresh list each time so a test may replace or drop its pages."""
+    if (pdf, way, only) not in _scanned:
+        _scanned[(pdf, way, only)] = _scan_packet(pdf, way, only)
+    return list(_scanned[(pdf, way, only)])
 
 
-def _scan_packet(pdf: Path, way: Round) -> list[Image.Image]:
+def _scan_packet(pdf: Path, way: Round, only: tuple[int, ...]) -> list[Image.Image]:
     scans = []
     for n, (image, page) in enumerate(zip(rendered(pdf, way.dpi), pages(pdf), strict=True), start=1):
+        if only and n not in only:
+            continue
         places = scanning.seal_places(page)
         if way.sealed and n not in way.unsealed:
             image = scanning.stamp(image, places, way.dpi)
@@ -180,9 +199,31 @@ def test_every_clean_page_is_matched_with_no_false_alarm(
     assert all(page.placed_by == "text" for page in torn), "a page whose code is torn is placed by its text"
     placed = [page.placed_by for page in report.pages if page.page not in way.torn_codes]
     assert placed == ["code"] * len(placed)
+    _sealed(report, way)
+
+
+def _sealed(report: check.Report, way: Round) -> None:
+    """Every seal place of the scanned pages has its seal found (not judged on a grey scan)."""
     for page in report.pages:
         for label, found in page.seals:
             assert found is (True if way.sealed else None), f"page {page.page} {label}"
+
+
+@pytest.mark.parametrize("name", CITY_ROUNDS)
+def test_a_bureau_packets_sideways_tables_are_matched_with_no_false_alarm(
+    made: Callable[..., Path], tmp_path: Path, name: str
+) -> None:
+    """The city bureau's packet, printed without page codes: each page, its sideways tables
+    too (one upside down in the first round), is placed by its text and matched."""
+    way = Round(**{**ROUNDS[name].__dict__, "torn_codes": ()})  # no code to tear
+    pdf = made(CITY)
+    assert [page.sideways for page in pages(pdf)[: len(CITY_PAGES)]] == [False, True, True, False]
+    report = api.verify(pdf, hand_in(scan_packet(pdf, way, CITY_PAGES), tmp_path, way))
+    missing = {f"page {n}": ["missing"] for n in range(len(CITY_PAGES) + 1, len(pages(pdf)) + 1)}
+    assert {k: v for k, v in findings(report).items() if v != ["matched"]} == missing
+    scanned = [page for page in report.pages if page.scan is not None]
+    assert [(page.page, page.placed_by) for page in scanned] == [(n, "text") for n in CITY_PAGES]
+    _sealed(report, way)
 
 
 def test_the_rounds_hold_over_a_hundred_pages(made: Callable[..., Path]) -> None:
@@ -278,6 +319,40 @@ def test_a_changed_digit_in_small_print_is_found_and_boxed(made: Callable[..., P
     (page,) = [p for p in report.pages if p.page == 4]
     assert [(d.submitted, d.scanned) for d in page.differences] == [("6", "8")], "58,620.40 read as 58,820.40"
     _boxed(tmp_path / "out", 4)
+
+
+def _city_without(value: float) -> Callable[[dict[str, Any]], None]:
+    """四川蜀源建材股份有限公司's 2022 revenue in the city's packet (42,310.00 in 附件5) as `value`."""
+
+    def change(data: dict[str, Any]) -> None:
+        (enterprise,) = [e for e in data["enterprises"] if e["unit_name"] == "四川蜀源建材股份有限公司"]
+        enterprise["revenue_2022"] = value
+
+    return change
+
+
+@pytest.mark.parametrize(
+    "scanner",
+    [
+        BASE.scanner,
+        Scanner(**{**BASE.scanner.__dict__, "upside_down": True}),
+        ROUNDS["grey-150dpi-turned-3-jpeg-shadow-torn-code"].scanner,
+    ],
+    ids=["turned-jpeg-60", "upside-down", "grey-turned-3-jpeg-60"],
+)
+def test_a_changed_amount_on_a_sideways_page_is_found_and_boxed(
+    made: Callable[..., Path], tmp_path: Path, scanner: Scanner
+) -> None:
+    """附件5 in the city bureau's packet is a landscape table bound turned, with no page code:
+    42,310.00 printed as 42,810.00 is found on it, and boxed on the page turned back."""
+    genuine = made(CITY)
+    other = made(CITY, _city_without(42810), "amount")
+    scan = scanner.scan(rendered(other, BASE.dpi)[2], seed=3)
+    report = api.verify(genuine, hand_in([scan], tmp_path / "in", BASE), tmp_path / "out")
+    (page,) = [p for p in report.pages if p.scan]
+    assert (page.page, page.placed_by, page.findings) == (3, "text", ["content-differs"])
+    assert [(d.submitted, d.scanned) for d in page.differences] == [("3", "8")], "42,310.00 read as 42,810.00"
+    _boxed(tmp_path / "out", 3)
 
 
 @pytest.mark.parametrize(
