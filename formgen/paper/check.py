@@ -31,6 +31,10 @@ SKEW_LIMIT = 0.4
 """Degrees of skew, measured from the text lines, above which a page without a code is
 turned straight and read again."""
 SUBMITTED_DPI = 100
+COVERED_NEEDED = 0.6
+"""The share of a placed page's own characters the scan's lines of text must lie over for the
+page to be shown to agree. Only what is read is compared, so text blanked out, pasted over or
+too faint to read would otherwise pass as matched; a clean scan covers 0.9 or more."""
 
 MATCHED = "matched"
 MISSING = "missing"
@@ -39,6 +43,7 @@ OUT_OF_ORDER = "out-of-order"
 OTHER_SUBMISSION = "other-submission"
 DIFFERS = "content-differs"
 SEAL_MISSING = "seal-missing"
+UNREAD = "text-unread"
 LABELS = {
     MATCHED: "一致",
     MISSING: "扫描件缺页",
@@ -47,6 +52,7 @@ LABELS = {
     OTHER_SUBMISSION: "属于另一份申报",
     DIFFERS: "内容不一致",
     SEAL_MISSING: "缺少印章",
+    UNREAD: "部分内容未能识别",
 }
 """What a bureau reads for each finding."""
 
@@ -251,6 +257,8 @@ def verify_pages(submitted_pdf: Path, scans: list[Path], marked_dir: Path | None
             )
         if report.differences:
             report.findings.append(DIFFERS)
+        if result.covered < COVERED_NEEDED:
+            report.findings.append(UNREAD)
         mask = seals.red_mask(upright)
         colour = upright.mode == "RGB"
         for place in seals.places(page):

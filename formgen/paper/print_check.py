@@ -107,15 +107,6 @@ def _dilate(mask: np.ndarray, radius: int) -> np.ndarray:
     return grown
 
 
-def _shifted(mask: np.ndarray, dx: int, dy: int) -> np.ndarray:
-    moved = np.zeros_like(mask)
-    height, width = mask.shape
-    moved[max(dy, 0) : height + min(dy, 0), max(dx, 0) : width + min(dx, 0)] = mask[
-        max(-dy, 0) : height + min(-dy, 0), max(-dx, 0) : width + min(-dx, 0)
-    ]
-    return moved
-
-
 def _offset(printed: np.ndarray, scanned: np.ndarray, reach_x: int, reach_y: int) -> tuple[int, int]:
     """The shift of `scanned` (within `reach_x`, `reach_y` pixels) that lays most of its ink on
     `printed`'s: cross-correlation by FFT, padded so nothing wraps round."""
@@ -139,7 +130,7 @@ def _solid(mask: np.ndarray) -> np.ndarray:
     set. A stroke one side has and the other lacks is two pixels wide or more, even at 150
     dpi; the fringe left along a stroke's edge by JPEG, blur and speckle is one pixel wide."""
     neighbours = sum(
-        _shifted(mask, dx, dy).astype(np.uint8) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dx or dy
+        shift(mask, dx, dy).astype(np.uint8) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dx or dy
     )
     return mask & (neighbours >= 4)
 
@@ -304,10 +295,10 @@ def _held(
     scanned = levels > 0.45
     height_px = tall / step
     dx, dy = _offset(printed, scanned, round(height_px * SHIFT), round(height_px * SHIFT / 2))
-    scanned = _shifted(scanned, dx, dy)
+    scanned = shift(scanned, dx, dy)
     tolerance = max(1, round(TOLERANCE_PT / step))
     missing = (scanned & ~_dilate(printed, tolerance)) | (printed & ~_dilate(scanned, tolerance))
-    hidden = _dilate(_shifted(unknown, dx, dy), 2 * tolerance)
+    hidden = _dilate(shift(unknown, dx, dy), 2 * tolerance)
     missing &= ~hidden
     return _Held(
         printed,

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 import yaml
-from PIL import Image
+from PIL import Image, ImageDraw
 from typer.testing import CliRunner
 
 from formgen import api
@@ -526,3 +526,22 @@ def hand_in_name(way: Round, page: int) -> str:
     if way.files == "tiff":
         return f"scan.tiff#{page}"
     return f"page-{page:02d}.{way.files}#1"
+
+
+def test_a_page_with_part_of_its_text_blanked_out_is_never_matched(
+    made: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Only what OCR reads is compared: a band of the 基本情况表 pasted over with white paper
+    leaves nothing to disagree with, and must still not pass as matched."""
+    genuine = made(PROVIDER)
+    scans = scan_packet(genuine, BASE)
+    page = scans[2].copy()
+    width, height = page.size
+    ImageDraw.Draw(page).rectangle((0, height * 0.2, width, height * 0.75), fill="white")
+    scans[2] = page
+    report = api.verify(genuine, hand_in(scans, tmp_path, BASE))
+    assert {k: v for k, v in findings(report).items() if v != ["matched"]} == {
+        "扫描件.pdf#3": ["text-unread"]
+    }
+    (blanked,) = [p for p in report.pages if p.page == 3]
+    assert blanked.placed_by == "code" and blanked.covered < check.COVERED_NEEDED
