@@ -4,7 +4,8 @@ SQLite lets one transaction write at a time. A connection that finds the write l
 waits in SQLite's busy handler, which sleeps and tries again (1, 2, 5 … 100 ms between
 tries), so a writer that keeps arriving while the lock is taken can wait for seconds while
 later ones get it first. Under the portal's load (50 applicants saving at once, measured by
-`bench/bench_sqlite_writes.py`) that polling, not the work, made the slow tail of draft saves.
+`bench/bench_portal.py --compare-sqlite`) that polling, not the work, made the slow tail of
+draft saves.
 
 Here the threads of one process take turns before their first write: a transaction asks for
 its turn before its first INSERT, UPDATE or DELETE (pysqlite begins the transaction there)
