@@ -116,6 +116,11 @@ class Verified:
     agrees: bool | None
     marked: dict[str, bytes]
 
+    @classmethod
+    def failed(cls, reason: str) -> Verified:
+        """A check that could not be done, for `reason` (recorded as ``failed``)."""
+        return cls({"error": reason}, None, {})
+
 
 def verify_scan(job: VerifyJob) -> Verified:
     """Verify the scan against the packet (`api.verify`), in the process that runs the job."""
@@ -127,7 +132,7 @@ def verify_scan(job: VerifyJob) -> Verified:
         try:
             report = api.verify(folder / job.packet_name, [scanned], folder / "report")
         except UnreadableFileError as exc:
-            return Verified({"error": str(exc)}, None, {})
+            return Verified.failed(str(exc))
         outcome = json.loads((folder / "report" / "verify-report.json").read_text(encoding="utf-8"))
         marked: dict[str, bytes] = {}
         for page in outcome["pages"]:
@@ -186,7 +191,7 @@ class Checker:
             except Exception:  # a check must never stop the thread, nor stay pending for ever
                 log.exception("paper check %s failed", check_id)
                 try:
-                    self._record(check_id, Verified({"error": BROKE}, None, {}))
+                    self._record(check_id, Verified.failed(BROKE))
                 except Exception:  # the database itself, say: the check is taken up at the next start
                     log.exception("paper check %s could not be recorded as failed", check_id)
             finally:
@@ -204,9 +209,7 @@ class Checker:
             scans = uploads.referenced(session, full_data(session, application), self.legacy_uploads)
             scan = uploads.read(session, found.stored_name, self.legacy_uploads)
         if result.instance is None or scan is None:
-            verified = Verified(
-                {"error": "申请数据或扫描件已不存在 / the data or the scan is gone"}, None, {}
-            )
+            verified = Verified.failed("申请数据或扫描件已不存在 / the data or the scan is gone")
         else:
             made = packet_pdf(self.gate, self.pdf, application.packet_id, result.instance, scans)
             suffix = found.stored_name[found.stored_name.rindex(".") :]
@@ -234,7 +237,7 @@ class Checker:
             except WorkerDied:
                 log.warning("the process verifying a paper copy ended unexpectedly")
         gone = "核对扫描件的工作进程意外退出，请重新上传 / the process checking the scan ended unexpectedly"
-        return Verified({"error": gone}, None, {})
+        return Verified.failed(gone)
 
 
 def checker(request: Request) -> Checker:
