@@ -54,9 +54,10 @@ def _recording(figures: list[Figure]) -> Callable[..., Any]:
     differs = print_check.differs
 
     def recorded(*args: Any, **kwargs: Any) -> Any:
-        reference, scan, to_scan, box, dpi, glyphs, needed, characters = args
+        reference, scan, to_scan, box, dpi, glyphs, characters = args
         held = print_check._held(reference, scan, to_scan, box, dpi)
         if held is not None and glyphs is not None and characters is not None:
+            needed = print_check.excess_needed(*characters)
             figures.append(
                 {
                     "characters": characters,

@@ -317,7 +317,6 @@ def _in_print(
             difference.region,
             dpi,
             difference.glyphs,
-            print_check.excess_needed(difference.submitted, difference.scanned),
             (difference.submitted, difference.scanned),
         )
         is not None

@@ -153,7 +153,6 @@ def differs(
     box: tuple[float, float, float, float],
     dpi: float,
     glyphs: tuple[float, float, float, float] | None = None,
-    needed: float | None = None,
     characters: tuple[str, str] | None = None,
 ) -> tuple[float, float, float, float] | None:
     """Where in `box` (page points) the scan's print differs from the page's, or None.
@@ -161,12 +160,12 @@ def differs(
     `reference` is the submitted page rendered in grey at `dpi`; `scan` the scanned page
     upright, with coloured ink taken out (`print_only`); `to_scan` maps page points to its
     pixels (2×3). The answer is the box (page points) of the densest unexplained ink. With
-    `glyphs`, the box of the characters in question alone, and the `needed` excess
-    (`excess_needed`), those characters are also judged against their neighbours in `box`
-    (`excess`): in small print a changed digit or character leaves too little ink to make a
-    stroke, yet more than its neighbours leave. With `characters`, what was submitted there and
-    what OCR read, characters read in place of as many of their kind are first held against
-    both (`read_instead`), which settles them whenever each can be drawn.
+    `glyphs`, the box of the characters in question alone, and `characters`, what was
+    submitted there and what OCR read: characters read in place of as many of their kind are
+    first held against both (`read_instead`), which settles them whenever each can be drawn;
+    else, where `excess_needed` gives an excess for them, they are judged against their
+    neighbours in `box` (`excess`): in small print a changed digit or character leaves too
+    little ink to make a stroke, yet more than its neighbours leave.
     """
     held = _held(reference, scan, to_scan, box, dpi)
     if held is None:
@@ -176,6 +175,7 @@ def differs(
         if instead is not None:
             return glyphs if instead > LIKENESS else None
     strokes, where = _strokes(held, box)
+    needed = excess_needed(*characters) if characters is not None else None
     if glyphs is None or needed is None:
         return where if strokes >= STROKES else None
     # Characters judged alone must have more wrong ink than their neighbours even when it

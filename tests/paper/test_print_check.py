@@ -108,11 +108,10 @@ def test_a_one_stroke_change_is_found_and_a_misread_is_not(submitted: str, forge
     glyph = _cjk_box(submitted, at)
     line = (_cjk_box(submitted, 0)[0], glyph[1], _cjk_box(submitted, len(submitted) - 1)[2], glyph[3])
     characters = (submitted[at], forged[at])
-    needed = print_check.excess_needed(*characters)
     changed = print_check.print_only(_scanned(_printed_cjk(forged), shift=(2, 1)))
     genuine = print_check.print_only(_scanned(page, shift=(2, 1)))
-    assert print_check.differs(page, changed, IDENTITY, line, DPI, glyph, needed, characters) == glyph
-    assert print_check.differs(page, genuine, IDENTITY, line, DPI, glyph, needed, characters) is None
+    assert print_check.differs(page, changed, IDENTITY, line, DPI, glyph, characters) == glyph
+    assert print_check.differs(page, genuine, IDENTITY, line, DPI, glyph, characters) is None
     held = print_check._held(page, changed, IDENTITY, line, DPI)
     assert held is not None
     assert (print_check.read_instead(held, glyph, *characters) or 0.0) > 0.5, "plainly the forged character"
