@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -150,6 +151,10 @@ def create_app(
     app.state.portal = Portal(data_dir, sessions, PdfGate(workers + pdf_queue), pool, templates(), proxies)
     app.state.outbox = outbox
     app.state.paper_checker = checker
+    # Routes are tried in this order, so the busiest come first: the API's saves, then the
+    # applicant's pages (no two routers share a path).
+    app.include_router(json_api.router)
+    app.include_router(applicant.router)
     app.include_router(accounts.router)
     app.include_router(signup.router)
     app.include_router(reset.router)
@@ -157,10 +162,8 @@ def create_app(
     app.include_router(units.router)
     app.include_router(mail_log.router)
     app.include_router(admin.router)
-    app.include_router(applicant.router)
     app.include_router(bureau.router)
     app.include_router(paper.router)
-    app.include_router(json_api.router)
     app.include_router(importer.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(ServerSessions, sessions=sessions, policy=policy)
@@ -203,15 +206,20 @@ def create_app(
     return app
 
 
-def _published_notices(request: Request) -> None:
+async def _published_notices(request: Request) -> None:
     """Serve the notices published on the database before answering: another process may have
     published one since. Read at most once in `notice_drafts.SYNC_EVERY_S`, not on every
-    request: a save's own queries are few."""
+    request: a save's own queries are few. A coroutine, so that the requests in between pass
+    without a trip to a worker thread (FastAPI runs a plain function there)."""
     if not notice_drafts.sync_due():
         return
     found: Portal = request.app.state.portal
-    with found.db() as session:
-        notice_drafts.sync(session, found.data_dir / "notices")
+
+    def read() -> None:
+        with found.db() as session:
+            notice_drafts.sync(session, found.data_dir / "notices")
+
+    await run_in_threadpool(read)
 
 
 _PLAIN = {

@@ -17,6 +17,7 @@ from alembic.config import Config
 from sqlalchemy import Boolean, ForeignKey, LargeBinary, String, Text, create_engine, event, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm.attributes import set_committed_value
 
 from formgen.workflows.portal import sqlite_writes
 
@@ -24,6 +25,8 @@ STATUSES = ("draft", "submitted", "returned", "accepted")
 """An application's life: filled (draft), handed in, sent back with a comment, accepted."""
 STATUS_LABELS = {"draft": "草稿", "submitted": "已提交", "returned": "已退回", "accepted": "已受理"}
 ROLES = ("applicant", "bureau", "admin")
+EDITABLE = ("draft", "returned")
+"""An application still with its applicant: it may change, and goes to its region's bureau."""
 
 
 def now() -> dt.datetime:
@@ -167,21 +170,25 @@ def save_application(session: Session, application: Application, version: int, *
     The check and the write are one conditional UPDATE (``... WHERE id = ? AND version = ?``),
     so of several saves made from one version, in threads or in other processes, exactly one
     matches a row and the others raise `Stale`: no acknowledged save is overwritten unseen.
-    The session's copy of `application` is refreshed with what was stored. What else the
-    session holds (a letter about the change) is committed with it, or rolled back with it.
+    The session's copy of `application` then holds what was stored, set from the values
+    written rather than read back: the row matched `version`, so it is `values` at version
+    + 1, and every save spares a query. What else the session holds (a letter about the
+    change) is committed with it, or rolled back with it.
     """
+    written = {**values, "version": version + 1, "updated": now()}
     stored = session.execute(
         update(Application)
         .where(Application.id == application.id, Application.version == version)
-        .values(**values, version=Application.version + 1, updated=now())
+        .values(written)
         .execution_options(synchronize_session=False)
     )
     if stored.rowcount != 1:  # type: ignore[attr-defined]
         session.rollback()
         raise Stale
     session.commit()
-    session.refresh(application)
-    return application.version
+    for key, value in written.items():
+        set_committed_value(application, key, value)
+    return version + 1
 
 
 def touch_application(session: Session, application: Application) -> int:

@@ -114,7 +114,23 @@ class _Kind:
     suffixes: tuple[tuple[str, str], ...] = ()
 
 
+_KINDS: dict[int, tuple[FieldInfo, _Kind]] = {}
+"""`_kind_of`'s answers by the field's id, the field held beside so that its id is not reused:
+a page asks it of every input on every load, and a model's fields never change."""
+
+
 def _kind_of(info: FieldInfo) -> _Kind:
+    held = _KINDS.get(id(info))
+    if held is not None and held[0] is info:
+        return held[1]
+    found = _read_kind(info)
+    if len(_KINDS) > 20_000:  # models of notices brought in and replaced, long gone
+        _KINDS.clear()
+    _KINDS[id(info)] = (info, found)
+    return found
+
+
+def _read_kind(info: FieldInfo) -> _Kind:
     inner, metadata = field_type(info)
     item = list_item(info.annotation)
     if isinstance(item, type) and issubclass(item, BaseModel):

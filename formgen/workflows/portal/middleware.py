@@ -166,6 +166,10 @@ class JsonBodies:
         await self.app(scope, replay, send)
 
 
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+"""A JSON escape of a surrogate code point (U+D800 to U+DFFF), paired or not."""
+
+
 def json_problem(body: bytes) -> str | None:
     """Why `body` is no JSON a route may take (not UTF-8, not JSON, a lone surrogate), or None."""
     if not body:
@@ -176,6 +180,8 @@ def json_problem(body: bytes) -> str | None:
         return "请求内容不是UTF-8编码 / the body is not UTF-8"
     except ValueError as exc:
         return f"请求内容不是有效的JSON（{exc}） / the body is not valid JSON ({exc})"
+    if not _SURROGATE_ESCAPE.search(body):
+        return None  # valid UTF-8 holds no surrogate: one comes only as an escape such as \uD800
     try:
         json.dumps(parsed, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:

@@ -17,7 +17,7 @@ from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import delete, or_, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from formgen.workflows.portal.db import User, WebSession, now
@@ -94,29 +94,42 @@ class ServerSessions:
         await self.app(scope, receive, with_cookie)
 
     def _load(self, token: str | None) -> _Loaded:
-        """The session of `token`, if it is there, not idle or too old, and its user enabled."""
+        """The session of `token`, if it is there, not idle or too old, and its user enabled.
+
+        Every request asks this, so it is one query of plain columns (the session and its
+        user's `disabled`), not two loads of mapped objects."""
         if not token:
             return _Loaded(None, None, {})
         key = token_hash(token)
         with self.sessions() as session:
-            found = session.get(WebSession, key)
+            found = session.execute(
+                select(
+                    WebSession.csrf,
+                    WebSession.user_id,
+                    WebSession.created,
+                    WebSession.last_seen,
+                    User.disabled,
+                )
+                .outerjoin(User, User.id == WebSession.user_id)
+                .where(WebSession.id == key)
+            ).one_or_none()
             if found is None:
                 return _Loaded(None, None, {})
+            csrf, user_id, created, last_seen, disabled = found
             moment = now()
-            user = session.get(User, found.user_id) if found.user_id is not None else None
             over = (
-                moment - found.last_seen > self.policy.idle
-                or moment - found.created > self.policy.lifetime
-                or (found.user_id is not None and (user is None or user.disabled))
+                moment - last_seen > self.policy.idle
+                or moment - created > self.policy.lifetime
+                or (user_id is not None and disabled is not False)
             )
             if over:
-                session.delete(found)
+                session.execute(delete(WebSession).where(WebSession.id == key))
                 session.commit()
                 return _Loaded(None, None, {})
-            data: dict[str, Any] = {"csrf": found.csrf}
-            if found.user_id is not None:
-                data["uid"] = found.user_id
-            return _Loaded(key, found.last_seen, data)
+            data: dict[str, Any] = {"csrf": csrf}
+            if user_id is not None:
+                data["uid"] = user_id
+            return _Loaded(key, last_seen, data)
 
     def _store(self, loaded: _Loaded, final: MutableMapping[str, Any], client: str) -> str | None:
         """Write the session's change back; the Set-Cookie value when the cookie changes."""

@@ -139,8 +139,13 @@ def full_data(session: Session, application: Application) -> dict[str, Any]:
     data = forms.skeleton(model, application.data)
     field = forms.attachments_path(model)
     if field is not None:
+        # Plain columns, not mapped objects: every save's check comes through here.
+        listed = select(Attachment.title, Attachment.stored_name).where(
+            Attachment.application_id == application.id
+        )
         data[field] = [
-            {"title": a.title, "file": a.stored_name} for a in attachments_of(session, application)
+            {"title": title, "file": stored}
+            for title, stored in session.execute(listed.order_by(Attachment.id))
         ]
     return data
 
