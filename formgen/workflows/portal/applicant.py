@@ -19,6 +19,7 @@ from formgen.data import paths
 from formgen.model.problems import Problem
 from formgen.workflows.portal import forms, notices, notify, uploads
 from formgen.workflows.portal.db import (
+    EDITABLE,
     Application,
     ApplicationEvent,
     Attachment,
@@ -48,7 +49,6 @@ from formgen.workflows.portal.web import (
 )
 
 router = APIRouter(include_in_schema=False)
-EDITABLE = ("draft", "returned")
 
 
 def choices(user: User) -> list[tuple[Any, list[Any]]]:

@@ -21,7 +21,7 @@ from formgen import api
 from formgen.model import checks
 from formgen.model.problems import Problem
 from formgen.workflows.portal import notices
-from formgen.workflows.portal.db import UNIT_NAME_MAX, User
+from formgen.workflows.portal.db import EDITABLE, UNIT_NAME_MAX, Application, ApplicationEvent, User
 from formgen.workflows.portal.web import form_values, portal, render, require_csrf, require_user
 
 router = APIRouter()
@@ -130,6 +130,8 @@ def change_unit(
     clean, problems = check_unit(values)
     if problems:
         return problems
+    if clean["region"] != target.region:
+        move_open_applications(session, actor, target, clean["region"])
     target.unit_name, target.credit_code, target.region = (
         clean["unit_name"],
         clean["credit_code"],
@@ -137,6 +139,35 @@ def change_unit(
     )
     session.commit()
     return target
+
+
+def move_open_applications(session: Session, actor: User, applicant: User, region: str) -> list[Application]:
+    """Move the applicant's open applications (drafts, and returned ones being mended) to its
+    new `region`, where its next submission goes; the move is in each one's history (the
+    caller commits).
+
+    What was handed in (submitted, accepted) stays with the bureau that holds it, and so does
+    an application whose notice does not serve the new region: no bureau there could take it.
+    """
+    served = {p.id for _, packets in notices.offered(region) for p in packets}
+    moving = [
+        a
+        for a in session.scalars(
+            select(Application).where(Application.owner_id == applicant.id, Application.status.in_(EDITABLE))
+        )
+        if a.packet_id in served and a.region != region
+    ]
+    for application in moving:
+        session.add(
+            ApplicationEvent(
+                application_id=application.id,
+                actor=actor.name,
+                kind="moved",
+                comment=f"{application.region} → {region}",
+            )
+        )
+        application.region = region
+    return moving
 
 
 def change_place(

@@ -7,8 +7,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from formgen.workflows.portal.accounts import add_user
-from formgen.workflows.portal.db import User
-from tests.workflows.portal.conftest import CITY, PASSWORD, Site
+from formgen.workflows.portal.db import Application, ApplicationEvent, User
+from tests.workflows.portal.conftest import CITY, ENTERPRISE, PASSWORD, PROVIDER, Site, example, start
 from tests.workflows.portal.test_bureau_prefill import _values
 from tests.workflows.portal.test_flow import csrf_of
 
@@ -118,3 +118,45 @@ def test_a_bureau_corrects_its_own_applicants_only_and_the_applicant_cannot(site
         "改名公司",
         "自贡示范公司",
     )
+
+
+def test_an_applicant_moved_to_another_region_takes_its_open_applications_with_it(site: Site) -> None:
+    """Drafts and returned applications go to the new region's bureau, where the next
+    submission goes; what was handed in stays with the bureau that holds it, and an
+    application the new region's notices do not serve stays where it is."""
+    account = _applicant(site, "shuan", "成都市", "成都蜀安公司")
+    for name, region in (("chengdu", "成都市"), ("zigong", "自贡市")):
+        site.user(name, "bureau", region)
+    applicant, chengdu = site.client("shuan"), site.client("chengdu")
+    draft = start(applicant, PROVIDER, example(PROVIDER))
+    handed_in = start(applicant, PROVIDER, example(PROVIDER))
+    returned = start(applicant, ENTERPRISE, example(ENTERPRISE))
+    for application in (handed_in, returned):
+        assert applicant.post(f"/api/applications/{application}/submit").status_code == 200
+    assert chengdu.post(f"/api/applications/{returned}/return", json={"comment": "请补充"}).status_code == 200
+
+    move = {"unit_name": "成都蜀安公司", "credit_code": CODE, "region": "自贡市"}
+    assert chengdu.put(f"/api/accounts/{account}/unit", json=move).status_code == 200
+
+    def regions() -> dict[int, str]:
+        with site.portal.db() as session:
+            return {a.id: a.region for a in session.scalars(select(Application).order_by(Application.id))}
+
+    assert regions() == {draft: "自贡市", handed_in: "成都市", returned: "自贡市"}
+    zigong = site.client("zigong")
+    assert [a["id"] for a in zigong.get("/api/applications").json()] == [returned]
+    assert [a["id"] for a in chengdu.get("/api/applications").json()] == [handed_in]
+    with site.portal.db() as session:
+        moves = session.scalars(select(ApplicationEvent).where(ApplicationEvent.kind == "moved")).all()
+        assert sorted((e.application_id, e.actor, e.comment) for e in moves) == [
+            (draft, "chengdu", "成都市 → 自贡市"),
+            (returned, "chengdu", "成都市 → 自贡市"),
+        ]
+
+    # No Chongqing bureau could take a Sichuan application: moved there, the account goes,
+    # its Sichuan drafts stay with the Sichuan bureau it had.
+    admin_move = {**move, "region": "万州区"}
+    site.user("admin", "admin")
+    assert site.client("admin").put(f"/api/accounts/{account}/unit", json=admin_move).status_code == 200
+    assert regions() == {draft: "自贡市", handed_in: "成都市", returned: "自贡市"}
+    assert _account(site, "shuan").region == "万州区"
