@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
+from formgen.pdf import convert
 from formgen.workflows.portal import notice_drafts, notices
 from formgen.workflows.portal.db import DRAFT_STATUSES, NoticeDraft, User
 from formgen.workflows.portal.notice_drafts import CHOOSABLE, COLUMN_TYPES, TYPE_LABELS, DraftRefused
@@ -73,9 +74,22 @@ async def upload_page(request: Request) -> Response:
             except DraftRefused as exc:
                 session.rollback()
                 return _drafts_page(request, session, user, str(exc), 422)
+            except convert.ConversionError as exc:
+                session.rollback()
+                why = _failed(
+                    "未能起草，请稍后重新上传", "nothing was drafted; upload the files again shortly", exc
+                )
+                return _drafts_page(request, session, user, why, 503)
             return RedirectResponse(f"/admin/drafts/{draft.id}", status_code=303)
 
     return await run_in_threadpool(work)
+
+
+def _failed(zh: str, en: str, exc: convert.ConversionError) -> str:
+    """What the administrator reads when a worker process died under the drafting, or its
+    LibreOffice could not open the files: what was lost, what to do, and the reason."""
+    reason_zh, _, reason_en = str(exc).partition(" / ")
+    return f"{zh}（{reason_zh}） / {en} ({reason_en or reason_zh})"
 
 
 def _draft(session: Session, draft_id: int) -> NoticeDraft:
@@ -143,6 +157,12 @@ async def save_review_page(request: Request, draft_id: int) -> Response:
             except DraftRefused as exc:
                 session.rollback()
                 return _review_page(request, session, user, _draft(session, draft_id), str(exc), 422)
+            except convert.ConversionError as exc:
+                session.rollback()
+                why = _failed(
+                    "修改未能保存，请稍后再试", "the corrections were not saved; try again shortly", exc
+                )
+                return _review_page(request, session, user, _draft(session, draft_id), why, 503)
             return RedirectResponse(f"/admin/drafts/{draft_id}?saved=1", status_code=303)
 
     return await run_in_threadpool(work)

@@ -108,7 +108,7 @@ class PdfPool:
             return self.workers.run(_do, wrapped, work.__name__)
         except WorkerDied:
             raise convert.ConversionError(
-                "生成PDF的工作进程意外退出 / the process making the PDF ended unexpectedly"
+                "处理文件的工作进程意外退出 / the worker process ended unexpectedly"
             ) from None
 
     def packet(self, packet_id: str, data: dict[str, Any], scans: Mapping[str, bytes]) -> tuple[str, bytes]:

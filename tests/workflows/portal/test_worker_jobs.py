@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from formgen.pdf import convert
 from formgen.workflows.portal.app import create_app
+from formgen.workflows.portal.db import NoticeDraft
 from tests.drafting.small_forms import label_beside
 from tests.workflows.portal.conftest import PROVIDER, Site, example, start
 from tests.workflows.portal.test_importer import (
@@ -188,6 +190,32 @@ def test_a_notice_is_drafted_and_pictured_in_a_worker_process_below_the_portal(t
             refused = _upload(admin, (FORM, label_beside().content), (name, content), notice_id="other-1")
             assert refused.status_code == 422 and name in _alert(refused.text), name
             assert reason in _alert(refused.text), (name, _alert(refused.text))
+
+
+def test_a_worker_that_dies_drafting_a_notice_says_so_and_the_next_upload_is_drafted(
+    tmp_path: Path,
+) -> None:
+    app = create_app(tmp_path / "data", None, workers=1, secure_cookies=False)
+    facts = tmp_path / "facts"
+    facts.mkdir()
+    with TestClient(app, base_url="http://127.0.0.1"):
+        site = Site(app, tmp_path / "data")
+        admin = _admin(site)
+        site.portal.pdf.workers.on_start = functools.partial(_die, facts)
+        died = _upload(admin, (FORM, label_beside().content))
+        assert died.status_code == 503
+        assert _alert(died.text) == (
+            "未能起草，请稍后重新上传（处理文件的工作进程意外退出） / nothing was drafted; "
+            "upload the files again shortly (the worker process ended unexpectedly)"
+        )
+        assert [fact["job"] for fact in _seen(facts)] == ["draft_uploads"]
+        with site.portal.db() as session:
+            assert session.scalars(select(NoticeDraft)).first() is None, "no half-made draft"
+
+        site.portal.pdf.workers.on_start = functools.partial(_note, facts)
+        again = _upload(admin, (FORM, label_beside().content))
+        assert again.status_code == 303, _alert(again.text)
+        assert "draft_uploads" in [fact["job"] for fact in _seen(facts)], "on a worker made anew"
 
 
 def _end_converting(_worker: convert.Worker, _source: Path) -> None:
