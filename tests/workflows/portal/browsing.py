@@ -62,11 +62,11 @@ def serving(app: Any, port: int | None = None) -> Iterator[str]:
 
 
 @contextmanager
-def chromium() -> Iterator[BrowserContext]:
-    """Chromium from Debian with a fresh profile; never a downloaded browser."""
+def chromium(locale: str = "zh-CN") -> Iterator[BrowserContext]:
+    """Chromium from Debian with a fresh profile, speaking `locale`; never a downloaded browser."""
     with tempfile.TemporaryDirectory(prefix="formgen-chromium-") as profile, sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True, args=ARGS, accept_downloads=True, locale="zh-CN"
+            profile, executable_path=CHROMIUM, headless=True, args=ARGS, accept_downloads=True, locale=locale
         )
         yield context
         context.close()

@@ -224,3 +224,42 @@ def test_an_admin_and_a_bureau_change_units_and_regions_and_an_applicant_cannot(
     assert places["德阳局"] == ("德阳市经济和信息化局", "德阳市")
     assert places["蜀安公司"] == ("成都蜀安智造技术服务有限公司", "成都市")
     assert places["自贡公司"] == ("自贡示范公司", "自贡市")
+
+
+def test_the_browsers_own_checks_speak_chinese_in_an_english_browser(served: tuple[str, Any]) -> None:
+    """A required field left empty, a password too short, an e-mail address mistyped: the
+    browser stops the form with its own words, which the portal's script gives in Chinese
+    whatever the browser's language."""
+    base, app = served
+    with app.state.portal.db() as session:
+        add_user(session, "蜀安公司", PASSWORD, "applicant", "成都市")
+    with chromium("en-US") as context:
+        page = context.new_page()
+        try:
+
+            def said(selector: str) -> str:
+                return str(page.locator(selector).evaluate("input => input.validationMessage"))
+
+            page.goto(base + "/login")
+            page.get_by_role("button", name="登录").click()
+            assert said("#name") == "请填写此项"
+            assert page.url == base + "/login", "the form was not sent"
+            page.locator("#name").fill("蜀安公司")
+            assert said("#name") == "", "typing clears it"
+            page.get_by_role("button", name="登录").click()
+            assert said("#password") == "请填写此项"
+
+            page.goto(base + "/signup")
+            page.locator("#email").fill("office-at-shuan")
+            page.get_by_role("button", name="注册").click()
+            page.locator("#email").evaluate("input => input.reportValidity()")
+            assert said("#email") == "请填写有效的电子邮箱地址，如name@example.cn"
+
+            sign_in(page, base, "蜀安公司", PASSWORD)
+            page.goto(base + "/account/password")
+            page.locator("#old").fill(PASSWORD)
+            page.locator("#new").fill("abc")
+            page.locator("#new").evaluate("input => input.form.requestSubmit()")
+            assert said("#new") == "请至少填写10个字符（现为3个）"
+        finally:
+            page.close()

@@ -270,7 +270,31 @@
     });
   }
 
+  // The browser's own checks (a required field left empty, a password too short, an e-mail
+  // address mistyped) speak the browser's language: in an English browser they say so in
+  // Chinese all the same.
+  function validityInChinese(input) {
+    input.addEventListener("invalid", function () {
+      const v = input.validity;
+      let message = "";
+      if (v.valueMissing) {
+        message = input.type === "file" ? "请选择文件" : input.type === "checkbox" || input.type === "radio" || input.tagName === "SELECT" ? "请选择此项" : "请填写此项";
+      } else if (v.tooShort) {
+        message = "请至少填写" + input.minLength + "个字符（现为" + input.value.length + "个）";
+      } else if (v.typeMismatch && input.type === "email") {
+        message = "请填写有效的电子邮箱地址，如name@example.cn";
+      } else if (v.badInput || v.typeMismatch || v.patternMismatch || v.rangeUnderflow || v.rangeOverflow || v.stepMismatch) {
+        message = "请填写有效的值";
+      }
+      input.setCustomValidity(message);
+    });
+    const clear = function () { input.setCustomValidity(""); };
+    input.addEventListener("input", clear);
+    input.addEventListener("change", clear);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("input, select, textarea").forEach(validityInChinese);
     document.querySelectorAll("select[data-choices-by]").forEach(choicesBy);
     document.querySelectorAll("[data-max-chars]").forEach(function (input) {
       updateCount(input);
