@@ -7,6 +7,7 @@ from `scripts/setup-postgres.sh`). A missing PostgreSQL fails the run rather tha
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Iterator
@@ -124,6 +125,15 @@ def mail_site(request: pytest.FixtureRequest, tmp_path: Path, inbox: tuple[str, 
     yield Site(app, tmp_path / "data")
     with app.state.portal.db() as session:
         session.get_bind().dispose()
+
+
+@contextlib.contextmanager
+def working_site(tmp_path: Path) -> Iterator[Site]:
+    """A fresh portal over SQLite with its worker processes running (one PDF process with its
+    LibreOffice, the paper checker's), as a served portal has them: its lifespan entered."""
+    app = create_app(tmp_path / "data", None, workers=1, secure_cookies=False)
+    with TestClient(app, base_url="http://127.0.0.1"):
+        yield Site(app, tmp_path / "data")
 
 
 def example(packet_id: str) -> dict[str, Any]:

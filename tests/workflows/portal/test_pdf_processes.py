@@ -17,7 +17,7 @@ from formgen.pdf import convert
 from formgen.workflows.portal.app import create_app
 from tests.drafting.small_forms import label_beside
 from tests.reading import pdf_text
-from tests.workflows.portal.conftest import CITY, PROVIDER, Site, example, start
+from tests.workflows.portal.conftest import CITY, PROVIDER, Site, example, start, working_site
 from tests.workflows.portal.test_importer import FORM, NOTICE, PUBLICATION, _admin, _csrf, _draft, _upload
 from tests.workflows.portal.test_pages import csrf_of
 
@@ -56,15 +56,13 @@ def _gone(pid: int) -> bool:
 def test_a_packet_is_made_in_a_worker_process_below_the_portal_and_shutdown_ends_it(
     tmp_path: Path,
 ) -> None:
-    app = create_app(tmp_path / "data", None, workers=1, secure_cookies=False)
     facts = tmp_path / "facts"
     facts.mkdir()
-    with TestClient(app, base_url="http://127.0.0.1"):
-        site = Site(app, tmp_path / "data")
+    with working_site(tmp_path) as site:
         site.user("a", "applicant", "成都市")
         client = site.client("a")
         report = start(client, PROVIDER, example(PROVIDER))
-        app.state.portal.pdf.on_job_start = functools.partial(_record, facts)
+        site.portal.pdf.on_job_start = functools.partial(_record, facts)
         made = client.get(f"/applications/{report}/packet.pdf")
         assert made.status_code == 200, made.text
         (tmp_path / "packet.pdf").write_bytes(made.content)

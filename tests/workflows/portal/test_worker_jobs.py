@@ -22,7 +22,7 @@ from formgen.pdf import convert
 from formgen.workflows.portal.app import create_app
 from formgen.workflows.portal.db import NoticeDraft
 from tests.drafting.small_forms import label_beside
-from tests.workflows.portal.conftest import PROVIDER, Site, example, start
+from tests.workflows.portal.conftest import PROVIDER, Site, example, start, working_site
 from tests.workflows.portal.test_importer import (
     FORM,
     REFUSED,
@@ -158,11 +158,9 @@ def test_a_worker_that_dies_under_a_check_is_made_anew_and_the_check_tried_once_
 
 
 def test_a_notice_is_drafted_and_pictured_in_a_worker_process_below_the_portal(tmp_path: Path) -> None:
-    app = create_app(tmp_path / "data", None, workers=1, secure_cookies=False)
     facts = tmp_path / "facts"
     facts.mkdir()
-    with TestClient(app, base_url="http://127.0.0.1"):
-        site = Site(app, tmp_path / "data")
+    with working_site(tmp_path) as site:
         site.portal.pdf.workers.on_start = functools.partial(_note, facts)
         admin = _admin(site)
 
@@ -195,11 +193,9 @@ def test_a_notice_is_drafted_and_pictured_in_a_worker_process_below_the_portal(t
 def test_a_worker_that_dies_drafting_a_notice_says_so_and_the_next_upload_is_drafted(
     tmp_path: Path,
 ) -> None:
-    app = create_app(tmp_path / "data", None, workers=1, secure_cookies=False)
     facts = tmp_path / "facts"
     facts.mkdir()
-    with TestClient(app, base_url="http://127.0.0.1"):
-        site = Site(app, tmp_path / "data")
+    with working_site(tmp_path) as site:
         admin = _admin(site)
         site.portal.pdf.workers.on_start = functools.partial(_die, facts)
         died = _upload(admin, (FORM, label_beside().content))
