@@ -141,7 +141,7 @@ def change_unit(
     return target
 
 
-def move_open_applications(session: Session, actor: User, applicant: User, region: str) -> list[Application]:
+def move_open_applications(session: Session, actor: User, applicant: User, region: str) -> None:
     """Move the applicant's open applications (drafts, and returned ones being mended) to its
     new `region`, where its next submission goes; the move is in each one's history (the
     caller commits).
@@ -167,7 +167,6 @@ def move_open_applications(session: Session, actor: User, applicant: User, regio
             )
         )
         application.region = region
-    return moving
 
 
 def change_place(

@@ -13,7 +13,7 @@ from urllib.parse import quote
 import jinja2
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from formgen import api
@@ -124,13 +124,14 @@ def own_application(session: Session, user: User, application_id: int) -> Applic
     return application_for(session, user, application_id)
 
 
+def _uploads(application: Application, *what: Any) -> Select[Any]:
+    """`what` (the uploads, or some of their columns) of the application's uploads, in upload order."""
+    return select(*what).where(Attachment.application_id == application.id).order_by(Attachment.id)
+
+
 def attachments_of(session: Session, application: Application) -> list[Attachment]:
     """The application's uploaded scans, in upload order."""
-    return list(
-        session.scalars(
-            select(Attachment).where(Attachment.application_id == application.id).order_by(Attachment.id)
-        )
-    )
+    return list(session.scalars(_uploads(application, Attachment)))
 
 
 def full_data(session: Session, application: Application) -> dict[str, Any]:
@@ -140,13 +141,8 @@ def full_data(session: Session, application: Application) -> dict[str, Any]:
     field = forms.attachments_path(model)
     if field is not None:
         # Plain columns, not mapped objects: every save's check comes through here.
-        listed = select(Attachment.title, Attachment.stored_name).where(
-            Attachment.application_id == application.id
-        )
-        data[field] = [
-            {"title": title, "file": stored}
-            for title, stored in session.execute(listed.order_by(Attachment.id))
-        ]
+        listed = session.execute(_uploads(application, Attachment.title, Attachment.stored_name))
+        data[field] = [{"title": title, "file": stored} for title, stored in listed]
     return data
 
 
