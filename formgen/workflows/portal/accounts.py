@@ -13,7 +13,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from formgen.model.checks import check_email
-from formgen.workflows.portal import notices, units
+from formgen.workflows.portal import account_log, notices, units
 from formgen.workflows.portal.db import ROLES, UNIT_NAME_MAX, User, open_database
 from formgen.workflows.portal.passwords import normal_email, password_problem
 from formgen.workflows.portal.security import (
@@ -54,10 +54,13 @@ def add_user(
     region: str = "",
     email: str = "",
     unit_name: str = "",
+    *,
+    actor: str = account_log.COMMAND_LINE,
 ) -> User:
     """Make an account; applicants and bureaus belong to a region (成都市, 万州区…). With an
     `email`, the portal writes to it (receipts, decisions) and it signs in by it too. A
-    bureau's `unit_name` (成都市经济和信息化局) begins its 推荐单位 fields."""
+    bureau's `unit_name` (成都市经济和信息化局) begins its 推荐单位 fields. Its history begins
+    with `actor` (the administrator, or the command line) making it."""
     name = name.strip()
     address = normal_email(email) or None
     if role not in ROLES:
@@ -89,6 +92,9 @@ def add_user(
         unit_name=unit_name.strip(),
     )
     session.add(user)
+    session.flush()
+    made = [account_log.ROLE_LABELS[role], user.region, user.unit_name, user.email or ""]
+    account_log.record(session, user, actor, "created", "，".join(v for v in made if v))
     session.commit()
     return user
 
@@ -156,6 +162,7 @@ def change_password(session: Session, user: User, old: str, new: str) -> None:
         raise ValueError(f"{weak.message_zh} / {weak.message_en}")
     user.password_hash = hash_password(new)
     end_sessions(session, user.id)
+    account_log.record(session, user, user.name, "password", "其他登录已退出")
     session.commit()
 
 
@@ -166,6 +173,8 @@ def set_disabled(session: Session, admin: User, user_id: int, disabled: bool) ->
         raise HTTPException(404, "找不到该用户 / no such user")
     if user.id == admin.id:
         raise HTTPException(409, "不能停用自己的账户 / you cannot disable your own account")
+    if user.disabled != disabled:
+        account_log.record(session, user, admin.name, "disabled" if disabled else "enabled")
     user.disabled = disabled
     if disabled:
         end_sessions(session, user.id)
@@ -267,7 +276,7 @@ async def add_user_page(request: Request) -> Response:
                 name, password, role, region, unit = (
                     form.get(k) or "" for k in ("name", "password", "role", "region", "unit_name")
                 )
-                add_user(session, name, password, role, region, unit_name=unit)
+                add_user(session, name, password, role, region, unit_name=unit, actor=admin.name)
             except ValueError as exc:
                 return _users(request, session, admin, 422, message=str(exc))
             return RedirectResponse("/admin/users", status_code=303)

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from formgen.pdf import convert
 from formgen.workflows.portal import (
+    account_log,
     accounts,
     admin,
     applicant,
@@ -160,6 +161,7 @@ def create_app(
     app.include_router(reset.router)
     app.include_router(email_change.router)
     app.include_router(units.router)
+    app.include_router(account_log.router)
     app.include_router(mail_log.router)
     app.include_router(admin.router)
     app.include_router(bureau.router)

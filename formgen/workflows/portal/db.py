@@ -219,6 +219,21 @@ class ApplicationEvent(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
 
 
+class AccountEvent(Base):
+    """One step of an account's history: made, signed up, confirmed, its unit, region, address
+    or password changed, disabled or enabled; `detail` says from what to what.
+
+    The account's row holds only what is true now; this keeps who changed it and when."""
+
+    __tablename__ = "account_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(default=now)
+    actor: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
 class NoticeSetting(Base):
     """The portal's own settings of a notice: the day after which nothing more is submitted."""
 

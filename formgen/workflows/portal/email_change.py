@@ -18,7 +18,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from formgen.model.problems import Problem
-from formgen.workflows.portal import tokens
+from formgen.workflows.portal import account_log, tokens
 from formgen.workflows.portal.db import User, now
 from formgen.workflows.portal.letters import beijing_time, letter
 from formgen.workflows.portal.outbox import outbox_of
@@ -94,6 +94,7 @@ def take_change(session: Session, token: str) -> User | None:
     old = user.email
     if user.name == old:
         user.name = new
+    account_log.record(session, user, user.name, "email", f"{old or '（空）'} → {new}")
     user.email, user.pending_email, user.confirmed = new, "", True
     end_sessions(session, user.id)
     if old:

@@ -16,7 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from formgen.model.problems import Problem
-from formgen.workflows.portal import tokens
+from formgen.workflows.portal import account_log, tokens
 from formgen.workflows.portal.db import AccountToken, ResetRequest, User, now
 from formgen.workflows.portal.letters import letter
 from formgen.workflows.portal.outbox import Outbox
@@ -116,6 +116,7 @@ def reset_password(session: Session, token: str, password: str) -> User | Proble
     session.execute(
         update(User).where(User.id == user.id).values(password_hash=hash_password(password), confirmed=True)
     )
+    account_log.record(session, user, user.name, "reset", "其他登录已退出")
     end_sessions(session, user.id)
     session.commit()
     return user

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from formgen.model import checks
 from formgen.model.problems import Problem
-from formgen.workflows.portal import tokens, units
+from formgen.workflows.portal import account_log, tokens, units
 from formgen.workflows.portal.db import User
 from formgen.workflows.portal.letters import letter
 from formgen.workflows.portal.outbox import Outbox, outbox_of
@@ -101,6 +101,9 @@ def sign_up(session: Session, outbox: Outbox, values: Mapping[str, str]) -> list
     )
     session.add(user)
     session.flush()
+    account_log.record(
+        session, user, email, "signed_up", "，".join((user.unit_name, user.credit_code, user.region))
+    )
     token = tokens.issue(session, user, "confirm", tokens.CONFIRM_FOR)
     outbox.queue(
         session,
@@ -123,6 +126,7 @@ def confirm(session: Session, token: str) -> User | None:
     user = tokens.redeem(session, token, "confirm")
     if user is not None:
         user.confirmed = True
+        account_log.record(session, user, user.name, "confirmed", user.email or "")
         session.commit()
     return user
 

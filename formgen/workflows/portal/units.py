@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from formgen import api
 from formgen.model import checks
 from formgen.model.problems import Problem
-from formgen.workflows.portal import notices
+from formgen.workflows.portal import account_log, notices
 from formgen.workflows.portal.db import EDITABLE, UNIT_NAME_MAX, Application, ApplicationEvent, User
 from formgen.workflows.portal.web import form_values, portal, render, require_csrf, require_user
 
@@ -132,6 +132,7 @@ def change_unit(
         return problems
     if clean["region"] != target.region:
         move_open_applications(session, actor, target, clean["region"])
+    account_log.record_changes(session, target, actor.name, clean)
     target.unit_name, target.credit_code, target.region = (
         clean["unit_name"],
         clean["credit_code"],
@@ -183,6 +184,7 @@ def change_place(
     clean, problems = check_place(values, target.role)
     if problems:
         return problems
+    account_log.record_changes(session, target, actor.name, clean)
     target.unit_name, target.region = clean["unit_name"], clean["region"]
     session.commit()
     return target

@@ -210,6 +210,11 @@ def test_an_admin_and_a_bureau_change_units_and_regions_and_an_applicant_cannot(
         page.locator("#account-4").get_by_role("button", name="保存").click()
         expect(page.locator("#account-4")).to_contain_text("成都蜀安智造技术服务有限公司")
         steps.shot(page, "applicant-renamed")
+        page.get_by_role("link", name="成都蜀安智造技术服务有限公司的账户记录").click()
+        renamed = page.locator("tr.event-unit_name")
+        expect(renamed).to_contain_text("成都蜀安公司 → 成都蜀安智造技术服务有限公司")
+        expect(renamed).to_contain_text("成都市经信局")
+        steps.shot(page, "bureau-reads-the-history")
         page.get_by_role("button", name="退出").click()
 
         sign_in(page, base, "蜀安公司", PASSWORD)
@@ -217,6 +222,13 @@ def test_an_admin_and_a_bureau_change_units_and_regions_and_an_applicant_cannot(
         page.goto(base + "/accounts")
         expect(page.locator("main")).to_contain_text("无权访问")
         steps.shot(page, "applicant-refused")
+        # The applicant reads who renamed it, at a phone's width too.
+        page.goto(base + "/applications")
+        page.get_by_role("link", name="账户记录", exact=True).click()
+        expect(page.locator("tr.event-unit_name")).to_contain_text("成都市经信局")
+        page.set_viewport_size({"width": 390, "height": 844})
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        steps.shot(page, "applicant-reads-its-history-phone")
     finally:
         page.close()
     with app.state.portal.db() as session:

@@ -41,9 +41,10 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 
 def test_the_revisions_form_one_line() -> None:
     script = ScriptDirectory(str(MIGRATIONS))
-    assert script.get_heads() == ["0007_paper_checks"]
+    assert script.get_heads() == ["0008_account_events"]
     line = [revision.revision for revision in script.walk_revisions()]
     assert line == [
+        "0008_account_events",
         "0007_paper_checks",
         "0006_notice_drafts",
         "0005_review",
@@ -60,6 +61,7 @@ def test_the_revisions_form_one_line() -> None:
         "v0005_review.py",
         "v0006_notice_drafts.py",
         "v0007_paper_checks.py",
+        "v0008_account_events.py",
     ]
 
 
@@ -73,7 +75,7 @@ def test_an_empty_database_gets_every_table_the_models_declare(engine: Engine) -
     with engine.connect() as connection:
         assert (
             connection.scalar(sqlalchemy.text("SELECT version_num FROM alembic_version"))
-            == "0007_paper_checks"
+            == "0008_account_events"
         )
 
 
@@ -99,10 +101,17 @@ def test_a_database_of_the_uploads_portal_is_brought_up_with_its_rows(engine: En
         ).one()
         blob = connection.scalar(sqlalchemy.text("SELECT content FROM upload_blobs WHERE name = 'a.png'"))
         head = connection.scalar(sqlalchemy.text("SELECT version_num FROM alembic_version"))
+        history = connection.execute(
+            sqlalchemy.text(
+                "SELECT e.kind, e.at = u.created FROM account_events e JOIN users u ON u.id = e.user_id"
+            )
+        ).all()
     # An account made before sign-up can still sign in: not disabled, counted as confirmed.
     assert tuple(user) == ("蜀安公司", False, True, None, "")
     assert bytes(blob) == b"\x89PNG"
-    assert head == "0007_paper_checks"
+    assert head == "0008_account_events"
+    # Its history begins when it was made, not blank.
+    assert [tuple(row) for row in history] == [("created", True)]
     # And back down the line to the uploads portal's schema, then up again.
     with engine.begin() as connection:
         command.downgrade(_config(connection), UPLOADS)
