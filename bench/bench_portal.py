@@ -23,6 +23,11 @@ Before the clock, one applicant opens every section's page and two packets are m
 each LibreOffice worker: the figures are a portal's that has served for a minute, not its first
 seconds, when templates compile and code and LibreOffice's filters load (``--cold`` keeps them).
 
+Each applicant opens a page at its own point of its work, as people who began at different
+moments do; ``--lockstep`` has all 50 open the same section's page at the same moment, every
+tenth save: a crowd arriving at once, the harder case (and the bench's way until it had the
+flag).
+
 Packets are made in worker processes below the portal's CPU priority
 (`formgen.workflows.portal.pdf_pool`); ``--in-process-pdf`` makes them in the portal's own
 process, the old way, and ``--compare`` runs the old way and then the new one and prints the
@@ -41,14 +46,19 @@ processes either way, to see what the tuning alone changes. ``--compare``'s old 
 portal before both changes: packets in its own process and SQLite untuned.
 
 Run: ``make bench`` (or ``.venv/bin/python bench/bench_portal.py [--seconds S] [--downloaders N]
-[--rate R] [--cold] [--untuned-sqlite] [--in-process-pdf | --compare | --compare-sqlite]
-[--paper-checks N]``).
+[--rate R] [--cold] [--lockstep] [--untuned-sqlite] [--processes N --database URL]
+[--in-process-pdf | --compare | --compare-sqlite | --compare-processes] [--paper-checks N]``).
+
+``--processes N --database URL`` serves the mix from N app processes (uvicorn's ``--workers``)
+on PostgreSQL, in a schema of the bench's own dropped afterwards, the 2 LibreOffice workers
+shared among them; ``--compare-processes`` runs one process and then N on that database.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import io
 import json
 import math
@@ -61,17 +71,20 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import httpx2
+import sqlalchemy
 from PIL import Image
 
 import formgen
 from formgen.pdf import page_images
 from formgen.workflows.portal import forms
 from formgen.workflows.portal.accounts import add_account
+from formgen.workflows.portal.db import database_url
 
 HOST = "127.0.0.1"  # loopback only
 PACKET = "sichuan-2023-110.provider"
@@ -79,6 +92,8 @@ PASSWORD = "bench-password"
 SECTIONS = len(forms.sections(formgen.api.registry().packet(PACKET).model))
 SAVES_PER_PAGE = 10
 """A person opens a section's page, then types into it: a page load before every tenth save."""
+PDF_WORKERS = 2
+"""LibreOffice workers in all, shared among the app processes (FORMGEN_PDF_WORKERS each)."""
 
 
 @dataclass
@@ -109,10 +124,49 @@ def _free_port() -> int:
         return port
 
 
-def _cpu_seconds(pid: int) -> float:
-    """CPU time (user and system) the process `pid` itself has used, from /proc."""
-    after_name = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(after_name[11]) + int(after_name[12])) / os.sysconf("SC_CLK_TCK")
+def _cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user and system) the processes `pids` themselves have used, from /proc."""
+    total = 0
+    for pid in pids:
+        after_name = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(after_name[11]) + int(after_name[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _app_processes(server: int, processes: int) -> list[int]:
+    """The processes that serve requests: the server itself, or with several the ones its
+    supervisor started (not the PDF workers below them)."""
+    if processes == 1:
+        return [server]
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and "spawn_main" in (entry / "cmdline").read_text():
+                status = (entry / "status").read_text()
+                if f"\nPPid:\t{server}\n" in status:
+                    found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+@contextlib.contextmanager
+def _schema(url: str | None) -> Iterator[str | None]:
+    """A PostgreSQL schema of the bench's own in the database `url`, dropped afterwards: the
+    URL that puts the portal's tables there. Nothing else in the database is touched."""
+    if url is None:
+        yield None
+        return
+    name = f"formgen_bench_{os.getpid()}_{time.monotonic_ns()}"
+    engine = sqlalchemy.create_engine(database_url(url, Path()))
+    with engine.begin() as connection:
+        connection.execute(sqlalchemy.text(f"CREATE SCHEMA {name}"))
+    try:
+        yield url + ("&" if "?" in url else "?") + f"options=-csearch_path%3D{name}"
+    finally:
+        with engine.begin() as connection:
+            connection.execute(sqlalchemy.text(f"DROP SCHEMA {name} CASCADE"))
+        engine.dispose()
 
 
 def _tree_rss(pid: int) -> int:
@@ -187,7 +241,9 @@ async def _page_load(user: User, section: int, kind: Kind) -> None:
         kind.errors += 1
 
 
-async def _applicant(user: User, until: float, saves: int, kinds: dict[str, Kind], gap: float | None) -> None:
+async def _applicant(
+    user: User, until: float, saves: int, kinds: dict[str, Kind], gap: float | None, *, lockstep: bool = False
+) -> None:
     """Save the draft `saves` times, opening the next section's page before every
     `SAVES_PER_PAGE`th save.
 
@@ -195,15 +251,20 @@ async def _applicant(user: User, until: float, saves: int, kinds: dict[str, Kind
     person's page saves while they type: a save's latency counts from when it was due, so a
     save held up behind a slow one is charged its wait (no coordinated omission). Without it,
     each save follows the last at once: the server's capacity, where by Little's law the
-    latency is the number of applicants over the rate served."""
+    latency is the number of applicants over the rate served.
+
+    Each applicant starts at its own point of its work (`phase`: which save opens a page, and
+    which section), as people who began at different times are; with ``lockstep`` all open
+    the same section together, every `SAVES_PER_PAGE` saves: a crowd arriving at once."""
     due = time.monotonic() + (random.uniform(0, gap) if gap else 0.0)
+    phase = 0 if lockstep else random.randrange(SAVES_PER_PAGE * SECTIONS)
     for n in range(saves):
         if gap:
             await asyncio.sleep(max(0.0, due - time.monotonic()))
         if time.monotonic() > until:
             return
-        if n % SAVES_PER_PAGE == 0:
-            await _page_load(user, (n // SAVES_PER_PAGE) % SECTIONS, kinds["page load"])
+        if (n + phase) % SAVES_PER_PAGE == 0:
+            await _page_load(user, ((n + phase) // SAVES_PER_PAGE) % SECTIONS, kinds["page load"])
         kind = kinds["draft save"]
         user.data["report"]["self_assessment"] = (
             f"第{n}次保存。" + user.data["report"]["self_assessment"][:150]
@@ -300,10 +361,12 @@ async def _warm(applicant: User, downloaders: list[User]) -> None:
     await asyncio.gather(*(packet(u) for u in downloaders))
 
 
-async def _run(base: str, args: argparse.Namespace, kinds: dict[str, Kind], pid: int) -> tuple[float, float]:
-    """Sign everyone in and warm up, then run the mix; its seconds, and the CPU seconds the
-    portal's process used during it (the sign-ins' password hashing, about 0.17 s each, and
-    the warm-up are before)."""
+async def _run(
+    base: str, args: argparse.Namespace, kinds: dict[str, Kind], cpu: Callable[[], float]
+) -> tuple[float, float, float]:
+    """Sign everyone in and warm up, then run the mix; its seconds, the CPU seconds the
+    portal's processes used during it (the sign-ins' password hashing, about 0.17 s each, and
+    the warm-up are before), and those the bench's own clients used."""
     example = json.loads(json.dumps(formgen.example_data(PACKET), default=str))
     example.pop("attachments", None)
     signing_in = asyncio.Semaphore(SIGNING_IN)
@@ -328,11 +391,11 @@ async def _run(base: str, args: argparse.Namespace, kinds: dict[str, Kind], pid:
     scans = [await _scan(user) for user in checkers]
     if not args.cold and applicants:
         await _warm(applicants[0], downloaders[:2])
-    start, cpu_before = time.monotonic(), _cpu_seconds(pid)
+    start, cpu_before, own_before = time.monotonic(), cpu(), time.process_time()
     until = start + args.seconds
     gap = args.applicants / args.rate if args.rate else None
     saves = max(args.saves, math.ceil(args.seconds / gap) + 1) if gap else args.saves
-    tasks = [_applicant(u, until, saves, kinds, gap) for u in applicants]
+    tasks = [_applicant(u, until, saves, kinds, gap, lockstep=args.lockstep) for u in applicants]
     tasks += [_downloader(u, until, args.packets, kinds["packet PDF"]) for u in downloaders]
     tasks += [
         _paper_checker(u, scan, until, kinds["paper check"]) for u, scan in zip(checkers, scans, strict=True)
@@ -342,7 +405,7 @@ async def _run(base: str, args: argparse.Namespace, kinds: dict[str, Kind], pid:
     finally:
         for user in [*applicants, *downloaders, *checkers]:
             await user.client.aclose()
-    return time.monotonic() - start, _cpu_seconds(pid) - cpu_before
+    return time.monotonic() - start, cpu() - cpu_before, time.process_time() - own_before
 
 
 def _loads(averages: tuple[float, float, float]) -> str:
@@ -359,7 +422,10 @@ class Measured:
     loads: tuple[tuple[float, float, float], tuple[float, float, float]]
     peak: int
     cpu: float = 0.0
-    """CPU seconds the portal's own process used (its threads, not the worker processes)."""
+    """CPU seconds the portal's own processes used (their threads, not the worker processes)."""
+    processes: int = 1
+    clients: float = 0.0
+    """CPU seconds the bench's own clients used: cores the portal did not have."""
 
 
 @dataclass(frozen=True)
@@ -370,6 +436,11 @@ class Way:
     in_process: bool = False
     untuned_sqlite: bool = False
     paper_in_process: bool = False
+    processes: int = 1
+    """App processes (uvicorn's --workers), sharing the 2 LibreOffice workers between them."""
+    database: str | None = None
+    """A PostgreSQL database (the portal's tables go in a schema of the bench's own); SQLite in
+    the data folder when None."""
 
 
 OLD = Way("packets in the portal's process, SQLite untuned (old)", in_process=True, untuned_sqlite=True)
@@ -379,7 +450,7 @@ UNTUNED = Way("packets in worker processes, SQLite untuned", untuned_sqlite=True
 
 def _measure(args: argparse.Namespace, way: Way) -> Measured:
     """Serve a fresh portal in its own process and run the mix against it once."""
-    with tempfile.TemporaryDirectory(prefix="formgen-bench-portal-") as folder:
+    with tempfile.TemporaryDirectory(prefix="formgen-bench-portal-") as folder, _schema(way.database) as url:
         data = Path(folder)
         names = (
             [f"applicant{n}" for n in range(args.applicants)]
@@ -387,7 +458,7 @@ def _measure(args: argparse.Namespace, way: Way) -> Measured:
             + [f"checker{n}" for n in range(args.paper_checks)]
         )
         for name in names:
-            add_account(data, None, name, PASSWORD, "applicant", "成都市")
+            add_account(data, url, name, PASSWORD, "applicant", "成都市")
         port = _free_port()
         env = {
             **os.environ,
@@ -396,6 +467,8 @@ def _measure(args: argparse.Namespace, way: Way) -> Measured:
             "FORMGEN_PDF_IN_PROCESS": "1" if way.in_process else "0",
             "FORMGEN_SQLITE_UNTUNED": "1" if way.untuned_sqlite else "0",
             "FORMGEN_PAPER_IN_PROCESS": "1" if way.paper_in_process else "0",
+            "FORMGEN_PDF_WORKERS": str(max(1, PDF_WORKERS // way.processes)),
+            **({"FORMGEN_DATABASE_URL": url} if url else {}),
         }
         command = [
             sys.executable,
@@ -409,6 +482,7 @@ def _measure(args: argparse.Namespace, way: Way) -> Measured:
             str(port),
             "--log-level",
             "warning",
+            *(["--workers", str(way.processes)] if way.processes > 1 else []),
         ]
         server = subprocess.Popen(command, env=env)
         peak = 0
@@ -433,7 +507,8 @@ def _measure(args: argparse.Namespace, way: Way) -> Measured:
             sampler.start()
             kinds = {k: Kind(k) for k in ("draft save", "page load", "packet PDF", "paper check")}
             load_before = os.getloadavg()
-            elapsed, cpu = asyncio.run(_run(base, args, kinds, server.pid))
+            serving = _app_processes(server.pid, way.processes)
+            elapsed, cpu, clients = asyncio.run(_run(base, args, kinds, lambda: _cpu_seconds(serving)))
             load_after = os.getloadavg()
         finally:
             stop.set()
@@ -443,7 +518,7 @@ def _measure(args: argparse.Namespace, way: Way) -> Measured:
     if args.paper_checks:
         checks = "the portal's process (old)" if way.paper_in_process else "a worker process (new)"
         name += f", {args.paper_checks} paper checks verified in {checks}"
-    return Measured(name, elapsed, kinds, (load_before, load_after), peak, cpu)
+    return Measured(name, elapsed, kinds, (load_before, load_after), peak, cpu, way.processes, clients)
 
 
 def _report(args: argparse.Namespace, run: Measured) -> int:
@@ -469,9 +544,10 @@ def _report(args: argparse.Namespace, run: Measured) -> int:
     )
     print(f"  peak memory    {run.peak / 1024 / 1024:.0f} MB (portal process and the PDF processes under it)")
     print(
-        f"  portal CPU     {run.cpu:.1f} s used by the portal's own process during the mix, "
+        f"  portal CPU     {run.cpu:.1f} s used by the portal's own process{'es' if run.processes > 1 else ''} during the mix, "
         f"{1000 * run.cpu / max(1, total + sum(k.errors + k.busy for k in run.kinds.values())):.1f} ms a request"
     )
+    print(f"  bench CPU      {run.clients:.1f} s used by the bench's own clients (on the same cores)")
     drafts, pdfs = run.kinds["draft save"].latencies, run.kinds["packet PDF"].latencies
     if drafts and pdfs:
         print(
@@ -507,6 +583,12 @@ def main() -> None:
         action="store_true",
         help="no warm-up: the first page loads and packets of a fresh portal are measured too",
     )
+    parser.add_argument(
+        "--lockstep",
+        action="store_true",
+        help="every applicant opens the same section's page at the same save, all together "
+        "(a crowd arriving at once; by default each starts at its own point of its work)",
+    )
     way = parser.add_mutually_exclusive_group()
     way.add_argument(
         "--in-process-pdf",
@@ -531,6 +613,22 @@ def main() -> None:
         help="SQLite as it was before it was tuned (FORMGEN_SQLITE_UNTUNED=1)",
     )
     parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="app processes (uvicorn --workers), sharing the 2 LibreOffice workers; needs --database",
+    )
+    parser.add_argument(
+        "--database",
+        help="a PostgreSQL database URL: the portal's tables go in a schema of the bench's own, "
+        "dropped afterwards (default: SQLite in a temporary folder)",
+    )
+    way.add_argument(
+        "--compare-processes",
+        action="store_true",
+        help="on --database, run one app process and then --processes (default 2), and print the ratios",
+    )
+    parser.add_argument(
         "--paper-checks",
         type=int,
         default=0,
@@ -538,8 +636,22 @@ def main() -> None:
         "portal's process (old) and then in a worker process (new), and print the ratios",
     )
     args = parser.parse_args()
+    if args.compare_processes and args.processes == 1:
+        args.processes = 2
+    if args.processes > 1 and not args.database:
+        parser.error("several app processes share one PostgreSQL database: give --database")
 
-    if args.compare:
+    if args.compare_processes:
+        ways = [
+            replace(
+                NEW,
+                name=f"{n} app process{'es' if n > 1 else ''} on PostgreSQL",
+                processes=n,
+                database=args.database,
+            )
+            for n in (1, args.processes)
+        ]
+    elif args.compare:
         ways = [OLD, NEW]
     elif args.compare_sqlite:
         ways = [UNTUNED, NEW]
@@ -550,8 +662,16 @@ def main() -> None:
                 f"{'' if args.in_process_pdf else 'es'}, SQLite {'un' if args.untuned_sqlite else ''}tuned",
                 in_process=args.in_process_pdf,
                 untuned_sqlite=args.untuned_sqlite,
+                processes=args.processes,
+                database=args.database,
             )
         ]
+        if args.database:
+            ways[0] = replace(
+                ways[0],
+                name=f"{ways[0].name.split(', SQLite')[0]}, {args.processes} app process"
+                f"{'es' if args.processes > 1 else ''} on PostgreSQL",
+            )
     if args.paper_checks:
         ways = [replace(ways[-1], paper_in_process=old) for old in (True, False)]
     runs = [_measure(args, way) for way in ways]

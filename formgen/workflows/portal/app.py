@@ -239,14 +239,20 @@ class _Portal(FastAPI):
         return ResponseHeaders(super().build_middleware_stack(), hsts=bool(self.state.hsts))
 
 
-def _minutes(variable: str, default: dt.timedelta, *, per: int = 1) -> dt.timedelta:
-    """A duration from the environment, in minutes (or in units of `per` minutes)."""
+def _whole(variable: str) -> int | None:
+    """A positive whole number from the environment; None when the variable is not set."""
     value = os.environ.get(variable, "").strip()
     if not value:
-        return default
+        return None
     if not value.isdigit() or int(value) == 0:
         raise ValueError(f"{variable} 应为正整数 / {variable} must be a positive whole number: {value!r}")
-    return dt.timedelta(minutes=int(value) * per)
+    return int(value)
+
+
+def _minutes(variable: str, default: dt.timedelta, *, per: int = 1) -> dt.timedelta:
+    """A duration from the environment, in minutes (or in units of `per` minutes)."""
+    value = _whole(variable)
+    return default if value is None else dt.timedelta(minutes=value * per)
 
 
 def _error(request: Request, status: int, message: str, headers: dict[str, str]) -> Response:
@@ -265,8 +271,10 @@ def _error(request: Request, status: int, message: str, headers: dict[str, str])
 
 def app_from_environment() -> FastAPI:
     """The portal configured by FORMGEN_DATA and FORMGEN_DATABASE_URL, for
-    ``uvicorn --factory formgen.workflows.portal.app:app_from_environment``."""
-    return create_app()
+    ``uvicorn --factory formgen.workflows.portal.app:app_from_environment``; each process
+    keeps FORMGEN_PDF_WORKERS LibreOffice workers (2), so that several app processes on a
+    small machine need not keep two each."""
+    return create_app(workers=_whole("FORMGEN_PDF_WORKERS") or 2)
 
 
 def serve(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -66,9 +67,10 @@ class Widget:
     paper: list[str] = field(default_factory=list)
     """The paper's own guidance for this input (填写要求, the pledge a date signs)."""
 
-    @property
+    @functools.cached_property
     def dom_id(self) -> str:
-        """An id for the input, made of the path (HTML ids may hold any character but space)."""
+        """An id for the input, made of the path (HTML ids may hold any character but space);
+        kept once made, as a page's template asks it of each input some eight times."""
         return "f-" + self.path.replace(" ", "_")
 
 

@@ -143,7 +143,7 @@ def test_sign_up_confirm_by_e_mail_and_reset_the_password_in_a_real_browser(
     page.get_by_role("button", name="退出").click()
     sign_in(page, base, "成都市经信局", PASSWORD)
     page.get_by_role("link", name="申请人账户").click()
-    expect(page.get_by_role("cell", name="成都蜀安智造技术服务有限公司")).to_be_visible()
+    expect(page.get_by_role("cell", name="成都蜀安智造技术服务有限公司", exact=True)).to_be_visible()
     steps.shot(page, "bureau-accounts")
     page.get_by_role("button", name="退出").click()
     sign_in(page, base, "管理员", PASSWORD)

@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from formgen.pdf import convert
-from formgen.workflows.portal.app import create_app
+from formgen.workflows.portal.app import app_from_environment, create_app
 from tests.drafting.small_forms import label_beside
 from tests.reading import pdf_text
 from tests.workflows.portal.conftest import CITY, PROVIDER, Site, example, start, working_site
@@ -202,3 +202,19 @@ def test_a_bureau_packet_is_made_by_the_worker_processes(site: Site, tmp_path: P
         text = "".join(pdf_text(tmp_path / "packet.pdf").split())
         assert "成都蜀安智造技术服务有限公司" in text and "成都市经济和信息化局" in text
         assert {json.loads(p.read_text())["pid"] for p in facts.iterdir()} - {os.getpid()}, "made by a worker"
+
+
+def test_the_environment_sets_each_app_processs_pdf_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several app processes on a small machine keep one LibreOffice worker each rather than
+    two (FORMGEN_PDF_WORKERS); a value that is no positive whole number stops the start, naming
+    the variable."""
+    monkeypatch.setenv("FORMGEN_DATA", str(tmp_path / "data"))
+    assert app_from_environment().state.portal.pdf.processes == 2
+    monkeypatch.setenv("FORMGEN_PDF_WORKERS", "1")
+    assert app_from_environment().state.portal.pdf.processes == 1
+    for wrong in ("0", "two"):
+        monkeypatch.setenv("FORMGEN_PDF_WORKERS", wrong)
+        with pytest.raises(ValueError, match="FORMGEN_PDF_WORKERS"):
+            app_from_environment()
