@@ -537,16 +537,37 @@ def save_review(session: Session, draft: NoticeDraft, values: FormValues, run: R
         select(NoticeDraftPage.id).where(NoticeDraftPage.draft_id == draft.id).limit(1)
     )
     _store(draft, redrafted.files, redrafted.problems)
-    if office_after != office_before or _headers(redrafted.files) != _headers(files) or not had_pages:
-        # An office-only place changes the blank (a control fewer or more), and so does a table
-        # column's label, printed in its header cell; paths and types do not.
+    if office_after != office_before or _printed(redrafted.files) != _printed(files) or not had_pages:
+        # An office-only place changes the blank (a control fewer or more), and so does what
+        # it shows of a field: its label (a control's prompt 请填写<label>, a column's header
+        # cell), its type (a date's 请选择日期, a yes/no box), its options. Its data name does not.
         _keep_pages(session, draft, run(blank_pictures, redrafted.files))
     session.commit()
 
 
-def _headers(files: Mapping[str, bytes]) -> set[tuple[str, str, str]]:
-    """Every table column's header as the package prints it: form, header cell, label."""
-    return {(name, c.place, c.label) for name, spec in _form_specs(files).items() for c in _columns(spec)}
+UNSHOWN = frozenset({"path", "reviewed", "confidence"})
+"""A field's keys that its blank does not show: the data name and the review's own marks."""
+
+
+def _printed(files: Mapping[str, bytes]) -> set[str]:
+    """What the package's blanks show of each field and table column (every key but `UNSHOWN`),
+    one text each, to tell whether a review changed the pictures of the blanks."""
+
+    def shown(entry: Mapping[str, Any]) -> dict[str, Any]:
+        kept = {k: v for k, v in entry.items() if k not in UNSHOWN}
+        if isinstance(kept.get("columns"), list):
+            kept["columns"] = [shown(c) for c in kept["columns"] if isinstance(c, dict)]
+        return kept
+
+    printed: set[str] = set()
+    for name, spec in _form_specs(files).items():
+        entries = [*spec.get("fields", []), *(entry for _, entry in _column_entries(spec))]
+        printed |= {
+            json.dumps([name, shown(e)], sort_keys=True, ensure_ascii=False, default=str)
+            for e in entries
+            if isinstance(e, dict)
+        }
+    return printed
 
 
 def _corrected(form: str, n: int, entry: dict[str, Any], values: FormValues) -> FieldSpec | None:

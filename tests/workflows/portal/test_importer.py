@@ -525,3 +525,40 @@ def test_a_word_rows_tables_columns_are_corrected_as_an_excel_tables_are(site: S
     assert "第1列「设备名称及型号」（设备）" in _alert(wrong.text) and "下拉选项不能为空" in _alert(
         wrong.text
     )
+
+
+def test_a_relabelled_field_is_pictured_again_and_a_renamed_one_is_not(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A blank shows a field's label (its control's prompt reads 请填写<label>) but not its data
+    name: the review page's pictures of the blank are drawn again for a new label, and kept
+    as they are when only the data name changed."""
+    admin = _admin(site)
+    assert _upload(admin, (FORM, label_beside().content)).status_code == 303
+    draft = _draft(site).id
+    index = {label: n for n, label in enumerate(_fields(site))}
+    drawn: list[int] = []
+    draw = notice_drafts.blank_pictures
+
+    def counted(files: Any) -> Any:
+        drawn.append(1)
+        return draw(files)
+
+    monkeypatch.setattr(notice_drafts, "blank_pictures", counted)
+
+    def picture() -> bytes:
+        found = admin.get(f"/admin/drafts/{draft}/pages/form1/1")
+        assert found.status_code == 200
+        return found.content
+
+    def review(change: dict[str, str]) -> None:
+        saved = admin.post(
+            f"/admin/drafts/{draft}/review", data={"csrf": _csrf(admin), **change}, follow_redirects=False
+        )
+        assert saved.status_code == 303, _alert(saved.text)
+
+    first = picture()
+    review({f"form1-{index['单位名称']}-path": "企业名称"})
+    assert (drawn, picture()) == ([], first), "a data name is not on the paper"
+    review({f"form1-{index['单位名称']}-label": "企业名称（全称）"})
+    assert drawn == [1] and picture() != first, "the prompt 请填写企业名称（全称） is"
