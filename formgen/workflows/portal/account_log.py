@@ -106,9 +106,11 @@ def history(session: Session, account: User) -> list[EventOut]:
     ]
 
 
-def _page(request: Request, viewer: User, account_id: int) -> Response:
+def _page(request: Request, account_id: int | None) -> Response:
+    """The history page of `account_id`, or of the signed-in account itself when None."""
     with portal(request).db() as session:
-        account = viewable(session, viewer, account_id)
+        viewer = require_user(request, session)
+        account = viewable(session, viewer, viewer.id if account_id is None else account_id)
         return render(
             request,
             "account_history.html",
@@ -122,17 +124,13 @@ def _page(request: Request, viewer: User, account_id: int) -> Response:
 @router.get("/account/history", include_in_schema=False)
 def own_page(request: Request) -> Response:
     """The signed-in account's own history."""
-    with portal(request).db() as session:
-        viewer = require_user(request, session)
-    return _page(request, viewer, viewer.id)
+    return _page(request, None)
 
 
 @router.get("/accounts/{account_id}/history", include_in_schema=False)
 def account_page(request: Request, account_id: int) -> Response:
     """An account's history, for the account itself, its bureau or an administrator."""
-    with portal(request).db() as session:
-        viewer = require_user(request, session)
-    return _page(request, viewer, account_id)
+    return _page(request, account_id)
 
 
 @router.get("/api/accounts/{account_id}/history", response_model=list[EventOut], tags=["api"])
