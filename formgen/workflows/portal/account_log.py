@@ -65,8 +65,8 @@ def record(session: Session, account: User, actor: str, kind: str, detail: str =
 
 
 def record_changes(session: Session, account: User, actor: str, new: Mapping[str, str]) -> None:
-    """Record each of `new`'s fields (unit_name, credit_code, region) that differs from the
-    account's value now, as "old → new"; call it before the account is changed."""
+    """Record each of `new`'s fields (unit_name, credit_code, region, email) that differs from
+    the account's value now, as "old → new"; call it before the account is changed."""
     for field, value in new.items():
         old = getattr(account, field)
         if value != old:

@@ -94,7 +94,7 @@ def take_change(session: Session, token: str) -> User | None:
     old = user.email
     if user.name == old:
         user.name = new
-    account_log.record(session, user, user.name, "email", f"{old or '（空）'} → {new}")
+    account_log.record_changes(session, user, user.name, {"email": new})
     user.email, user.pending_email, user.confirmed = new, "", True
     end_sessions(session, user.id)
     if old:
