@@ -127,6 +127,15 @@ def mail_site(request: pytest.FixtureRequest, tmp_path: Path, inbox: tuple[str, 
         session.get_bind().dispose()
 
 
+@pytest.fixture
+def facts(tmp_path: Path) -> Path:
+    """An empty folder where a hook run in a worker process writes what it saw there, a file
+    per fact (its process, its priority, the job), for the test to read afterwards."""
+    folder = tmp_path / "facts"
+    folder.mkdir()
+    return folder
+
+
 @contextlib.contextmanager
 def working_site(tmp_path: Path) -> Iterator[Site]:
     """A fresh portal over SQLite with its worker processes running (one PDF process with its

@@ -55,9 +55,8 @@ def _gone(pid: int) -> bool:
 @pytest.mark.pdf
 def test_a_packet_is_made_in_a_worker_process_below_the_portal_and_shutdown_ends_it(
     tmp_path: Path,
+    facts: Path,
 ) -> None:
-    facts = tmp_path / "facts"
-    facts.mkdir()
     with working_site(tmp_path) as site:
         site.user("a", "applicant", "成都市")
         client = site.client("a")
@@ -112,7 +111,7 @@ def test_a_full_gate_answers_503_while_a_worker_process_holds_a_packet(tmp_path:
 
 @pytest.mark.pdf
 def test_a_notice_published_after_the_workers_started_has_its_packet_made_by_them(
-    site: Site, tmp_path: Path
+    site: Site, tmp_path: Path, facts: Path
 ) -> None:
     with TestClient(site.app, base_url="http://127.0.0.1"):
         admin = _admin(site)
@@ -138,8 +137,6 @@ def test_a_notice_published_after_the_workers_started_has_its_packet_made_by_the
             f"/api/applications/{created['id']}/data", json={"data": data, "version": created["version"]}
         )
         assert put.status_code == 200, put.text
-        facts = tmp_path / "facts"
-        facts.mkdir()
         site.portal.pdf.on_job_start = functools.partial(_record, facts)
         made = applicant.get(f"/applications/{created['id']}/packet.pdf")
         assert made.status_code == 200, applicant.get(f"/api/applications/{created['id']}").json()["problems"]
@@ -177,7 +174,7 @@ def test_a_worker_process_that_dies_costs_one_503_and_the_next_packet_is_made(tm
 
 
 @pytest.mark.pdf
-def test_a_bureau_packet_is_made_by_the_worker_processes(site: Site, tmp_path: Path) -> None:
+def test_a_bureau_packet_is_made_by_the_worker_processes(site: Site, tmp_path: Path, facts: Path) -> None:
     site.user("p1", "applicant", "成都市")
     site.user("chengdu", "bureau", "成都市")
     with TestClient(site.app, base_url="http://127.0.0.1"):
@@ -193,8 +190,6 @@ def test_a_bureau_packet_is_made_by_the_worker_processes(site: Site, tmp_path: P
             "bureau.phone": "028-61881234",
         }
         bureau.post(f"/bureau/packets/{CITY}/profile", data=own)
-        facts = tmp_path / "facts"
-        facts.mkdir()
         site.portal.pdf.on_job_start = functools.partial(_record, facts)
         made = bureau.get(f"/bureau/packets/{CITY}/packet.pdf")
         assert made.status_code == 200, made.text

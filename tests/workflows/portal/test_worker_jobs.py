@@ -99,10 +99,8 @@ def _check(applicant: TestClient, csrf: str, report: int, scan: bytes, finished:
     return str(applicant.get(f"/applications/{report}/paper").text)
 
 
-def test_a_paper_copy_is_verified_in_a_worker_process_below_the_portal(tmp_path: Path) -> None:
+def test_a_paper_copy_is_verified_in_a_worker_process_below_the_portal(tmp_path: Path, facts: Path) -> None:
     app = create_app(tmp_path / "data", None, workers=1, secure_cookies=False)
-    facts = tmp_path / "facts"
-    facts.mkdir()
     checker = app.state.paper_checker
     with TestClient(app, base_url="http://127.0.0.1"):
         applicant, csrf, report, scan = _applicant_with_scan(Site(app, tmp_path / "data"), tmp_path)
@@ -118,10 +116,9 @@ def test_a_paper_copy_is_verified_in_a_worker_process_below_the_portal(tmp_path:
 
 def test_a_worker_that_dies_under_a_check_is_made_anew_and_the_check_tried_once_more(
     tmp_path: Path,
+    facts: Path,
 ) -> None:
     app = create_app(tmp_path / "data", None, workers=1, secure_cookies=False)
-    facts = tmp_path / "facts"
-    facts.mkdir()
     arrived, release = tmp_path / "arrived", tmp_path / "release"
     os.mkfifo(arrived)
     os.mkfifo(release)
@@ -157,9 +154,9 @@ def test_a_worker_that_dies_under_a_check_is_made_anew_and_the_check_tried_once_
         assert {fact["pid"] for fact in tries} - {held}, "the second try ran in a new process"
 
 
-def test_a_notice_is_drafted_and_pictured_in_a_worker_process_below_the_portal(tmp_path: Path) -> None:
-    facts = tmp_path / "facts"
-    facts.mkdir()
+def test_a_notice_is_drafted_and_pictured_in_a_worker_process_below_the_portal(
+    tmp_path: Path, facts: Path
+) -> None:
     with working_site(tmp_path) as site:
         site.portal.pdf.workers.on_start = functools.partial(_note, facts)
         admin = _admin(site)
@@ -192,9 +189,8 @@ def test_a_notice_is_drafted_and_pictured_in_a_worker_process_below_the_portal(t
 
 def test_a_worker_that_dies_drafting_a_notice_says_so_and_the_next_upload_is_drafted(
     tmp_path: Path,
+    facts: Path,
 ) -> None:
-    facts = tmp_path / "facts"
-    facts.mkdir()
     with working_site(tmp_path) as site:
         admin = _admin(site)
         site.portal.pdf.workers.on_start = functools.partial(_die, facts)
