@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import enum
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -77,8 +78,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+@functools.lru_cache(maxsize=2**16)
 def _field_type(model: type[BaseModel] | None, name: str | int) -> tuple[str, type[BaseModel] | None]:
-    """Return the label of `name` in `model` and the model of its value, if a model."""
+    """Return the label of `name` in `model` and the model of its value, if a model.
+
+    Kept once worked out: a draft's every save and page check it for each problem, dozens in
+    a draft begun (a model's fields do not change; a notice published again has new models)."""
     if model is None or not isinstance(name, str) or name not in model.model_fields:
         return str(name), None
     info = model.model_fields[name]

@@ -23,7 +23,7 @@ from formgen.workflows.portal.security import (
     hash_password,
     password_matches_user,
 )
-from formgen.workflows.portal.sessions import end_sessions
+from formgen.workflows.portal.sessions import end_sessions, signed_in
 from formgen.workflows.portal.web import (
     client_of,
     form_values,
@@ -31,7 +31,6 @@ from formgen.workflows.portal.web import (
     render,
     require_csrf,
     require_user,
-    user_of,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -185,7 +184,7 @@ def set_disabled(session: Session, admin: User, user_id: int, disabled: bool) ->
 def home(request: Request) -> Response:
     """Each role's own start page; the sign-in page when signed out."""
     with portal(request).db() as session:
-        user = user_of(request, session)
+        user = signed_in(request, session)
     return RedirectResponse(HOME[user.role] if user else "/login", status_code=303)
 
 

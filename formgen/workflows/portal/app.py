@@ -44,7 +44,14 @@ from formgen.workflows.portal.passwords import handle_reset_requests
 from formgen.workflows.portal.pdf_pool import PdfPool
 from formgen.workflows.portal.processes import Processes, start_plain
 from formgen.workflows.portal.security import trusted_proxies
-from formgen.workflows.portal.sessions import IDLE, LIFETIME, ServerSessions, SessionPolicy
+from formgen.workflows.portal.sessions import (
+    IDLE,
+    LIFETIME,
+    ServerSessions,
+    SessionPolicy,
+    read_for_coroutines,
+    read_in_thread,
+)
 from formgen.workflows.portal.uploads import MAX_UPLOAD
 from formgen.workflows.portal.web import HERE, Portal, render, templates
 
@@ -147,7 +154,7 @@ def create_app(
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
-        dependencies=[Depends(_published_notices)],
+        dependencies=[Depends(_published_notices), Depends(read_for_coroutines)],
     )
     app.state.portal = Portal(data_dir, sessions, PdfGate(workers + pdf_queue), pool, templates(), proxies)
     app.state.outbox = outbox
@@ -177,19 +184,19 @@ def create_app(
     @app.exception_handler(Busy)
     async def busy(request: Request, _exc: Busy) -> Response:
         message = "生成PDF的队列已满，请稍后再试 / the PDF queue is full, please try again shortly"
-        return _error(request, 503, message, {"retry-after": str(RETRY_AFTER_S)})
+        return await _error(request, 503, message, {"retry-after": str(RETRY_AFTER_S)})
 
     @app.exception_handler(convert.ConversionError)
     async def conversion_failed(request: Request, exc: convert.ConversionError) -> Response:
         # Every try on a fresh LibreOffice failed: the server's trouble, for a while; not a 500.
         log.error("conversion failed on %s: %s", request.url.path, exc)
         message = "生成PDF失败，请稍后再试 / the PDF could not be made, please try again shortly"
-        return _error(request, 503, message, {"retry-after": str(RETRY_AFTER_S)})
+        return await _error(request, 503, message, {"retry-after": str(RETRY_AFTER_S)})
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = _PLAIN.get(str(exc.detail), str(exc.detail))
-        return _error(request, exc.status_code, message, dict(exc.headers or {}))
+        return await _error(request, exc.status_code, message, dict(exc.headers or {}))
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
@@ -198,12 +205,12 @@ def create_app(
             f"{'.'.join(str(part) for part in error.get('loc', ()))}: {error.get('msg', '')}"
             for error in exc.errors()
         )
-        return _error(request, 422, f"请求内容不符合要求 / the request is not valid: {where}", {})
+        return await _error(request, 422, f"请求内容不符合要求 / the request is not valid: {where}", {})
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> Response:
         log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-        return _error(request, 500, "服务器内部错误，已记录 / an internal error, logged", {})
+        return await _error(request, 500, "服务器内部错误，已记录 / an internal error, logged", {})
 
     return app
 
@@ -255,8 +262,9 @@ def _minutes(variable: str, default: dt.timedelta, *, per: int = 1) -> dt.timede
     return default if value is None else dt.timedelta(minutes=value * per)
 
 
-def _error(request: Request, status: int, message: str, headers: dict[str, str]) -> Response:
-    """An error as JSON for the API and the page's scripts, as a page for a browser."""
+async def _error(request: Request, status: int, message: str, headers: dict[str, str]) -> Response:
+    """An error as JSON for the API and the page's scripts, as a page for a browser (its
+    session, for the page's CSRF token, read in a worker thread if no route has read it)."""
     wants_json = request.url.path.startswith("/api/") or "application/json" in request.headers.get(
         "accept", ""
     )
@@ -264,6 +272,7 @@ def _error(request: Request, status: int, message: str, headers: dict[str, str])
         return JSONResponse({"detail": message}, status_code=status, headers=headers)
     if status == 401:
         return Response(status_code=303, headers={"location": "/login"})
+    await read_in_thread(request)
     response = render(request, "error.html", status, user=None, status=status, message=message)
     response.headers.update(headers)
     return response

@@ -31,6 +31,7 @@ from formgen.workflows.portal.db import (
 )
 from formgen.workflows.portal.documents import documents, packet_pdf
 from formgen.workflows.portal.named_scans import NamedScan, named_scans
+from formgen.workflows.portal.sessions import reads_session_in_thread
 from formgen.workflows.portal.web import (
     application_for,
     attachments_of,
@@ -314,12 +315,13 @@ def _row_action(data: dict[str, Any], action: str, tables: set[str]) -> None:
 
 
 @router.post("/applications/{application_id}/sections/{index}")
+@reads_session_in_thread
 async def save_page(request: Request, application_id: int, index: int) -> Response:
     """Save a section posted by the form itself (without JavaScript), then show it again."""
     values = await form_values(request)
-    require_csrf(request, values.get("csrf"))
 
     def work() -> Response:
+        require_csrf(request, values.get("csrf"))
         with portal(request).db() as session:
             user = require_user(request, session)
             try:

@@ -18,6 +18,7 @@ from formgen.workflows.portal import applicant
 from formgen.workflows.portal.accounts import LoginRefused, sign_in, start_session
 from formgen.workflows.portal.bureau import decide
 from formgen.workflows.portal.db import Application, Stale, save_application
+from formgen.workflows.portal.sessions import reads_session_in_thread
 from formgen.workflows.portal.web import (
     application_for,
     checked,
@@ -180,13 +181,15 @@ def read(request: Request, application_id: int) -> Any:
 
 
 @router.put("/applications/{application_id}/data", response_model=Saved)
+@reads_session_in_thread
 async def save(request: Request, application_id: int, body: DataIn) -> Any:
     """Replace the draft's data; 409 when `version` is not the stored one (another tab saved)."""
-    require_csrf(request, None)
 
-    # The busiest route: its database work is one trip to a worker thread (a sync route
-    # would take two, the second only to check the answer against `Saved`).
+    # The busiest route: all its database work, the session's read included, is one trip to
+    # a worker thread (a sync route would take two, the second only to check the answer
+    # against `Saved`).
     def work() -> Saved:
+        require_csrf(request, None)
         with portal(request).db() as session:
             user = require_user(request, session)
             application = applicant.editable_application(session, user, application_id)
@@ -210,12 +213,13 @@ async def save(request: Request, application_id: int, body: DataIn) -> Any:
         }
     },
 )
+@reads_session_in_thread
 async def save_section(request: Request, application_id: int, index: int) -> Any:
     """Save one section as its page's form sends it (the page's autosave); 409 when stale."""
     values = await form_values(request)
-    require_csrf(request, values.get("csrf"))
 
     def work() -> Any:
+        require_csrf(request, values.get("csrf"))
         with portal(request).db() as session:
             user = require_user(request, session)
             try:

@@ -4,20 +4,33 @@ Every app process reads the same table, so a user signed in on one process is si
 all of them, and signing out, a password change or a disabled account ends the session
 everywhere at once. A session ends after `idle` without a request and after `lifetime` in
 any case. Pages keep using ``request.session`` (a dict of ``uid`` and ``csrf``).
+
+The row is read when a request first asks for its session, in the thread that asks, with
+its user in the same query (`Lazy`): a static file or a page that never asks reads nothing,
+and a page's route, already in its worker thread, needs no second trip to one. A trip to a
+worker thread costs about half a millisecond of CPU on a 2-core machine, as much as the
+query itself (measured with the portal's own save; see docs/scaling.md). A coroutine route
+has its session read in a worker thread before it starts (`read_for_coroutines`), so the
+event loop never waits for the database, unless the route reads it in its own worker thread
+(`reads_session_in_thread`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
+import inspect
+import logging
 import secrets
-from collections.abc import MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
-from typing import Any
+from typing import Any, TypeVar
 
+from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from formgen.workflows.portal.db import User, WebSession, now
@@ -31,6 +44,15 @@ LIFETIME = dt.timedelta(hours=12)
 """A session this old is over, however busy."""
 TOUCH_EVERY = dt.timedelta(minutes=1)
 """`last_seen` is written at most this often, not on every request."""
+log = logging.getLogger(__name__)
+
+_READ = (
+    select(WebSession.csrf, WebSession.created, WebSession.last_seen, WebSession.user_id, User)
+    .outerjoin(User, User.id == WebSession.user_id)
+    .where(WebSession.id == bindparam("key"))
+)
+"""A session and its user, by the token's hash: built once, so SQLAlchemy keeps its compiled
+form and spares every request building and keying the statement again."""
 
 
 def token_hash(token: str) -> str:
@@ -59,6 +81,98 @@ class _Loaded:
     id: str | None
     last_seen: dt.datetime | None
     data: dict[str, Any]
+    user: User | None = None
+    """The signed-in user as read with the session (detached from the session that read it)."""
+
+
+class Lazy(MutableMapping[str, Any]):
+    """``request.session``: the session's data, read from the table when first asked for."""
+
+    def __init__(self, read: Callable[[], _Loaded]) -> None:
+        self._read = read
+        self.loaded: _Loaded | None = None
+        """What was read (None until something asks); its `data` as it was read."""
+        self._data: dict[str, Any] = {}
+
+    def ensure(self) -> _Loaded:
+        """Read the session now if nothing has asked for it yet."""
+        if self.loaded is None:
+            if _on_event_loop():
+                log.warning("a session read on the event loop: its route should read it in a thread")
+            self.loaded = self._read()
+            self._data = dict(self.loaded.data)
+        return self.loaded
+
+    def __getitem__(self, key: str) -> Any:
+        self.ensure()
+        return self._data[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.ensure()
+        self._data[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        self.ensure()
+        del self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        self.ensure()
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        self.ensure()
+        return len(self._data)
+
+
+def _on_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def signed_in(request: Request, session: Session) -> User | None:
+    """The request's signed-in user, in `session`, or None: read with the request's session
+    row when that is still to be read, so a route's first question costs one query."""
+    lazy: Lazy = request.scope["session"]
+    loaded = lazy.ensure()
+    uid = lazy.get("uid")
+    if not isinstance(uid, int):
+        return None
+    if loaded.user is not None and loaded.user.id == uid:
+        user: User | None = session.merge(loaded.user, load=False)
+    else:  # signed in during this request: read afresh
+        user = session.get(User, uid)
+    return user if user is not None and not user.disabled else None
+
+
+async def read_in_thread(request: Request) -> None:
+    """Read the request's session in a worker thread, unless something has read it already:
+    for code on the event loop about to ask for it (a coroutine route, an error page)."""
+    lazy = request.scope.get("session")
+    if isinstance(lazy, Lazy) and lazy.loaded is None:
+        await run_in_threadpool(lazy.ensure)
+
+
+async def read_for_coroutines(request: Request) -> None:
+    """Before every route: a coroutine route's session is read in a worker thread, so that
+    the event loop never waits for the database. A plain function route (already in a worker
+    thread) and one marked `reads_session_in_thread` read it when they ask."""
+    endpoint = request.scope.get("endpoint")
+    if inspect.iscoroutinefunction(endpoint) and not getattr(endpoint, "reads_session_in_thread", False):
+        await read_in_thread(request)
+
+
+Route = TypeVar("Route", bound=Callable[..., Any])
+
+
+def reads_session_in_thread(route: Route) -> Route:
+    """Mark a coroutine route that asks for its session only in its own worker thread (its
+    CSRF check and its user there): `read_for_coroutines` leaves the read to it, one trip to
+    a worker thread fewer on the portal's busiest routes."""
+    route.reads_session_in_thread = True  # type: ignore[attr-defined]
+    return route
 
 
 class ServerSessions:
@@ -78,14 +192,13 @@ class ServerSessions:
             await self.app(scope, receive, send)
             return
         token = _cookie(scope)
-        loaded = await run_in_threadpool(self._load, token)
-        scope["session"] = dict(loaded.data)
+        lazy = Lazy(lambda: self._load(token))
+        scope["session"] = lazy
 
         async def with_cookie(message: Message) -> None:
-            if message["type"] == "http.response.start" and _changed(loaded, scope["session"]):
-                cookie = await run_in_threadpool(
-                    self._store, loaded, scope["session"], _client(scope, self.policy)
-                )
+            loaded = lazy.loaded  # None: nothing asked for the session, so nothing changed it
+            if message["type"] == "http.response.start" and loaded is not None and _changed(loaded, lazy):
+                cookie = await run_in_threadpool(self._store, loaded, lazy, _client(scope, self.policy))
                 if cookie is not None:
                     message.setdefault("headers", [])
                     message["headers"] = [*message["headers"], (b"set-cookie", cookie.encode("latin-1"))]
@@ -96,31 +209,21 @@ class ServerSessions:
     def _load(self, token: str | None) -> _Loaded:
         """The session of `token`, if it is there, not idle or too old, and its user enabled.
 
-        Every request asks this, so it is one query of plain columns (the session and its
-        user's `disabled`), not two loads of mapped objects."""
+        Nearly every request asks this, so it is one prebuilt query (`_READ`) of the session
+        and its user, whom the route then takes without a query of its own (`signed_in`)."""
         if not token:
             return _Loaded(None, None, {})
         key = token_hash(token)
         with self.sessions() as session:
-            found = session.execute(
-                select(
-                    WebSession.csrf,
-                    WebSession.user_id,
-                    WebSession.created,
-                    WebSession.last_seen,
-                    User.disabled,
-                )
-                .outerjoin(User, User.id == WebSession.user_id)
-                .where(WebSession.id == key)
-            ).one_or_none()
+            found = session.execute(_READ, {"key": key}).one_or_none()
             if found is None:
                 return _Loaded(None, None, {})
-            csrf, user_id, created, last_seen, disabled = found
+            csrf, created, last_seen, user_id, user = found
             moment = now()
             over = (
                 moment - last_seen > self.policy.idle
                 or moment - created > self.policy.lifetime
-                or (user_id is not None and disabled is not False)
+                or (user_id is not None and (user is None or user.disabled))
             )
             if over:
                 session.execute(delete(WebSession).where(WebSession.id == key))
@@ -129,7 +232,7 @@ class ServerSessions:
             data: dict[str, Any] = {"csrf": csrf}
             if user_id is not None:
                 data["uid"] = user_id
-            return _Loaded(key, last_seen, data)
+            return _Loaded(key, last_seen, data, user)
 
     def _store(self, loaded: _Loaded, final: MutableMapping[str, Any], client: str) -> str | None:
         """Write the session's change back; the Set-Cookie value when the cookie changes."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,7 +14,7 @@ from urllib.parse import quote
 import jinja2
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from formgen import api
@@ -24,6 +25,7 @@ from formgen.workflows.portal.db import STATUS_LABELS, Application, Attachment, 
 from formgen.workflows.portal.documents import PdfGate
 from formgen.workflows.portal.pdf_pool import PdfPool
 from formgen.workflows.portal.security import client_address, csrf_ok, csrf_token
+from formgen.workflows.portal.sessions import signed_in
 
 HERE = Path(__file__).parent
 
@@ -72,13 +74,6 @@ def portal(request: Request) -> Portal:
     return found
 
 
-def user_of(request: Request, session: Session) -> User | None:
-    """The signed-in user, if any."""
-    uid = request.session.get("uid")
-    user = session.get(User, uid) if isinstance(uid, int) else None
-    return user if user is not None and not user.disabled else None
-
-
 def client_of(request: Request) -> str:
     """The client's address: X-Forwarded-For believed only from a configured trusted proxy."""
     peer = request.client.host if request.client else ""
@@ -87,7 +82,7 @@ def client_of(request: Request) -> str:
 
 def require_user(request: Request, session: Session, *roles: str) -> User:
     """The signed-in user of one of `roles`: 401 when signed out, 403 for another role."""
-    user = user_of(request, session)
+    user = signed_in(request, session)
     if user is None:
         raise HTTPException(401, "请先登录 / please sign in")
     if roles and user.role not in roles:
@@ -124,14 +119,17 @@ def own_application(session: Session, user: User, application_id: int) -> Applic
     return application_for(session, user, application_id)
 
 
-def _uploads(application: Application, *what: Any) -> Select[Any]:
-    """`what` (the uploads, or some of their columns) of the application's uploads, in upload order."""
-    return select(*what).where(Attachment.application_id == application.id).order_by(Attachment.id)
+@functools.cache
+def _uploads(*what: Any) -> Select[Any]:
+    """`what` (the uploads, or some of their columns) of one application's uploads (its id
+    the parameter ``application``), in upload order. Built once: every save's check runs it,
+    and a statement built anew is keyed for SQLAlchemy's cache again on every run."""
+    return select(*what).where(Attachment.application_id == bindparam("application")).order_by(Attachment.id)
 
 
 def attachments_of(session: Session, application: Application) -> list[Attachment]:
     """The application's uploaded scans, in upload order."""
-    return list(session.scalars(_uploads(application, Attachment)))
+    return list(session.scalars(_uploads(Attachment), {"application": application.id}))
 
 
 def full_data(session: Session, application: Application) -> dict[str, Any]:
@@ -141,7 +139,9 @@ def full_data(session: Session, application: Application) -> dict[str, Any]:
     field = forms.attachments_path(model)
     if field is not None:
         # Plain columns, not mapped objects: every save's check comes through here.
-        listed = session.execute(_uploads(application, Attachment.title, Attachment.stored_name))
+        listed = session.execute(
+            _uploads(Attachment.title, Attachment.stored_name), {"application": application.id}
+        )
         data[field] = [{"title": title, "file": stored} for title, stored in listed]
     return data
 

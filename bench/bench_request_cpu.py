@@ -1,0 +1,202 @@
+"""Benchmark: the portal's CPU a request, this tree against another revision, side by side.
+
+On a shared 2-core machine a request's CPU drifts by a third from one minute to the next (the
+host's other work), so two runs one after the other compare nothing. Here both portals run at
+once, each in its own process (uvicorn, SQLite, no PDF work), and one client sends them small
+batches in turns: 60 draft saves (``PUT /api/applications/{id}/data``, the example provider's
+data, a text changed each time) with a section's page opened before every tenth, as the bench
+of the mix does. Each batch's CPU is what the server's process used meanwhile (from /proc), so
+every pair of batches met the same machine. Printed: each side's median and least CPU a
+request over the batches, and the median and quartiles of the ratio this/other.
+
+The other revision is checked out in a temporary git worktree (removed afterwards) and served
+from there by this virtual environment (``PYTHONPATH``). Requests are sent one at a time: the
+figure is the work a request costs, not what waiting for a crowded server adds
+(`bench_portal.py` measures that).
+
+Run: ``.venv/bin/python bench/bench_request_cpu.py [--against REV] [--rounds N] [--batch N]``
+(default: against ``HEAD``, the tree's uncommitted change).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx2
+
+import formgen
+from formgen.workflows.portal import forms
+from formgen.workflows.portal.accounts import add_account
+
+HERE = Path(__file__).resolve().parents[1]
+HOST = "127.0.0.1"
+PACKET = "sichuan-2023-110.provider"
+PASSWORD = "bench-password"
+SECTIONS = len(forms.sections(formgen.api.registry().packet(PACKET).model))
+PAGE_EVERY = 10
+"""A section's page before every tenth save, as `bench_portal.py`'s applicants open one."""
+
+
+def _cpu_seconds(pid: int) -> float:
+    after_name = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(after_name[11]) + int(after_name[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def _worktree(revision: str) -> Iterator[Path]:
+    """`revision` checked out in a temporary worktree, with this tree's built extension."""
+    folder = Path(tempfile.mkdtemp(prefix="formgen-bench-rev-"))
+    tree = folder / "tree"
+    subprocess.run(
+        ["git", "-C", str(HERE), "worktree", "add", "--detach", "--quiet", str(tree), revision], check=True
+    )
+    try:
+        for built in (HERE / "formgen").rglob("*.so"):
+            shutil.copy2(built, tree / built.relative_to(HERE))
+        yield tree
+    finally:
+        subprocess.run(["git", "-C", str(HERE), "worktree", "remove", "--force", str(tree)], check=False)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@dataclass
+class Side:
+    """One portal: its process, its signed-in client, its draft."""
+
+    name: str
+    server: subprocess.Popen[bytes]
+    client: httpx2.Client
+    application: int = 0
+    version: int = 0
+    data: dict[str, Any] = field(default_factory=dict)
+    saves: int = 0
+    costs: list[float] = field(default_factory=list)
+
+    def batch(self, saves: int) -> float:
+        """`saves` saves (and their page loads) one at a time; the server's CPU a request, ms."""
+        before, requests = _cpu_seconds(self.server.pid), 0
+        for _ in range(saves):
+            if self.saves % PAGE_EVERY == 0:
+                section = (self.saves // PAGE_EVERY) % SECTIONS
+                page = self.client.get(f"/applications/{self.application}/sections/{section}")
+                assert page.status_code == 200, page.text[:300]
+                requests += 1
+            report = self.data["report"]
+            report["self_assessment"] = f"第{self.saves}次保存。" + report["self_assessment"][:150]
+            saved = self.client.put(
+                f"/api/applications/{self.application}/data",
+                json={"data": self.data, "version": self.version},
+            )
+            assert saved.status_code == 200, saved.text[:300]
+            self.version = saved.json()["version"]
+            self.saves += 1
+            requests += 1
+        return (_cpu_seconds(self.server.pid) - before) / requests * 1000
+
+
+def _serve(name: str, tree: Path, data_dir: Path, example: dict[str, Any]) -> Side:
+    """A portal served from `tree`, an applicant signed in, a draft holding the example."""
+    add_account(data_dir, None, "applicant", PASSWORD, "applicant", "成都市")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(tree),
+        "FORMGEN_DATA": str(data_dir),
+        "FORMGEN_INSECURE_COOKIES": "1",
+        "FORMGEN_PDF_WORKERS": "1",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "formgen.workflows.portal.app:app_from_environment",
+    ]
+    server = subprocess.Popen(
+        [*command, "--host", HOST, "--port", str(port), "--log-level", "warning"], env=env, cwd=tree
+    )
+    client = httpx2.Client(base_url=f"http://{HOST}:{port}", timeout=60)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if client.get("/login").status_code == 200:
+                break
+        except httpx2.TransportError:
+            time.sleep(0.2)
+    signed_in = client.post("/api/login", json={"name": "applicant", "password": PASSWORD})
+    signed_in.raise_for_status()
+    client.headers["X-CSRF-Token"] = signed_in.json()["csrf"]
+    made = client.post("/api/applications", json={"packet_id": PACKET}).json()
+    return Side(name, server, client, made["id"], made["version"], json.loads(json.dumps(example)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--against", default="HEAD", help="the other revision (default: HEAD)")
+    parser.add_argument("--rounds", type=int, default=20, help="pairs of batches")
+    parser.add_argument("--batch", type=int, default=60, help="draft saves a batch")
+    args = parser.parse_args()
+    example = json.loads(json.dumps(formgen.example_data(PACKET), default=str))
+    example.pop("attachments", None)
+    with _worktree(args.against) as other, tempfile.TemporaryDirectory(prefix="formgen-bench-cpu-") as folder:
+        sides = [
+            _serve(f"other ({args.against})", other, Path(folder) / "other", example),
+            _serve("this tree", HERE, Path(folder) / "this", example),
+        ]
+        try:
+            for side in sides:
+                side.batch(args.batch)  # warm: templates compiled, statements cached
+            ratios = []
+            for n in range(args.rounds):
+                # In turns, each side first every other round: neither always meets the
+                # machine just after the other's batch.
+                for side in sides if n % 2 == 0 else sides[::-1]:
+                    side.costs.append(side.batch(args.batch))
+                ratios.append(sides[1].costs[-1] / sides[0].costs[-1])
+        finally:
+            for side in sides:
+                side.client.close()
+                side.server.terminate()
+                side.server.wait(timeout=60)
+    print(
+        f"formgen portal, CPU a request: {args.rounds} pairs of batches of {args.batch} draft saves "
+        f"(and a page before every {PAGE_EVERY}th), one request at a time, SQLite; "
+        f"{os.cpu_count()} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
+    for side in sides:
+        print(
+            f"  {side.name:<24} median {statistics.median(side.costs):5.2f} ms   "
+            f"least {min(side.costs):5.2f} ms a request"
+        )
+    quartiles = statistics.quantiles(ratios, n=4)
+    print(
+        f"  this / other             median {statistics.median(ratios):.3f}   "
+        f"quartiles {quartiles[0]:.3f} {quartiles[2]:.3f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
