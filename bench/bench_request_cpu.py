@@ -10,11 +10,14 @@ every pair of batches met the same machine. Printed: each side's median and leas
 request over the batches, and the median and quartiles of the ratio this/other.
 
 The other revision is checked out in a temporary git worktree (removed afterwards) and served
-from there by this virtual environment (``PYTHONPATH``). Requests are sent one at a time: the
-figure is the work a request costs, not what waiting for a crowded server adds
-(`bench_portal.py` measures that).
+from there by this virtual environment (``PYTHONPATH``). By default one applicant sends its
+requests one at a time: the figure is the work a request costs. ``--clients N`` has N
+applicants save at once (each one save at a time), so the figure holds what many threads at
+once add (switching between them, waiting for the interpreter); the latency a crowd sees is
+`bench_portal.py`'s to measure.
 
-Run: ``.venv/bin/python bench/bench_request_cpu.py [--against REV] [--rounds N] [--batch N]``
+Run: ``.venv/bin/python bench/bench_request_cpu.py [--against REV] [--rounds N] [--batch N]
+[--clients N]``
 (default: against ``HEAD``, the tree's uncommitted change).
 """
 
@@ -32,6 +35,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,43 +85,62 @@ def _worktree(revision: str) -> Iterator[Path]:
 
 
 @dataclass
+class Applicant:
+    """One signed-in client and its draft."""
+
+    client: httpx2.Client
+    application: int
+    version: int
+    data: dict[str, Any]
+    saves: int = 0
+
+    def save(self) -> int:
+        """One draft save, after a section's page every `PAGE_EVERY`th; the requests sent."""
+        requests = 0
+        if self.saves % PAGE_EVERY == 0:
+            section = (self.saves // PAGE_EVERY) % SECTIONS
+            page = self.client.get(f"/applications/{self.application}/sections/{section}")
+            assert page.status_code == 200, page.text[:300]
+            requests += 1
+        report = self.data["report"]
+        report["self_assessment"] = f"第{self.saves}次保存。" + report["self_assessment"][:150]
+        saved = self.client.put(
+            f"/api/applications/{self.application}/data", json={"data": self.data, "version": self.version}
+        )
+        assert saved.status_code == 200, saved.text[:300]
+        self.version = saved.json()["version"]
+        self.saves += 1
+        return requests + 1
+
+
+@dataclass
 class Side:
-    """One portal: its process, its signed-in client, its draft."""
+    """One portal: its process and its applicants."""
 
     name: str
     server: subprocess.Popen[bytes]
-    client: httpx2.Client
-    application: int = 0
-    version: int = 0
-    data: dict[str, Any] = field(default_factory=dict)
-    saves: int = 0
+    applicants: list[Applicant]
     costs: list[float] = field(default_factory=list)
 
     def batch(self, saves: int) -> float:
-        """`saves` saves (and their page loads) one at a time; the server's CPU a request, ms."""
-        before, requests = _cpu_seconds(self.server.pid), 0
-        for _ in range(saves):
-            if self.saves % PAGE_EVERY == 0:
-                section = (self.saves // PAGE_EVERY) % SECTIONS
-                page = self.client.get(f"/applications/{self.application}/sections/{section}")
-                assert page.status_code == 200, page.text[:300]
-                requests += 1
-            report = self.data["report"]
-            report["self_assessment"] = f"第{self.saves}次保存。" + report["self_assessment"][:150]
-            saved = self.client.put(
-                f"/api/applications/{self.application}/data",
-                json={"data": self.data, "version": self.version},
-            )
-            assert saved.status_code == 200, saved.text[:300]
-            self.version = saved.json()["version"]
-            self.saves += 1
-            requests += 1
+        """`saves` saves (and their page loads), each applicant saving one at a time, all of
+        them at once; the server's CPU a request, in ms."""
+        before = _cpu_seconds(self.server.pid)
+        share = [saves // len(self.applicants)] * len(self.applicants)
+
+        def run(applicant: Applicant, count: int) -> int:
+            return sum(applicant.save() for _ in range(count))
+
+        with ThreadPoolExecutor(len(self.applicants)) as pool:
+            requests = sum(pool.map(run, self.applicants, share))
         return (_cpu_seconds(self.server.pid) - before) / requests * 1000
 
 
-def _serve(name: str, tree: Path, data_dir: Path, example: dict[str, Any]) -> Side:
-    """A portal served from `tree`, an applicant signed in, a draft holding the example."""
-    add_account(data_dir, None, "applicant", PASSWORD, "applicant", "成都市")
+def _serve(name: str, tree: Path, data_dir: Path, example: dict[str, Any], clients: int) -> Side:
+    """A portal served from `tree`, with `clients` applicants signed in, each with a draft
+    holding the example."""
+    for n in range(clients):
+        add_account(data_dir, None, f"applicant{n}", PASSWORD, "applicant", "成都市")
     port = _free_port()
     env = {
         **os.environ,
@@ -136,19 +159,23 @@ def _serve(name: str, tree: Path, data_dir: Path, example: dict[str, Any]) -> Si
     server = subprocess.Popen(
         [*command, "--host", HOST, "--port", str(port), "--log-level", "warning"], env=env, cwd=tree
     )
-    client = httpx2.Client(base_url=f"http://{HOST}:{port}", timeout=60)
+    base = f"http://{HOST}:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
-            if client.get("/login").status_code == 200:
+            if httpx2.get(base + "/login").status_code == 200:
                 break
         except httpx2.TransportError:
             time.sleep(0.2)
-    signed_in = client.post("/api/login", json={"name": "applicant", "password": PASSWORD})
-    signed_in.raise_for_status()
-    client.headers["X-CSRF-Token"] = signed_in.json()["csrf"]
-    made = client.post("/api/applications", json={"packet_id": PACKET}).json()
-    return Side(name, server, client, made["id"], made["version"], json.loads(json.dumps(example)))
+    applicants = []
+    for n in range(clients):
+        client = httpx2.Client(base_url=base, timeout=60)
+        signed_in = client.post("/api/login", json={"name": f"applicant{n}", "password": PASSWORD})
+        signed_in.raise_for_status()
+        client.headers["X-CSRF-Token"] = signed_in.json()["csrf"]
+        made = client.post("/api/applications", json={"packet_id": PACKET}).json()
+        applicants.append(Applicant(client, made["id"], made["version"], json.loads(json.dumps(example))))
+    return Side(name, server, applicants)
 
 
 def main() -> None:
@@ -158,13 +185,16 @@ def main() -> None:
     parser.add_argument("--against", default="HEAD", help="the other revision (default: HEAD)")
     parser.add_argument("--rounds", type=int, default=20, help="pairs of batches")
     parser.add_argument("--batch", type=int, default=60, help="draft saves a batch")
+    parser.add_argument(
+        "--clients", type=int, default=1, help="applicants saving at once (each one save at a time)"
+    )
     args = parser.parse_args()
     example = json.loads(json.dumps(formgen.example_data(PACKET), default=str))
     example.pop("attachments", None)
     with _worktree(args.against) as other, tempfile.TemporaryDirectory(prefix="formgen-bench-cpu-") as folder:
         sides = [
-            _serve(f"other ({args.against})", other, Path(folder) / "other", example),
-            _serve("this tree", HERE, Path(folder) / "this", example),
+            _serve(f"other ({args.against})", other, Path(folder) / "other", example, args.clients),
+            _serve("this tree", HERE, Path(folder) / "this", example, args.clients),
         ]
         try:
             for side in sides:
@@ -178,12 +208,13 @@ def main() -> None:
                 ratios.append(sides[1].costs[-1] / sides[0].costs[-1])
         finally:
             for side in sides:
-                side.client.close()
+                for applicant in side.applicants:
+                    applicant.client.close()
                 side.server.terminate()
                 side.server.wait(timeout=60)
     print(
         f"formgen portal, CPU a request: {args.rounds} pairs of batches of {args.batch} draft saves "
-        f"(and a page before every {PAGE_EVERY}th), one request at a time, SQLite; "
+        f"(and a page before every {PAGE_EVERY}th), {args.clients} applicant(s) at once, SQLite; "
         f"{os.cpu_count()} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
     for side in sides:

@@ -10,6 +10,7 @@ with no check here, so that `formgen rules` shows the whole rulebook.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -51,16 +52,30 @@ class Rule:
 
 
 def walk(instance: BaseModel, loc: Loc = ()) -> Iterator[tuple[Loc, BaseModel]]:
-    """Every model instance inside `instance` (itself first), with its location."""
-    yield loc, instance
-    for name in type(instance).model_fields:
-        value = getattr(instance, name)
-        if isinstance(value, BaseModel):
-            yield from walk(value, (*loc, name))
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                if isinstance(item, BaseModel):
-                    yield from walk(item, (*loc, name, index))
+    """Every model instance inside `instance` (itself first, then depth first in field
+    order), with its location.
+
+    A stack, not nested generators: every save's check walks its draft, and each level of
+    ``yield from`` handed every part up through all the levels above it."""
+    stack: list[tuple[Loc, BaseModel]] = [(loc, instance)]
+    while stack:
+        here, part = stack.pop()
+        yield here, part
+        inner: list[tuple[Loc, BaseModel]] = []
+        for name in _field_names(type(part)):
+            value = getattr(part, name)
+            if isinstance(value, BaseModel):
+                inner.append(((*here, name), value))
+            elif isinstance(value, list):
+                inner += [
+                    ((*here, name, i), item) for i, item in enumerate(value) if isinstance(item, BaseModel)
+                ]
+        stack += reversed(inner)
+
+
+@functools.lru_cache(maxsize=4096)
+def _field_names(model: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(model.model_fields)
 
 
 def evaluate(
@@ -68,15 +83,21 @@ def evaluate(
 ) -> list[Problem]:
     """Run every rule over every matching part of `instance`; return the problems found.
 
-    With `strict`, warnings count as errors.
+    With `strict`, warnings count as errors. The data as JSON (for the labels of list items
+    that name a submitter) is made only once something is found: most checks find nothing.
     """
     problems: list[Problem] = []
-    data = instance.model_dump(mode="json")
+    data: Any = None
+    applying: dict[type[BaseModel], list[Rule]] = {}
     for loc, part in walk(instance):
-        for rule in rules:
-            if rule.check is None or not isinstance(part, rule.scope):
-                continue
+        kind = type(part)
+        if kind not in applying:
+            applying[kind] = [r for r in rules if r.check is not None and isinstance(part, r.scope)]
+        for rule in applying[kind]:
+            assert rule.check is not None
             for found in rule.check(part):
+                if data is None:
+                    data = instance.model_dump(mode="json")
                 path, label = label_path(model, (*loc, *found.loc), data)
                 severity: Severity = "error" if strict else rule.severity
                 problems.append(Problem(severity, path, label, found.zh, found.en, rule=rule.id))

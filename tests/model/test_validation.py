@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import random
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ from formgen.model.checks import (
     check_phone,
     uscc_check_character,
 )
-from formgen.model.textcount import reader_length
+from formgen.model.textcount import SEEN_RANGES, reader_length
 
 ANNEX3 = "sichuan-2023-110.annex3"
 
@@ -109,6 +111,32 @@ def test_text_limit_counts_as_a_reader(annex3_example: dict[str, Any]) -> None:
 def test_reader_length() -> None:
     assert reader_length("四川 省\n技术") == 5
     assert reader_length("𠀀😀ab") == 4
+    assert reader_length("甲\u200b乙\ufeff，\u3000丙。") == 5  # zero-width space, BOM, ideographic space
+    assert reader_length("e\u0301") == 1  # é as two code points is one character once composed
+
+
+def _one_by_one(text: str) -> int:
+    """The rule itself: every character but white space and format controls, once composed."""
+    return sum(
+        1
+        for ch in unicodedata.normalize("NFC", text)
+        if not ch.isspace() and unicodedata.category(ch) != "Cf"
+    )
+
+
+def test_the_characters_counted_at_once_all_follow_the_rule() -> None:
+    for first, last in SEEN_RANGES:
+        for code in range(ord(first), ord(last) + 1):
+            ch = chr(code)
+            assert not ch.isspace() and unicodedata.category(ch) != "Cf", f"U+{code:04X}"
+
+
+def test_reader_length_counts_as_one_by_one() -> None:
+    rng = random.Random(20261207)
+    pool = "四川省技术改造 \t\n\u3000\u200b\u00ad\ufeff，。、“”…‰abc123😀𠀀e\u0301\u2028\u00a0"
+    for _ in range(2000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randrange(0, 40)))
+        assert reader_length(text) == _one_by_one(text), repr(text)
 
 
 def test_other_needs_its_text(annex3_example: dict[str, Any]) -> None:
