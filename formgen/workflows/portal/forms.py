@@ -428,13 +428,23 @@ def skeleton(model: type[BaseModel], data: dict[str, Any]) -> dict[str, Any]:
 
     A group nobody has opened would otherwise be one "缺少必填项" naming the group; with it
     in place, each required field of the group is named by its own label."""
-    for name, info in model.model_fields.items():
-        inner = field_type(info)[0]
-        if not (isinstance(inner, type) and issubclass(inner, BaseModel)) or list_item(info.annotation):
-            continue
+    for name, inner, required in _groups(model):
         value = data.get(name)
-        if value is None and info.is_required():
+        if value is None and required:
             value = data[name] = {}
         if isinstance(value, dict):
             skeleton(inner, value)
     return data
+
+
+@functools.lru_cache(maxsize=4096)
+def _groups(model: type[BaseModel]) -> tuple[tuple[str, type[BaseModel], bool], ...]:
+    """The fields of `model` that hold one group (a model, not a list of them): each name, the
+    group's model and whether it is required. Worked out once a model: every save's check
+    asks it for each group of the draft."""
+    found = []
+    for name, info in model.model_fields.items():
+        inner = field_type(info)[0]
+        if isinstance(inner, type) and issubclass(inner, BaseModel) and not list_item(info.annotation):
+            found.append((name, inner, info.is_required()))
+    return tuple(found)
