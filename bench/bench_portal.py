@@ -118,14 +118,33 @@ class Kind:
         )
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
         port: int = s.getsockname()[1]
         return port
 
 
-def _cpu_seconds(pids: list[int]) -> float:
+def server_command(port: int, processes: int = 1) -> list[str]:
+    """The command that serves the portal (as its environment says) on loopback at `port`,
+    from `processes` app processes (uvicorn's ``--workers``)."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "formgen.workflows.portal.app:app_from_environment",
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        *(["--workers", str(processes)] if processes > 1 else []),
+    ]
+
+
+def cpu_seconds(pids: list[int]) -> float:
     """CPU time (user and system) the processes `pids` themselves have used, from /proc."""
     total = 0
     for pid in pids:
@@ -460,7 +479,7 @@ def _measure(args: argparse.Namespace, way: Way) -> Measured:
         )
         for name in names:
             add_account(data, url, name, PASSWORD, "applicant", "成都市")
-        port = _free_port()
+        port = free_port()
         env = {
             **os.environ,
             "FORMGEN_DATA": str(data),
@@ -471,21 +490,7 @@ def _measure(args: argparse.Namespace, way: Way) -> Measured:
             "FORMGEN_PDF_WORKERS": str(max(1, PDF_WORKERS // way.processes)),
             **({"FORMGEN_DATABASE_URL": url} if url else {}),
         }
-        command = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "formgen.workflows.portal.app:app_from_environment",
-            "--host",
-            HOST,
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            *(["--workers", str(way.processes)] if way.processes > 1 else []),
-        ]
-        server = subprocess.Popen(command, env=env)
+        server = subprocess.Popen(server_command(port, way.processes), env=env)
         peak = 0
         stop = threading.Event()
 
@@ -509,7 +514,7 @@ def _measure(args: argparse.Namespace, way: Way) -> Measured:
             kinds = {k: Kind(k) for k in ("draft save", "page load", "packet PDF", "paper check")}
             load_before = os.getloadavg()
             serving = _app_processes(server.pid, way.processes)
-            elapsed, cpu, clients = asyncio.run(_run(base, args, kinds, lambda: _cpu_seconds(serving)))
+            elapsed, cpu, clients = asyncio.run(_run(base, args, kinds, lambda: cpu_seconds(serving)))
             load_after = os.getloadavg()
         finally:
             stop.set()

@@ -28,10 +28,8 @@ import contextlib
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -41,30 +39,23 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
+from bench_portal import (
+    HOST,
+    PACKET,
+    PASSWORD,
+    SAVES_PER_PAGE,
+    SECTIONS,
+    cpu_seconds,
+    free_port,
+    server_command,
+)
 
 import formgen
-from formgen.workflows.portal import forms
 from formgen.workflows.portal.accounts import add_account
 
 HERE = Path(__file__).resolve().parents[1]
-HOST = "127.0.0.1"
-PACKET = "sichuan-2023-110.provider"
-PASSWORD = "bench-password"
-SECTIONS = len(forms.sections(formgen.api.registry().packet(PACKET).model))
-PAGE_EVERY = 10
+PAGE_EVERY = SAVES_PER_PAGE
 """A section's page before every tenth save, as `bench_portal.py`'s applicants open one."""
-
-
-def _cpu_seconds(pid: int) -> float:
-    after_name = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(after_name[11]) + int(after_name[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @contextlib.contextmanager
@@ -125,7 +116,7 @@ class Side:
     def batch(self, saves: int) -> float:
         """`saves` saves (and their page loads), each applicant saving one at a time, all of
         them at once; the server's CPU a request, in ms."""
-        before = _cpu_seconds(self.server.pid)
+        before = cpu_seconds([self.server.pid])
         share = [saves // len(self.applicants)] * len(self.applicants)
 
         def run(applicant: Applicant, count: int) -> int:
@@ -133,7 +124,7 @@ class Side:
 
         with ThreadPoolExecutor(len(self.applicants)) as pool:
             requests = sum(pool.map(run, self.applicants, share))
-        return (_cpu_seconds(self.server.pid) - before) / requests * 1000
+        return (cpu_seconds([self.server.pid]) - before) / requests * 1000
 
 
 def _serve(name: str, tree: Path, data_dir: Path, example: dict[str, Any], clients: int) -> Side:
@@ -141,7 +132,7 @@ def _serve(name: str, tree: Path, data_dir: Path, example: dict[str, Any], clien
     holding the example."""
     for n in range(clients):
         add_account(data_dir, None, f"applicant{n}", PASSWORD, "applicant", "成都市")
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "PYTHONPATH": str(tree),
@@ -149,16 +140,7 @@ def _serve(name: str, tree: Path, data_dir: Path, example: dict[str, Any], clien
         "FORMGEN_INSECURE_COOKIES": "1",
         "FORMGEN_PDF_WORKERS": "1",
     }
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "--factory",
-        "formgen.workflows.portal.app:app_from_environment",
-    ]
-    server = subprocess.Popen(
-        [*command, "--host", HOST, "--port", str(port), "--log-level", "warning"], env=env, cwd=tree
-    )
+    server = subprocess.Popen(server_command(port), env=env, cwd=tree)
     base = f"http://{HOST}:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
