@@ -134,15 +134,19 @@ def _on_event_loop() -> bool:
 
 def signed_in(request: Request, session: Session) -> User | None:
     """The request's signed-in user, in `session`, or None: read with the request's session
-    row when that is still to be read, so a route's first question costs one query."""
+    row when that is still to be read, so a route's first question costs one query.
+
+    The user read with the row serves the first question only: a later one (another database
+    session of the same request, perhaps after the route changed the account) reads afresh."""
     lazy: Lazy = request.scope["session"]
     loaded = lazy.ensure()
     uid = lazy.get("uid")
     if not isinstance(uid, int):
         return None
-    if loaded.user is not None and loaded.user.id == uid:
-        user: User | None = session.merge(loaded.user, load=False)
-    else:  # signed in during this request: read afresh
+    first, loaded.user = loaded.user, None
+    if first is not None and first.id == uid:
+        user: User | None = session.merge(first, load=False)
+    else:  # asked again, or signed in during this request
         user = session.get(User, uid)
     return user if user is not None and not user.disabled else None
 

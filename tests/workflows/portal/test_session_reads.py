@@ -13,10 +13,12 @@ import logging
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import event
+from fastapi import Request
+from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
-from formgen.workflows.portal import accounts
+from formgen.workflows.portal import accounts, sessions
+from formgen.workflows.portal.db import User, now
 from tests.workflows.portal.conftest import PROVIDER, Site
 from tests.workflows.portal.test_pages import csrf_of
 
@@ -138,3 +140,22 @@ def test_the_warning_is_left_when_a_session_is_read_on_the_event_loop(
     assert [r.getMessage() for r in caplog.records if r.name == SESSIONS_LOG] == [
         "a session read on the event loop: its route should read it in a thread"
     ]
+
+
+def test_the_user_read_with_the_session_serves_the_first_question_only(site: Site) -> None:
+    """A route that changes its own account and asks again, in another database session, gets
+    the account as changed, not the copy read with the session."""
+    site.user("a", "applicant", "成都市")
+    with site.portal.db() as db:
+        snapshot = db.scalars(select(User).where(User.name == "a")).one()
+        db.expunge(snapshot)
+    lazy = sessions.Lazy(lambda: sessions._Loaded("k", now(), {"csrf": "c", "uid": snapshot.id}, snapshot))
+    request = Request({"type": "http", "session": lazy})
+    with site.portal.db() as db:
+        first = sessions.signed_in(request, db)
+        assert first is not None and first.unit_name == ""
+        first.unit_name = "成都蜀安智造技术服务有限公司"
+        db.commit()
+    with site.portal.db() as db:
+        again = sessions.signed_in(request, db)
+        assert again is not None and again.unit_name == "成都蜀安智造技术服务有限公司"
