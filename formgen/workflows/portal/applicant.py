@@ -232,13 +232,14 @@ def section_view(
     if not 0 <= index < len(all_sections):
         raise HTTPException(404, "没有这一部分 / no such section")
     section = all_sections[index]
-    data = full_data(session, application)
+    uploaded = attachments_of(session, application) if section.attachments else None
+    data = full_data(session, application, uploaded)
     problems = api.check(application.packet_id, data).problems
     view = SectionView(application, all_sections, index, None, problems, message=message, checked=check)
     view.progress = [forms.progress(s, data, problems) for s in all_sections]
     own = [p for p in problems if forms.in_section(section, p) and (check or forms.typed(data, p.path))]
-    if section.attachments:
-        view.attachments = attachments_of(session, application)
+    if uploaded is not None:
+        view.attachments = uploaded
         view.named = named_scans(model, application.data, view.attachments)
         view.placed = [(section.path, p) for p in own]
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,16 +137,21 @@ def attachments_of(session: Session, application: Application) -> list[Attachmen
     return list(session.scalars(_uploads(Attachment), {"application": application.id}))
 
 
-def full_data(session: Session, application: Application) -> dict[str, Any]:
-    """The application's data with its uploads listed as the packet's attachments."""
+def full_data(
+    session: Session, application: Application, uploaded: list[Attachment] | None = None
+) -> dict[str, Any]:
+    """The application's data with its uploads listed as the packet's attachments (`uploaded`,
+    when the caller has read them already, as the attachments page has)."""
     model = api.registry().packet(application.packet_id).model
     data = forms.skeleton(model, application.data)
     field = forms.attachments_path(model)
     if field is not None:
-        # Plain columns, not mapped objects: every save's check comes through here.
-        listed = session.execute(
-            _uploads(Attachment.title, Attachment.stored_name), {"application": application.id}
-        )
+        if uploaded is not None:
+            listed: Iterable[Any] = [(upload.title, upload.stored_name) for upload in uploaded]
+        else:  # plain columns, not mapped objects: every save's check comes through here
+            listed = session.execute(
+                _uploads(Attachment.title, Attachment.stored_name), {"application": application.id}
+            )
         data[field] = [{"title": title, "file": stored} for title, stored in listed]
     return data
 

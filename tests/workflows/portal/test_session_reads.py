@@ -17,7 +17,8 @@ from fastapi import Request
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
-from formgen.workflows.portal import accounts, sessions
+import formgen
+from formgen.workflows.portal import accounts, forms, sessions
 from formgen.workflows.portal.db import User, now
 from tests.workflows.portal.conftest import PROVIDER, Site
 from tests.workflows.portal.test_pages import csrf_of
@@ -159,3 +160,15 @@ def test_the_user_read_with_the_session_serves_the_first_question_only(site: Sit
     with site.portal.db() as db:
         again = sessions.signed_in(request, db)
         assert again is not None and again.unit_name == "成都蜀安智造技术服务有限公司"
+
+
+def test_the_attachments_page_reads_the_uploads_once(site: Site) -> None:
+    site.user("a", "applicant", "成都市")
+    client = site.client("a")
+    made = client.post("/api/applications", json={"packet_id": PROVIDER}).json()
+    model = formgen.api.registry().packet(PROVIDER).model
+    (index,) = [n for n, section in enumerate(forms.sections(model)) if section.attachments]
+    with statements(site) as seen:
+        page = client.get(f"/applications/{made['id']}/sections/{index}")
+    assert page.status_code == 200 and "上传" in page.text
+    assert len(_reading("attachments", seen)) == 1
