@@ -88,14 +88,15 @@ def evaluate(
     """
     problems: list[Problem] = []
     data: Any = None
-    applying: dict[type[BaseModel], list[Rule]] = {}
+    applying: dict[type[BaseModel], list[tuple[Rule, Callable[[Any], Iterable[Finding]]]]] = {}
     for loc, part in walk(instance):
         kind = type(part)
         if kind not in applying:
-            applying[kind] = [r for r in rules if r.check is not None and isinstance(part, r.scope)]
-        for rule in applying[kind]:
-            assert rule.check is not None
-            for found in rule.check(part):
+            applying[kind] = [
+                (r, r.check) for r in rules if r.check is not None and isinstance(part, r.scope)
+            ]
+        for rule, check in applying[kind]:
+            for found in check(part):
                 if data is None:
                     data = instance.model_dump(mode="json")
                 path, label = label_path(model, (*loc, *found.loc), data)
