@@ -144,6 +144,17 @@ def server_command(port: int, processes: int = 1) -> list[str]:
     ]
 
 
+def wait_until_serving(base: str, seconds: float = 60) -> None:
+    """Wait until the portal at `base` answers its sign-in page, for at most `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx2.get(base + "/login", timeout=2).status_code == 200:
+                return
+        except httpx2.TransportError:
+            time.sleep(0.2)
+
+
 def cpu_seconds(pids: list[int]) -> float:
     """CPU time (user and system) the processes `pids` themselves have used, from /proc."""
     total = 0
@@ -503,13 +514,7 @@ def _measure(args: argparse.Namespace, way: Way) -> Measured:
         sampler = threading.Thread(target=sample, daemon=True)
         try:
             base = f"http://{HOST}:{port}"
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                try:
-                    if httpx2.get(base + "/login", timeout=2).status_code == 200:
-                        break
-                except httpx2.TransportError:
-                    time.sleep(0.2)
+            wait_until_serving(base)
             sampler.start()
             kinds = {k: Kind(k) for k in ("draft save", "page load", "packet PDF", "paper check")}
             load_before = os.getloadavg()

@@ -31,7 +31,6 @@ import shutil
 import statistics
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -48,14 +47,13 @@ from bench_portal import (
     cpu_seconds,
     free_port,
     server_command,
+    wait_until_serving,
 )
 
 import formgen
 from formgen.workflows.portal.accounts import add_account
 
 HERE = Path(__file__).resolve().parents[1]
-PAGE_EVERY = SAVES_PER_PAGE
-"""A section's page before every tenth save, as `bench_portal.py`'s applicants open one."""
 
 
 @contextlib.contextmanager
@@ -86,10 +84,10 @@ class Applicant:
     saves: int = 0
 
     def save(self) -> int:
-        """One draft save, after a section's page every `PAGE_EVERY`th; the requests sent."""
+        """One draft save, after a section's page every `SAVES_PER_PAGE`th; the requests sent."""
         requests = 0
-        if self.saves % PAGE_EVERY == 0:
-            section = (self.saves // PAGE_EVERY) % SECTIONS
+        if self.saves % SAVES_PER_PAGE == 0:
+            section = (self.saves // SAVES_PER_PAGE) % SECTIONS
             page = self.client.get(f"/applications/{self.application}/sections/{section}")
             assert page.status_code == 200, page.text[:300]
             requests += 1
@@ -142,13 +140,7 @@ def _serve(name: str, tree: Path, data_dir: Path, example: dict[str, Any], clien
     }
     server = subprocess.Popen(server_command(port), env=env, cwd=tree)
     base = f"http://{HOST}:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx2.get(base + "/login").status_code == 200:
-                break
-        except httpx2.TransportError:
-            time.sleep(0.2)
+    wait_until_serving(base, seconds=120)
     applicants = []
     for n in range(clients):
         client = httpx2.Client(base_url=base, timeout=60)
@@ -196,7 +188,7 @@ def main() -> None:
                 side.server.wait(timeout=60)
     print(
         f"formgen portal, CPU a request: {args.rounds} pairs of batches of {args.batch} draft saves "
-        f"(and a page before every {PAGE_EVERY}th), {args.clients} applicant(s) at once, SQLite; "
+        f"(and a page before every {SAVES_PER_PAGE}th), {args.clients} applicant(s) at once, SQLite; "
         f"{os.cpu_count()} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
     for side in sides:
