@@ -43,11 +43,15 @@ SQLite is tuned for many writers (`formgen.workflows.portal.db.make_engine`: wri
 in order instead of polling its lock, no queue for a pooled connection);
 ``--untuned-sqlite`` runs it as before, and ``--compare-sqlite`` runs both, packets in worker
 processes either way, to see what the tuning alone changes. ``--compare``'s old way is the
-portal before both changes: packets in its own process and SQLite untuned.
+portal before both changes: packets in its own process and SQLite untuned. Draft saves
+waiting at once are committed together (`formgen.workflows.portal.group_commit`);
+``--compare-commits`` runs each save in its own commit first (FORMGEN_SQLITE_COMMIT_EACH=1),
+then together.
 
 Run: ``make bench`` (or ``.venv/bin/python bench/bench_portal.py [--seconds S] [--downloaders N]
 [--rate R] [--cold] [--lockstep] [--untuned-sqlite] [--processes N --database URL]
-[--in-process-pdf | --compare | --compare-sqlite | --compare-processes] [--paper-checks N]``).
+[--in-process-pdf | --compare | --compare-sqlite | --compare-commits | --compare-processes]
+[--paper-checks N]``).
 
 ``--processes N --database URL`` serves the mix from N app processes (uvicorn's ``--workers``)
 on PostgreSQL, in a schema of the bench's own dropped afterwards, the 2 LibreOffice workers
@@ -466,6 +470,8 @@ class Way:
     name: str
     in_process: bool = False
     untuned_sqlite: bool = False
+    commit_each: bool = False
+    """Each draft save its own commit (FORMGEN_SQLITE_COMMIT_EACH=1), not committed together."""
     paper_in_process: bool = False
     processes: int = 1
     """App processes (uvicorn's --workers), sharing the 2 LibreOffice workers between them."""
@@ -477,6 +483,7 @@ class Way:
 OLD = Way("packets in the portal's process, SQLite untuned (old)", in_process=True, untuned_sqlite=True)
 NEW = Way("packets in worker processes, SQLite tuned (new)")
 UNTUNED = Way("packets in worker processes, SQLite untuned", untuned_sqlite=True)
+COMMIT_EACH = Way("packets in worker processes, SQLite tuned, each save its own commit", commit_each=True)
 
 
 def _measure(args: argparse.Namespace, way: Way) -> Measured:
@@ -497,6 +504,7 @@ def _measure(args: argparse.Namespace, way: Way) -> Measured:
             "FORMGEN_INSECURE_COOKIES": "1",
             "FORMGEN_PDF_IN_PROCESS": "1" if way.in_process else "0",
             "FORMGEN_SQLITE_UNTUNED": "1" if way.untuned_sqlite else "0",
+            "FORMGEN_SQLITE_COMMIT_EACH": "1" if way.commit_each else "0",
             "FORMGEN_PAPER_IN_PROCESS": "1" if way.paper_in_process else "0",
             "FORMGEN_PDF_WORKERS": str(max(1, PDF_WORKERS // way.processes)),
             **({"FORMGEN_DATABASE_URL": url} if url else {}),
@@ -625,6 +633,12 @@ def main() -> None:
         help="with packets in worker processes, run SQLite untuned (FORMGEN_SQLITE_UNTUNED=1: writers "
         "poll its lock, 15 pooled connections, synchronous=FULL) and then tuned, and print the ratios",
     )
+    way.add_argument(
+        "--compare-commits",
+        action="store_true",
+        help="run each draft save in its own commit (FORMGEN_SQLITE_COMMIT_EACH=1) and then the "
+        "saves waiting at once committed together, and print the ratios",
+    )
     parser.add_argument(
         "--untuned-sqlite",
         action="store_true",
@@ -673,6 +687,8 @@ def main() -> None:
         ways = [OLD, NEW]
     elif args.compare_sqlite:
         ways = [UNTUNED, NEW]
+    elif args.compare_commits:
+        ways = [COMMIT_EACH, NEW]
     else:
         ways = [
             Way(

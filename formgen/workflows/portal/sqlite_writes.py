@@ -67,6 +67,11 @@ class WriteTurns:
             self._owner = me
         return True
 
+    def held_here(self) -> bool:
+        """Whether this thread holds the turn (on any connection)."""
+        with self._lock:
+            return self._owner is not None and self._owner[0] == threading.get_ident()
+
     def give_back(self) -> None:
         """End the current turn; the writer that waited longest gets the next."""
         with self._lock:
