@@ -12,8 +12,10 @@ So a save that writes nothing else (a draft's save) hands its UPDATE to whoever 
 The first save to come leads: it takes every write queued by then, runs them in one
 transaction, commits once and wakes each with its own row count; the first of those that
 came meanwhile leads the next batch. A save is answered only after the commit that holds it,
-so an acknowledged save is as durable as before. A batch that fails is written again one
-write at a time, each in its own transaction, so one failing write fails only its own save.
+so an acknowledged save is as durable as before. A batch refused for one write's data (a
+constraint) is written again one write at a time, each in its own transaction, so that write
+fails only its own save; a batch that meets the database's own trouble (locked by another
+process for longer than the wait, a full disk) fails as a whole, at once, nothing of it written.
 
 Conditional UPDATEs (``... WHERE version = ?``) keep their meaning in a batch: they run one
 after another in the order they came, so of two saves made from one version the first
@@ -29,6 +31,7 @@ from typing import Any
 
 from sqlalchemy import Executable
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from formgen.workflows.portal.sqlite_writes import WriteTurns
@@ -119,6 +122,12 @@ class GroupCommit:
         try:
             with engine.begin() as connection:
                 counts = [connection.execute(w.statement, w.params).rowcount for w in batch]
+        except OperationalError as error:
+            # The database's own trouble (locked by another process past the wait, the disk):
+            # written one by one, each would meet it again, and wait again.
+            for write in batch:
+                write.error = error
+            return
         except Exception as error:
             if len(batch) == 1:
                 batch[0].error = error

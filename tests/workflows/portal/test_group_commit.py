@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, insert, select
+from sqlalchemy import Executable, event, insert, select, text, update
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from formgen.workflows.portal import db, group_commit
@@ -265,3 +265,37 @@ def test_an_engine_dropped_is_not_kept_alive_by_its_group(tmp_path: Path) -> Non
     del engine
     gc.collect()
     assert gone() is None
+
+
+def test_the_databases_own_trouble_fails_the_batch_at_once(portal: Portal) -> None:
+    """An OperationalError (here a table that is not there; in service, a lock held by another
+    process past the wait, or a full disk) is not tried again write by write: each would meet
+    it again, and wait again."""
+    first_id, good = _applications(portal, 2)
+    held, _, leader = _hold_first(portal, first_id)
+    sent: list[str] = []
+    event.listen(portal.engine, "before_cursor_execute", lambda *a: sent.append(a[2].split()[1]))
+    outcomes = [Outcome(), Outcome()]
+    writes: list[Executable] = [
+        update(db.Application).where(db.Application.id == good).values(data_json='{"n": 1}'),
+        text("UPDATE no_such_table SET x = 1"),
+    ]
+
+    def write(n: int) -> None:
+        try:
+            outcomes[n].version = portal.group.execute(writes[n], {})
+        except Exception as error:  # the test reads it
+            outcomes[n].error = error
+
+    threads = []
+    for n in range(2):
+        threads.append(threading.Thread(target=write, args=(n,)))
+        threads[-1].start()
+        _until(lambda n=n: portal.group.queued > n)  # type: ignore[misc]
+    sent.clear()
+    held.let_go.set()
+    _join([leader, *threads])
+    assert held.sizes == [1, 2]
+    assert all(isinstance(o.error, OperationalError) for o in outcomes)
+    assert sent.count("no_such_table") == 1  # tried once, not again alone
+    assert _stored(portal, good) == (1, "{}")
