@@ -142,10 +142,9 @@ class GroupCommit:
 _GROUPS: weakref.WeakKeyDictionary[Engine, GroupCommit] = weakref.WeakKeyDictionary()
 
 
-def group_writes(engine: Engine, turns: WriteTurns) -> GroupCommit:
+def group_writes(engine: Engine, turns: WriteTurns) -> None:
     """Give `engine`, an SQLite engine whose writers take `turns`, a `GroupCommit`."""
-    group = _GROUPS[engine] = GroupCommit(engine, turns)
-    return group
+    _GROUPS[engine] = GroupCommit(engine, turns)
 
 
 def group_of(engine: Any) -> GroupCommit | None:

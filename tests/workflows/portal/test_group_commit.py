@@ -7,6 +7,7 @@ go, once the test has seen the saves it wants queued), never by sleeping."""
 
 from __future__ import annotations
 
+import functools
 import gc
 import threading
 import time
@@ -69,14 +70,23 @@ class Outcome:
     error: BaseException | None = None
 
 
+def _into(outcome: Outcome, call: Callable[[], int]) -> None:
+    """Run `call`, keeping what it returns or raises in `outcome`."""
+    try:
+        outcome.version = call()
+    except BaseException as error:  # the test reads it, an interrupt's stand-in too
+        outcome.error = error
+
+
 def _save(portal: Portal, application_id: int, version: int, data: str | None, outcome: Outcome) -> None:
     with portal.sessions() as session:
         application = session.get(db.Application, application_id)
         assert application is not None
-        try:
-            outcome.version = db.save_application(session, application, version, data_json=data)
-        except BaseException as error:  # the test reads it, an interrupt's stand-in too
-            outcome.error = error
+        _into(outcome, lambda: db.save_application(session, application, version, data_json=data))
+
+
+def _write(portal: Portal, statement: Executable, outcome: Outcome) -> None:
+    _into(outcome, lambda: portal.group.execute(statement, {}))
 
 
 def _until(condition: Callable[[], bool]) -> None:
@@ -102,19 +112,26 @@ class Held:
             assert self.let_go.wait(LONG_ENOUGH)
 
 
-def _start(
-    portal: Portal, saves: list[tuple[int, int, str | None]]
+def _queue(
+    portal: Portal, jobs: list[Callable[[Outcome], None]]
 ) -> tuple[list[Outcome], list[threading.Thread]]:
-    """Start `saves` (application, version, data) one after another, each queued before the next."""
+    """Start `jobs` (each filling its outcome) one after another, each queued before the next."""
     outcomes, threads = [], []
-    for application_id, version, data in saves:
+    for job in jobs:
         outcome, queued = Outcome(), portal.group.queued
-        thread = threading.Thread(target=_save, args=(portal, application_id, version, data, outcome))
+        thread = threading.Thread(target=job, args=(outcome,))
         thread.start()
         _until(lambda queued=queued: portal.group.queued > queued)  # type: ignore[misc]
         outcomes.append(outcome)
         threads.append(thread)
     return outcomes, threads
+
+
+def _start(
+    portal: Portal, saves: list[tuple[int, int, str | None]]
+) -> tuple[list[Outcome], list[threading.Thread]]:
+    """Start `saves` (application, version, data) one after another, each queued before the next."""
+    return _queue(portal, [functools.partial(_save, portal, *save) for save in saves])
 
 
 def _join(threads: list[threading.Thread]) -> None:
@@ -275,23 +292,11 @@ def test_the_databases_own_trouble_fails_the_batch_at_once(portal: Portal) -> No
     held, _, leader = _hold_first(portal, first_id)
     sent: list[str] = []
     event.listen(portal.engine, "before_cursor_execute", lambda *a: sent.append(a[2].split()[1]))
-    outcomes = [Outcome(), Outcome()]
     writes: list[Executable] = [
         update(db.Application).where(db.Application.id == good).values(data_json='{"n": 1}'),
         text("UPDATE no_such_table SET x = 1"),
     ]
-
-    def write(n: int) -> None:
-        try:
-            outcomes[n].version = portal.group.execute(writes[n], {})
-        except Exception as error:  # the test reads it
-            outcomes[n].error = error
-
-    threads = []
-    for n in range(2):
-        threads.append(threading.Thread(target=write, args=(n,)))
-        threads[-1].start()
-        _until(lambda n=n: portal.group.queued > n)  # type: ignore[misc]
+    outcomes, threads = _queue(portal, [functools.partial(_write, portal, w) for w in writes])
     sent.clear()
     held.let_go.set()
     _join([leader, *threads])
