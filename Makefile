@@ -40,6 +40,7 @@ bench: setup
 	$(BIN)/python bench/bench_collect.py
 	$(BIN)/python bench/bench_reset.py
 	$(BIN)/python bench/bench_portal.py
+	$(BIN)/python bench/bench_batch_write.py
 	$(BIN)/python bench/bench_uploads.py
 	$(BIN)/python bench/bench_notice_import.py
 

@@ -96,6 +96,11 @@ PACKET = "sichuan-2023-110.provider"
 PASSWORD = "bench-password"
 SECTIONS = len(forms.sections(formgen.api.registry().packet(PACKET).model))
 SAVES_PER_PAGE = 10
+KEEP_IDLE = httpx2.Limits(keepalive_expiry=2.0)
+"""A client's idle connections close after 2 s, before the server's (uvicorn closes them
+after 5 s): a client keeping one as long as the server races the server's close, and a
+request sent on it as it closes fails with ReadError (met once, an applicant's first save
+after the warm-up's packets)."""
 """A person opens a section's page, then types into it: a page load before every tenth save."""
 PDF_WORKERS = 2
 """LibreOffice workers in all, shared among the app processes (FORMGEN_PDF_WORKERS each)."""
@@ -259,7 +264,7 @@ once count as that address failing (the attempts are counted before the password
 
 async def _ready(base: str, name: str, data: dict[str, Any], signing_in: asyncio.Semaphore) -> User:
     """Sign in (argon2 verification, paid before the clock starts) and start an application."""
-    user = User(httpx2.AsyncClient(base_url=base, timeout=300), data)
+    user = User(httpx2.AsyncClient(base_url=base, timeout=300, limits=KEEP_IDLE), data)
     async with signing_in:
         await _login(user.client, name)
     user.application, user.version = await _new_application(user.client, data)

@@ -40,6 +40,7 @@ from typing import Any
 import httpx2
 from bench_portal import (
     HOST,
+    KEEP_IDLE,
     PACKET,
     PASSWORD,
     SAVES_PER_PAGE,
@@ -143,7 +144,7 @@ def _serve(name: str, tree: Path, data_dir: Path, example: dict[str, Any], clien
     wait_until_serving(base, seconds=120)
     applicants = []
     for n in range(clients):
-        client = httpx2.Client(base_url=base, timeout=60)
+        client = httpx2.Client(base_url=base, timeout=60, limits=KEEP_IDLE)
         signed_in = client.post("/api/login", json={"name": f"applicant{n}", "password": PASSWORD})
         signed_in.raise_for_status()
         client.headers["X-CSRF-Token"] = signed_in.json()["csrf"]

@@ -191,12 +191,14 @@ def save_application(session: Session, application: Application, version: int, *
     (`group_commit`).
     """
     written = {**values, "version": version + 1, "updated": now()}
-    statement = _conditional_update(tuple(sorted(written)))
-    params = {"row": application.id, "was": version, **{f"new_{k}": v for k, v in written.items()}}
     group = group_commit.group_of(session.get_bind())
     if group is not None and group.may_take(session):
-        stored = group.execute(statement, params)
+        table = Application.__table__
+        assert isinstance(table, Table)
+        stored = group.execute(group_commit.RowUpdate(table, application.id, version, written))
     else:
+        statement = _conditional_update(tuple(sorted(written)))
+        params = {"row": application.id, "was": version, **{f"new_{k}": v for k, v in written.items()}}
         stored = session.execute(statement, params).rowcount  # type: ignore[attr-defined]
     if stored != 1:
         session.rollback()
