@@ -96,12 +96,12 @@ PACKET = "sichuan-2023-110.provider"
 PASSWORD = "bench-password"
 SECTIONS = len(forms.sections(formgen.api.registry().packet(PACKET).model))
 SAVES_PER_PAGE = 10
+"""A person opens a section's page, then types into it: a page load before every tenth save."""
 KEEP_IDLE = httpx2.Limits(keepalive_expiry=2.0)
 """A client's idle connections close after 2 s, before the server's (uvicorn closes them
 after 5 s): a client keeping one as long as the server races the server's close, and a
 request sent on it as it closes fails with ReadError (met once, an applicant's first save
 after the warm-up's packets)."""
-"""A person opens a section's page, then types into it: a page load before every tenth save."""
 PDF_WORKERS = 2
 """LibreOffice workers in all, shared among the app processes (FORMGEN_PDF_WORKERS each)."""
 

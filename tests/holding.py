@@ -11,12 +11,15 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 from formgen.workflows.batch import hold
 
 ENV = hold.ENV
+NEVER = 300
+"""Seconds after which a point not reached is called never reached (a bound, not a timing)."""
 
 
 class NotReachedError(AssertionError):
@@ -34,22 +37,25 @@ class Holds:
             os.mkfifo(folder / name)
 
     def reached(self, name: str, *, running: Callable[[], bool] = lambda: True) -> int:
-        """Wait until a process is at point `name`, for as long as `running()` says the batch runs;
-        return its process id. The point holds once: its FIFO is removed."""
+        """Wait until a process is at point `name`, for as long as `running()` says the batch runs
+        and at most `NEVER` seconds; return its process id. The point holds once: its FIFO is
+        removed."""
         fifo = self.folder / name
         opened: list[int] = []
         opener = threading.Thread(target=lambda: opened.append(os.open(fifo, os.O_WRONLY)), daemon=True)
         opener.start()
         # The open blocks until the point is reached: look again each second whether the batch
-        # still runs, so that a batch that ended without reaching it fails the test, not hangs it.
-        while opener.is_alive() and running():
+        # still runs, so that a batch that ended without reaching it fails the test, not hangs
+        # it; one that runs on without reaching it (stuck) fails it after `NEVER`.
+        deadline = time.monotonic() + NEVER
+        while opener.is_alive() and running() and time.monotonic() < deadline:
             opener.join(1.0)
         if not opened:
             self._unblock(fifo)
             opener.join()
             for fd in opened:
                 os.close(fd)
-            raise NotReachedError(f"the batch ended before it reached {name}")
+            raise NotReachedError(f"the batch ended, or never came, before it reached {name}")
         fifo.unlink()
         self._held[name] = opened[0]
         return int((self.folder / f"{name}.pid").read_text(encoding="ascii"))
