@@ -55,14 +55,26 @@ def test_a_second_run_skips_what_is_made_and_redoes_what_changed(tmp_path: Path)
 
 
 def _start(source: Path, out: Path, holds: Holds) -> subprocess.Popen[bytes]:
+    """formgen's batch, started as from a terminal: Ctrl-C acts on it.
+
+    A shell's background job (`make test &`, a script's `cmd &`) starts with Ctrl-C ignored,
+    and a program inherits an ignored signal through exec; a handled one is reset to the
+    default. So the suite, if it was started so, handles it while it starts formgen."""
     command = [FORMGEN, "batch", ENTERPRISE, str(source), "--out", str(out), "--workers", "1"]
-    return subprocess.Popen(
-        command,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-        env={**os.environ, ENV: str(holds.folder)},
-    )
+    ignored = signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    if ignored:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return subprocess.Popen(
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+            env={**os.environ, ENV: str(holds.folder)},
+        )
+    finally:
+        if ignored:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _recorded(out: Path) -> int:
@@ -126,6 +138,10 @@ def test_a_stopped_batch_leaves_whole_packets_and_the_next_run_goes_on(tmp_path:
                 _until_main_thread_waits(proc.pid)
                 os.kill(_another_thread(proc.pid), signal.SIGINT)
             holds.reached("interrupted", running=lambda: proc.poll() is None)
+    except BaseException:
+        proc.kill()  # a failed test leaves no batch running into the next ones
+        proc.communicate()
+        raise
     finally:
         holds.close()  # the packet under way (and formgen's stop) go on
     _, stderr = proc.communicate()
