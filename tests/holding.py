@@ -55,7 +55,9 @@ class Holds:
             opener.join()
             for fd in opened:
                 os.close(fd)
-            raise NotReachedError(f"the batch ended, or never came, before it reached {name}")
+            raise NotReachedError(
+                f"the batch ended before it reached {name}, or did not reach it in {NEVER} s"
+            )
         fifo.unlink()
         self._held[name] = opened[0]
         return int((self.folder / f"{name}.pid").read_text(encoding="ascii"))

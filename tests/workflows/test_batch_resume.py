@@ -90,7 +90,7 @@ def _assert_whole(out: Path) -> None:
 
 
 def _another_thread(pid: int) -> int:
-    """The id of a thread of process `pid` other than its main one (the pool's run by now)."""
+    """The id of a thread of process `pid` other than its main one (the pool's threads, started by now)."""
     return next(int(t.name) for t in Path(f"/proc/{pid}/task").iterdir() if int(t.name) != pid)
 
 
