@@ -49,13 +49,15 @@ waiting at once are committed together (`formgen.workflows.portal.group_commit`)
 then together.
 
 Run: ``make bench`` (or ``.venv/bin/python bench/bench_portal.py [--seconds S] [--downloaders N]
-[--rate R] [--cold] [--lockstep] [--untuned-sqlite] [--processes N --database URL]
+[--rate R] [--cold] [--lockstep] [--untuned-sqlite] [--processes N] [--database URL]
 [--in-process-pdf | --compare | --compare-sqlite | --compare-commits | --compare-processes]
 [--paper-checks N]``).
 
-``--processes N --database URL`` serves the mix from N app processes (uvicorn's ``--workers``)
-on PostgreSQL, in a schema of the bench's own dropped afterwards, the 2 LibreOffice workers
-shared among them; ``--compare-processes`` runs one process and then N on that database.
+``--processes N`` serves the mix from N app processes (uvicorn's ``--workers``, as
+``formgen serve --processes N``), the 2 LibreOffice workers shared among them, on the one
+SQLite file (their writers take turns across the processes, `sqlite_writes`) or, with
+``--database URL``, on PostgreSQL in a schema of the bench's own dropped afterwards;
+``--compare-processes`` runs one process and then N.
 """
 
 from __future__ import annotations
@@ -653,7 +655,8 @@ def main() -> None:
         "--processes",
         type=int,
         default=1,
-        help="app processes (uvicorn --workers), sharing the 2 LibreOffice workers; needs --database",
+        help="app processes (uvicorn --workers), sharing the 2 LibreOffice workers, on the one SQLite "
+        "file or on --database",
     )
     parser.add_argument(
         "--database",
@@ -663,7 +666,8 @@ def main() -> None:
     way.add_argument(
         "--compare-processes",
         action="store_true",
-        help="on --database, run one app process and then --processes (default 2), and print the ratios",
+        help="run one app process and then --processes (default 2), on SQLite or --database, and "
+        "print the ratios",
     )
     parser.add_argument(
         "--paper-checks",
@@ -675,14 +679,13 @@ def main() -> None:
     args = parser.parse_args()
     if args.compare_processes and args.processes == 1:
         args.processes = 2
-    if args.processes > 1 and not args.database:
-        parser.error("several app processes share one PostgreSQL database: give --database")
 
+    store = "PostgreSQL" if args.database else "one SQLite file"
     if args.compare_processes:
         ways = [
             replace(
                 NEW,
-                name=f"{n} app process{'es' if n > 1 else ''} on PostgreSQL",
+                name=f"{n} app process{'es' if n > 1 else ''} on {store}",
                 processes=n,
                 database=args.database,
             )
@@ -705,11 +708,11 @@ def main() -> None:
                 database=args.database,
             )
         ]
-        if args.database:
+        if args.database or args.processes > 1:
             ways[0] = replace(
                 ways[0],
                 name=f"{ways[0].name.split(', SQLite')[0]}, {args.processes} app process"
-                f"{'es' if args.processes > 1 else ''} on PostgreSQL",
+                f"{'es' if args.processes > 1 else ''} on {store}",
             )
     if args.paper_checks:
         ways = [replace(ways[-1], paper_in_process=old) for old in (True, False)]

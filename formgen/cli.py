@@ -565,6 +565,15 @@ def serve(
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
     data_dir: DataOption = Path("portal-data"),
     database: DatabaseOption = None,
+    processes: Annotated[
+        int,
+        typer.Option(
+            "--processes",
+            min=1,
+            help="App processes serving the port, on the one SQLite file or PostgreSQL (each keeps"
+            " a share of the 2 LibreOffice workers, at least one).",
+        ),
+    ] = 1,
     trusted_proxy: Annotated[
         list[str] | None,
         typer.Option(
@@ -606,7 +615,14 @@ def serve(
     out.print(f"formgen portal: http://{host}:{port}/  (data: {data_dir})")
     _run(
         lambda: portal_app.serve(
-            host, port, data_dir, database, trusted_proxy=trusted_proxy, smtp=smtp, public_url=public_url
+            host,
+            port,
+            data_dir,
+            database,
+            processes=processes,
+            trusted_proxy=trusted_proxy,
+            smtp=smtp,
+            public_url=public_url,
         )
     )
 

@@ -9,6 +9,7 @@ import logging
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
@@ -293,12 +294,19 @@ def serve(
     database: str | None,
     *,
     workers: int = 2,
+    processes: int = 1,
     trusted_proxy: list[str] | None = None,
     smtp: str | None = None,
     public_url: str | None = None,
 ) -> None:
-    """Run the portal in this process until stopped (`formgen serve`); letters' links begin
-    with `public_url`, else FORMGEN_PUBLIC_URL, else the address served.
+    """Run the portal until stopped (`formgen serve`); letters' links begin with `public_url`,
+    else FORMGEN_PUBLIC_URL, else the address served.
+
+    With `processes` above one, uvicorn's supervisor starts that many app processes on the one
+    port (more interpreters for the requests, on one SQLite file or on PostgreSQL). Each
+    builds the portal from the environment set here (`app_from_environment`) and keeps its
+    share of the `workers` LibreOffice workers, at least one (FORMGEN_PDF_WORKERS, if set,
+    says how many each keeps).
 
     uvicorn's own proxy-header handling is off: it would believe X-Forwarded-For from any
     loopback peer. The portal reads it itself, from `trusted_proxy` peers only.
@@ -309,13 +317,28 @@ def serve(
         host not in ("127.0.0.1", "localhost", "::1") and os.environ.get("FORMGEN_INSECURE_COOKIES") != "1"
     )
     public_url = public_url or os.environ.get("FORMGEN_PUBLIC_URL") or f"http://{host}:{port}"
-    app = create_app(
-        data_dir,
-        database,
-        workers=workers,
-        secure_cookies=secure,
-        trusted_proxy=trusted_proxy,
-        smtp=smtp,
-        public_url=public_url,
+    listen: dict[str, Any] = {"host": host, "port": port, "proxy_headers": False, "server_header": False}
+    if processes == 1:
+        app = create_app(
+            data_dir,
+            database,
+            workers=workers,
+            secure_cookies=secure,
+            trusted_proxy=trusted_proxy,
+            smtp=smtp,
+            public_url=public_url,
+        )
+        uvicorn.run(app, **listen)
+        return
+    os.environ.update(
+        {
+            "FORMGEN_DATA": str(data_dir.resolve()),
+            "FORMGEN_PUBLIC_URL": public_url,
+            "FORMGEN_INSECURE_COOKIES": "0" if secure else "1",
+            **({"FORMGEN_DATABASE_URL": database} if database else {}),
+            **({"FORMGEN_SMTP_URL": smtp} if smtp else {}),
+            **({"FORMGEN_TRUSTED_PROXIES": ",".join(trusted_proxy)} if trusted_proxy else {}),
+        }
     )
-    uvicorn.run(app, host=host, port=port, proxy_headers=False, server_header=False)
+    os.environ.setdefault("FORMGEN_PDF_WORKERS", str(max(1, workers // processes)))
+    uvicorn.run(f"{__name__}:app_from_environment", factory=True, workers=processes, **listen)

@@ -6,6 +6,7 @@ The schema is made by the Alembic migrations shipped in `migrations/`, run at st
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
@@ -28,7 +29,7 @@ from sqlalchemy import (
     event,
     update,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -353,7 +354,7 @@ def make_engine(url: str, *, tuned: bool | None = None) -> Engine:
         connect_args: dict[str, Any] = {"check_same_thread": False, "timeout": 30}
         pooling: dict[str, Any] = {}
         if tuned:
-            turns = sqlite_writes.WriteTurns()
+            turns = sqlite_writes.WriteTurns(_writers_lock(url))
             connect_args["factory"] = sqlite_writes.connection_class(turns)
             pooling = {"pool_size": SQLITE_CONNECTIONS, "max_overflow": 0}
         engine = create_engine(url, connect_args=connect_args, **pooling)
@@ -374,11 +375,27 @@ def make_engine(url: str, *, tuned: bool | None = None) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def _writers_lock(url: str) -> sqlite_writes.ProcessLock | None:
+    """The lock the processes writing to the SQLite file of `url` share, a file beside it
+    (``portal.sqlite3-writers``, as SQLite keeps ``-wal`` and ``-shm``); None in memory."""
+    path = make_url(url).database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return None
+    return sqlite_writes.ProcessLock(Path(path).with_name(Path(path).name + "-writers"))
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration (Alembic, from the package's `migrations/`)."""
+    """Bring the schema to the newest migration (Alembic, from the package's `migrations/`).
+
+    Several app processes may start at once: on PostgreSQL the migration's first statement
+    waits for an advisory lock (`migrations/env.py`); on a tuned SQLite file the whole
+    migration holds the writers' turn, so one process makes the tables and the others then
+    find them made. SQLite runs Alembic's table-making outside a transaction, so a lock taken
+    by its first statement would come too late."""
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-    with engine.begin() as connection:
+    turns = sqlite_writes.turns_of(engine) if engine.dialect.name == "sqlite" else None
+    with turns.held() if turns is not None else contextlib.nullcontext(), engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

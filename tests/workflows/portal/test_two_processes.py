@@ -1,6 +1,7 @@
-"""Two `formgen serve` processes on one PostgreSQL, as behind a load balancer: one user moves
-between them. Sessions, saves and sign-in limits are the database's, so either process sees
-what the other did: a sign-in, a save, a sign-out, a failed try."""
+"""Two `formgen serve` processes on one database (an SQLite file, PostgreSQL), as behind a load
+balancer: one user moves between them. Sessions, saves and sign-in limits are the database's,
+so either process sees what the other did: a sign-in, a save, a sign-out, a failed try. And
+`formgen serve --processes 2` starts two app processes on one port."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from tests.workflows.portal.conftest import PASSWORD, PROVIDER, fresh_postgres
 from tests.workflows.portal.test_attacks_state import race
 
 SAVERS = 12
+FORMGEN = Path(sys.executable).with_name("formgen")
 
 
 def _free_port() -> int:
@@ -29,28 +31,23 @@ def _free_port() -> int:
         return port
 
 
-@pytest.fixture
-def servers(tmp_path: Path) -> Iterator[tuple[str, str]]:
-    """Two portal processes on loopback ports over one fresh PostgreSQL; both stopped after."""
-    database = fresh_postgres()
+@pytest.fixture(params=["sqlite", "postgresql"])
+def servers(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """Two portal processes on loopback ports over one SQLite file (one data folder) or one
+    fresh PostgreSQL (a data folder each); both stopped after."""
+    on_sqlite = request.param == "sqlite"
+    database = None if on_sqlite else fresh_postgres()
+    setup = tmp_path / ("shared" if on_sqlite else "setup")
     for name in ("a", "b"):
-        add_account(tmp_path / "setup", database, name, PASSWORD, "applicant", "成都市")
-    formgen_command = Path(sys.executable).with_name("formgen")
+        add_account(setup, database, name, PASSWORD, "applicant", "成都市")
     started: list[tuple[subprocess.Popen[bytes], str]] = []
     try:
         for n in range(2):
             port = _free_port()
+            data = setup if on_sqlite else tmp_path / f"p{n}"
+            where = ["--data", str(data), *(["--database", database] if database else [])]
             process = subprocess.Popen(
-                [
-                    str(formgen_command),
-                    "serve",
-                    "--port",
-                    str(port),
-                    "--data",
-                    str(tmp_path / f"p{n}"),
-                    "--database",
-                    database,
-                ],
+                [str(FORMGEN), "serve", "--port", str(port), *where],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
@@ -84,18 +81,24 @@ def _browser() -> httpx2.Client:
     return httpx2.Client(timeout=60, limits=httpx2.Limits(keepalive_expiry=2.0))
 
 
+def _a_draft_saved(sign_in_at: str, work_at: str, recommender: str) -> tuple[httpx2.Client, int]:
+    """User "a" signed in at one address, a provider's report made and saved once (its
+    推荐单位 `recommender`) at another: the browser and the report's id."""
+    user = _browser()
+    signed_in = user.post(sign_in_at + "/api/login", json={"name": "a", "password": PASSWORD})
+    assert signed_in.status_code == 200, signed_in.text
+    user.headers["X-CSRF-Token"] = signed_in.json()["csrf"]
+    created = user.post(work_at + "/api/applications", json={"packet_id": PROVIDER})
+    assert created.status_code == 201, created.text
+    report: int = created.json()["id"]
+    body = {"data": {"report": {"recommender": recommender}}, "version": 1}
+    assert user.put(f"{work_at}/api/applications/{report}/data", json=body).status_code == 200
+    return user, report
+
+
 def test_one_user_moves_between_two_processes(servers: tuple[str, str]) -> None:
     one, two = servers
-    user = _browser()
-    signed_in = user.post(one + "/api/login", json={"name": "a", "password": PASSWORD})
-    assert signed_in.status_code == 200
-    user.headers["X-CSRF-Token"] = signed_in.json()["csrf"]
-    # Signed in on one, works on two.
-    created = user.post(two + "/api/applications", json={"packet_id": PROVIDER})
-    assert created.status_code == 201, created.text
-    report = created.json()["id"]
-    body = {"data": {"report": {"recommender": "第二个进程"}}, "version": 1}
-    assert user.put(f"{two}/api/applications/{report}/data", json=body).status_code == 200
+    user, report = _a_draft_saved(one, two, "第二个进程")  # signed in on one, works on two
     assert (
         user.get(f"{one}/api/applications/{report}").json()["data"]["report"]["recommender"] == "第二个进程"
     )
@@ -150,3 +153,51 @@ def test_sign_in_limits_are_counted_across_two_processes(servers: tuple[str, str
     for client in clients:
         client.close()
     attacker.close()
+
+
+def _app_processes(server: int) -> list[int]:
+    """The app processes uvicorn's supervisor `server` started (its children that multiprocessing
+    spawned; not their own workers, nor multiprocessing's resource tracker)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if (
+                entry.name.isdigit()
+                and "spawn_main" in (entry / "cmdline").read_text()
+                and f"\nPPid:\t{server}\n" in (entry / "status").read_text()
+            ):
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def test_serve_with_two_processes_on_a_new_folder(tmp_path: Path) -> None:
+    """`formgen serve --processes 2` on an empty folder: both app processes make or find the
+    schema as they start together, serve one port with the settings serve was given (here:
+    cookies a plain-HTTP loopback browser sends back), and stop with the server."""
+    data, port = tmp_path / "portal", _free_port()
+    base = f"http://127.0.0.1:{port}"
+    with (tmp_path / "serve.log").open("wb") as log:
+        server = subprocess.Popen(
+            [str(FORMGEN), "serve", "--processes", "2", "--port", str(port), "--data", str(data)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_until_serving(server, base)
+        serving = _app_processes(server.pid)
+        assert len(serving) == 2, (serving, (tmp_path / "serve.log").read_text())
+        add_account(data, None, "a", PASSWORD, "applicant", "成都市")  # a third writer, beside them
+        user, report = _a_draft_saved(base, base, "两个进程")
+        readers = [_browser() for _ in range(8)]  # connections of their own, to either process
+        for reader in readers:
+            reader.cookies.update(user.cookies)
+            found = reader.get(f"{base}/api/applications/{report}").json()
+            assert found["data"]["report"]["recommender"] == "两个进程"
+            reader.close()
+        user.close()
+    finally:
+        server.terminate()
+        assert server.wait(timeout=60) == 0, (tmp_path / "serve.log").read_text()
+    assert not [pid for pid in serving if Path(f"/proc/{pid}").exists()]
