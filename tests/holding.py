@@ -22,6 +22,28 @@ NEVER = 300
 """Seconds after which a point not reached is called never reached (a bound, not a timing)."""
 
 
+def until_thread_waits(pid: int, thread: int) -> None:
+    """Wait until thread `thread` (a native id) of process `pid` has used no CPU (a clock tick
+    at most) for a whole second: it waits for what the test holds, as nothing else keeps it
+    idle that long.
+
+    CPU time, not its state: a thread waiting in slices wakes for microseconds each time, and
+    one that is sleeping may be waiting for the interpreter, not for what the test holds."""
+    stat = Path(f"/proc/{pid}/task/{thread}/stat")
+
+    def ticks() -> int:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime and stime, fields 14 and 15
+
+    before = ticks()
+    while True:
+        time.sleep(1.0)
+        now = ticks()
+        if now - before <= 1:
+            return
+        before = now
+
+
 class NotReachedError(AssertionError):
     """The batch ended (or failed) without reaching a point the test armed."""
 

@@ -42,7 +42,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from importlib.resources import as_file, files
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 DEFAULT_TIMEOUT_S = 300.0
 """A one-off cold call: start-up included."""
@@ -61,8 +61,32 @@ SYSTEM_PYTHON = "/usr/bin/python3"
 _RESTART_REQUESTED = 81
 
 
+SIGNAL_CHECK = 0.2
+"""Seconds a wait for a conversion (or a batch's packet) lasts before it looks whether Ctrl-C
+came meanwhile."""
+
+T = TypeVar("T")
+
+
 class ConversionError(RuntimeError):
     """LibreOffice did not produce a PDF."""
+
+
+def wait_for(future: Future[T]) -> T:
+    """`future`'s result, waited for in slices of `SIGNAL_CHECK`.
+
+    The kernel hands a Ctrl-C to any thread of the process that does not block it: a
+    converter's thread, a process pool's manager and queue threads. Python's handler then only
+    marks it for the main thread, which acts on it when it next runs Python: in one long wait
+    it would sleep through it until the conversion (or the batch's packet) is done, and one
+    held from outside (a test's hold point) would never be. A TimeoutError the work itself
+    raised (a socket's) is passed on, not taken for the slice's end."""
+    while True:
+        try:
+            return future.result(timeout=SIGNAL_CHECK)
+        except TimeoutError:
+            if future.done():
+                raise
 
 
 def find_soffice() -> str:
@@ -587,13 +611,13 @@ class Converter:
 
     def convert(self, source: Path, target: Path, *, bookmarks: bool = False) -> Path:
         """Convert `source` to the PDF `target` and return it."""
-        return self.submit(source, target, bookmarks=bookmarks).result()
+        return wait_for(self.submit(source, target, bookmarks=bookmarks))
 
     def convert_many(self, pairs: Sequence[tuple[Path, Path]], *, bookmarks: bool = False) -> list[Path]:
         """Convert every (source, target) pair, in parallel across the workers."""
         # `submit` blocks while the queue is full; the workers drain it meanwhile.
         futures = [self.submit(source, target, bookmarks=bookmarks) for source, target in pairs]
-        return [f.result() for f in futures]
+        return [wait_for(f) for f in futures]
 
     def to_pdf(self, sources: Sequence[Path], out_dir: Path, *, bookmarks: bool = False) -> list[Path]:
         """Convert `sources` to PDFs of the same stem in `out_dir`."""

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
 import textwrap
+import threading
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
@@ -13,6 +17,7 @@ from pypdf.generic import StreamObject
 
 import formgen
 from formgen.pdf import convert
+from tests.holding import NEVER, until_thread_waits
 
 # A stand-in for the UNO bridge: answers like it, "converts" by writing a tiny PDF, and hangs
 # on any file whose name contains "hang".
@@ -198,3 +203,59 @@ def test_a_converter_for_packets_leaves_the_streams_uncompressed(tmp_path: Path)
         streams = [reader.get_object(number) for number in reader.xref[0]]
         filters[compress] = {"/Filter" in s for s in streams if isinstance(s, StreamObject)}
     assert filters == {True: {True}, False: {False}}
+
+
+def test_ctrl_c_given_to_a_converter_thread_ends_the_wait_for_its_conversion(
+    tmp_path: Path, stand_in: convert.BridgeCommand
+) -> None:
+    """The kernel hands a Ctrl-C to any thread that does not block it; Python only marks it for
+    the main thread. The main thread, waiting for a conversion that hangs, acts on it while the
+    conversion is still under way: before, it slept through it until the conversion's time
+    limit had ended every try."""
+    started: list[tuple[int, int]] = []
+    """(converter thread's id, its bridge's process id), a pair for every try."""
+    first_started = threading.Event()
+    interrupted = threading.Event()
+
+    def on_start(worker: convert.Worker, _source: Path) -> None:
+        pid = worker.bridge.pid if worker.bridge else 0
+        started.append((threading.get_ident(), pid))
+        if interrupted.is_set():
+            os.kill(pid, signal.SIGKILL)  # the tries after the test's Ctrl-C end at once
+        first_started.set()
+
+    def ctrl_c() -> None:
+        assert first_started.wait(NEVER)
+        until_thread_waits(os.getpid(), threading.main_thread().native_id or 0)
+        signal.pthread_kill(started[0][0], signal.SIGINT)
+
+    # A suite run as a background job inherits Ctrl-C ignored; a terminal's handles it.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with convert.Converter(1, timeout=60, bridge=stand_in, office=False) as converter:
+            converter.on_job_start = on_start
+            sender = threading.Thread(target=ctrl_c, daemon=True)
+            sender.start()
+            try:
+                with pytest.raises(KeyboardInterrupt):
+                    converter.convert(_source(tmp_path, "hang.docx"), tmp_path / "hang.pdf")
+                assert not _gone(started[0][1]), (
+                    "the first try had ended: its time limit, not Ctrl-C, woke the wait"
+                )
+            finally:
+                interrupted.set()
+                for _, pid in started:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_waiting_in_slices_passes_on_the_works_own_timeout() -> None:
+    done: Future[int] = Future()
+    done.set_result(7)
+    assert convert.wait_for(done) == 7
+    failed: Future[int] = Future()
+    failed.set_exception(TimeoutError("a socket's"))
+    with pytest.raises(TimeoutError, match="a socket's"):
+        convert.wait_for(failed)

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from pypdf import PdfReader
 
 from formgen.workflows import batch
 from formgen.workflows.batch import resume
-from tests.holding import ENV, Holds
+from tests.holding import ENV, Holds, until_thread_waits
 from tests.workflows.submitters import ENTERPRISE, enterprise, write_folder
 
 pytestmark = pytest.mark.pdf
@@ -94,27 +93,6 @@ def _another_thread(pid: int) -> int:
     return next(int(t.name) for t in Path(f"/proc/{pid}/task").iterdir() if int(t.name) != pid)
 
 
-def _until_main_thread_waits(pid: int) -> None:
-    """Wait until process `pid`'s main thread has used no CPU (a clock tick at most) for a
-    whole second: it waits for the held packet, as nothing else keeps it idle that long.
-
-    CPU time, not sleeps: the parent waits in slices, and each wake-up is a context switch
-    but costs microseconds."""
-    stat = Path(f"/proc/{pid}/task/{pid}/stat")
-
-    def ticks() -> int:
-        fields = stat.read_text().rsplit(")", 1)[1].split()
-        return int(fields[11]) + int(fields[12])  # utime and stime, fields 14 and 15
-
-    before = ticks()
-    while True:
-        time.sleep(1.0)
-        now = ticks()
-        if now - before <= 1:
-            return
-        before = now
-
-
 @pytest.mark.parametrize("how", ["SIGKILL", "SIGINT", "SIGINT to another thread"])
 def test_a_stopped_batch_leaves_whole_packets_and_the_next_run_goes_on(tmp_path: Path, how: str) -> None:
     source = write_folder(tmp_path / "in", ENTERPRISE, [enterprise(n) for n in range(5)])
@@ -135,7 +113,7 @@ def test_a_stopped_batch_leaves_whole_packets_and_the_next_run_goes_on(tmp_path:
             else:
                 # The kernel gives a signal sent to a thread's id to that thread when it can:
                 # the main thread, waiting for the held packet, must still act on it.
-                _until_main_thread_waits(proc.pid)
+                until_thread_waits(proc.pid, proc.pid)  # the held packet
                 os.kill(_another_thread(proc.pid), signal.SIGINT)
             holds.reached("interrupted", running=lambda: proc.poll() is None)
     except BaseException:

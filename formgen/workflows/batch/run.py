@@ -23,6 +23,7 @@ from typing import Any
 from formgen import api
 from formgen.data.naming import safe_name
 from formgen.document.package import write_atomic
+from formgen.pdf.convert import wait_for
 from formgen.workflows.batch import hold, inputs, resume, work
 from formgen.workflows.batch.inputs import Submission
 from formgen.workflows.batch.report import RUN, Outcome, ReportWriter
@@ -85,7 +86,7 @@ def run(
 
     def finish(flight: InFlight) -> None:
         try:
-            outcome = _result(flight.future)
+            outcome = wait_for(flight.future)
         except BrokenProcessPool as exc:  # a worker process died (killed, out of memory)
             if flight.job is not None and flight.tries < PROCESS_TRIES:
                 # The pool is lost with it, and with it every packet under way: a new pool
@@ -233,22 +234,3 @@ def _prepare(
         out_dir / folder, out_dir, submitter, warnings, strict, key,
     )  # fmt: skip
     return pool.submit(job)
-
-
-SIGNAL_CHECK = 0.2
-"""Seconds the parent waits for a packet before it looks whether Ctrl-C came meanwhile."""
-
-
-def _result(future: Future[Outcome]) -> Outcome:
-    """`future`'s outcome, waited for in slices of `SIGNAL_CHECK`.
-
-    The kernel hands a Ctrl-C to any thread of the process that does not block it, here as well
-    the pool's manager and queue threads. Python's handler then only marks it for the main
-    thread, which acts on it when it next runs Python: in one long wait for a packet it would
-    sleep through it until that packet is made, and a packet held from outside (a test's hold
-    point) would never be."""
-    while True:
-        try:
-            return future.result(timeout=SIGNAL_CHECK)
-        except TimeoutError:
-            continue
