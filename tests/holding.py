@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from formgen.workflows.batch import hold
@@ -20,6 +21,21 @@ from formgen.workflows.batch import hold
 ENV = hold.ENV
 NEVER = 300
 """Seconds after which a point not reached is called never reached (a bound, not a timing)."""
+
+
+@contextlib.contextmanager
+def ctrl_c_handled() -> Iterator[None]:
+    """Python's Ctrl-C handler while the block runs, then whatever was there before.
+
+    A shell's background job (`make test &`, a script's `cmd &`) starts with Ctrl-C ignored,
+    and a program inherits an ignored signal through exec; a handled one is reset to the
+    default. So a test that sends Ctrl-C, to itself or to a formgen it starts, handles it
+    meanwhile, however the suite was started."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def until_thread_waits(pid: int, thread: int) -> None:

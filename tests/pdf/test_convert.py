@@ -17,7 +17,7 @@ from pypdf.generic import StreamObject
 
 import formgen
 from formgen.pdf import convert
-from tests.holding import NEVER, until_thread_waits
+from tests.holding import NEVER, ctrl_c_handled, until_thread_waits
 
 # A stand-in for the UNO bridge: answers like it, "converts" by writing a tiny PDF, and hangs
 # on any file whose name contains "hang".
@@ -229,26 +229,21 @@ def test_ctrl_c_given_to_a_converter_thread_ends_the_wait_for_its_conversion(
         until_thread_waits(os.getpid(), threading.main_thread().native_id or 0)
         signal.pthread_kill(started[0][0], signal.SIGINT)
 
-    # A suite run as a background job inherits Ctrl-C ignored; a terminal's handles it.
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        with convert.Converter(1, timeout=60, bridge=stand_in, office=False) as converter:
-            converter.on_job_start = on_start
-            sender = threading.Thread(target=ctrl_c, daemon=True)
-            sender.start()
-            try:
-                with pytest.raises(KeyboardInterrupt):
-                    converter.convert(_source(tmp_path, "hang.docx"), tmp_path / "hang.pdf")
-                assert not _gone(started[0][1]), (
-                    "the first try had ended: its time limit, not Ctrl-C, woke the wait"
-                )
-            finally:
-                interrupted.set()
-                for _, pid in started:
-                    with contextlib.suppress(ProcessLookupError):
-                        os.kill(pid, signal.SIGKILL)
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    with ctrl_c_handled(), convert.Converter(1, timeout=60, bridge=stand_in, office=False) as converter:
+        converter.on_job_start = on_start
+        sender = threading.Thread(target=ctrl_c, daemon=True)
+        sender.start()
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                converter.convert(_source(tmp_path, "hang.docx"), tmp_path / "hang.pdf")
+            assert not _gone(started[0][1]), (
+                "the first try had ended: its time limit, not Ctrl-C, woke the wait"
+            )
+        finally:
+            interrupted.set()
+            for _, pid in started:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
 
 
 def test_waiting_in_slices_passes_on_the_works_own_timeout() -> None:

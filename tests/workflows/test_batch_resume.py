@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from formgen.workflows import batch
 from formgen.workflows.batch import resume
-from tests.holding import ENV, Holds, until_thread_waits
+from tests.holding import ENV, Holds, ctrl_c_handled, until_thread_waits
 from tests.workflows.submitters import ENTERPRISE, enterprise, write_folder
 
 pytestmark = pytest.mark.pdf
@@ -54,16 +54,9 @@ def test_a_second_run_skips_what_is_made_and_redoes_what_changed(tmp_path: Path)
 
 
 def _start(source: Path, out: Path, holds: Holds) -> subprocess.Popen[bytes]:
-    """formgen's batch, started as from a terminal: Ctrl-C acts on it.
-
-    A shell's background job (`make test &`, a script's `cmd &`) starts with Ctrl-C ignored,
-    and a program inherits an ignored signal through exec; a handled one is reset to the
-    default. So the suite, if it was started so, handles it while it starts formgen."""
+    """formgen's batch, started as from a terminal: Ctrl-C acts on it (`ctrl_c_handled`)."""
     command = [FORMGEN, "batch", ENTERPRISE, str(source), "--out", str(out), "--workers", "1"]
-    ignored = signal.getsignal(signal.SIGINT) == signal.SIG_IGN
-    if ignored:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
+    with ctrl_c_handled():
         return subprocess.Popen(
             command,
             stdout=subprocess.DEVNULL,
@@ -71,9 +64,6 @@ def _start(source: Path, out: Path, holds: Holds) -> subprocess.Popen[bytes]:
             start_new_session=True,
             env={**os.environ, ENV: str(holds.folder)},
         )
-    finally:
-        if ignored:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _recorded(out: Path) -> int:

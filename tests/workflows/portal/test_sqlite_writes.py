@@ -193,10 +193,11 @@ def _said(process: subprocess.Popen[str], line: str) -> None:
 def _waits_for_flock(path: Path) -> bool:
     """Whether a thread of this process waits for a `flock` on `path` (the kernel's list of
     locks marks a waiter with ``->``; the file is named by its inode)."""
-    inode = f":{path.stat().st_ino} "
+    file = f":{path.stat().st_ino}"  # the field major:minor:inode
+    waiting = ("->", "FLOCK", str(os.getpid()))
     for line in Path("/proc/locks").read_text().splitlines():
         fields = line.split()
-        if "->" in fields and "FLOCK" in fields and str(os.getpid()) in fields and inode in line + " ":
+        if all(word in fields for word in waiting) and any(field.endswith(file) for field in fields):
             return True
     return False
 
