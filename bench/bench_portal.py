@@ -19,6 +19,13 @@ served (Little's law), whatever the server does. ``--rate R`` offers R saves a s
 each applicant at a steady pace as a page saves while a person types, and charges a save held
 up behind a slow one from when it was due: the latency a person sees at that load.
 
+Without ``--rate`` each downloader makes 2 packets, so the run (40 saves each) ends about
+when they do. With it the run lasts its ``--seconds``, and each downloader downloads again
+and again until then (``--packets N`` bounds it): 2 packets each were done within the first
+6 seconds of the minute, and the saves after them met no PDF work. The saves made while a
+packet request was out are also shown apart ("save, PDFs out", their rate over the seconds
+with one out).
+
 Before the clock, one applicant opens every section's page and two packets are made, one on
 each LibreOffice worker: the figures are a portal's that has served for a minute, not its first
 seconds, when templates compile and code and LibreOffice's filters load (``--cold`` keeps them).
@@ -106,6 +113,31 @@ request sent on it as it closes fails with ReadError (met once, an applicant's f
 after the warm-up's packets)."""
 PDF_WORKERS = 2
 """LibreOffice workers in all, shared among the app processes (FORMGEN_PDF_WORKERS each)."""
+PDFS_OUT = "save, PDFs out"
+"""The draft saves made while a packet request was out, counted again apart: with --rate the
+downloaders are done after their packets, and the saves after that meet no PDF work."""
+
+
+@dataclass
+class Packets:
+    """How many packet requests are out at this moment (the bench's clients share one event
+    loop, so a plain count holds). While any is out the LibreOffice workers are busy and the
+    portal is streaming PDFs: the saves made then are the ones PDF work can slow."""
+
+    out: int = 0
+    seconds: float = 0.0
+    """Seconds of the mix with at least one packet request out."""
+    since: float = 0.0
+
+    def sent(self) -> None:
+        if self.out == 0:
+            self.since = time.monotonic()
+        self.out += 1
+
+    def answered(self) -> None:
+        self.out -= 1
+        if self.out == 0:
+            self.seconds += time.monotonic() - self.since
 
 
 @dataclass
@@ -116,8 +148,13 @@ class Kind:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     busy: int = 0
+    seconds: float | None = None
+    """The seconds its rate is over, when not the whole mix's."""
+    part: bool = False
+    """Its requests are a part of another kind's, counted there in the totals."""
 
     def line(self, elapsed: float) -> str:
+        elapsed = self.seconds or elapsed
         if not self.latencies:
             return f"{self.name:<14} no request done; errors {self.errors}, 503 {self.busy}"
         ms = sorted(x * 1000 for x in self.latencies)
@@ -284,7 +321,14 @@ async def _page_load(user: User, section: int, kind: Kind) -> None:
 
 
 async def _applicant(
-    user: User, until: float, saves: int, kinds: dict[str, Kind], gap: float | None, *, lockstep: bool = False
+    user: User,
+    until: float,
+    saves: int,
+    kinds: dict[str, Kind],
+    gap: float | None,
+    packets: Packets,
+    *,
+    lockstep: bool = False,
 ) -> None:
     """Save the draft `saves` times, opening the next section's page before every
     `SAVES_PER_PAGE`th save.
@@ -297,7 +341,11 @@ async def _applicant(
 
     Each applicant starts at its own point of its work (`phase`: which save opens a page, and
     which section), as people who began at different times are; with ``lockstep`` all open
-    the same section together, every `SAVES_PER_PAGE` saves: a crowd arriving at once."""
+    the same section together, every `SAVES_PER_PAGE` saves: a crowd arriving at once.
+
+    A save during which a packet request was out (at its start or its end) is counted again
+    under `PDFS_OUT`: the saves PDF work can slow, apart from those made once the
+    downloaders are done."""
     due = time.monotonic() + (random.uniform(0, gap) if gap else 0.0)
     phase = 0 if lockstep else random.randrange(SAVES_PER_PAGE * SECTIONS)
     for n in range(saves):
@@ -313,21 +361,28 @@ async def _applicant(
         )
         start = min(due, time.monotonic()) if gap else time.monotonic()
         due += gap or 0.0
+        pdfs_out = packets.out > 0
         response = await user.client.put(
             f"/api/applications/{user.application}/data", json={"data": user.data, "version": user.version}
         )
         if response.status_code == 200:
             kind.latencies.append(time.monotonic() - start)
+            if pdfs_out or packets.out > 0:
+                kinds[PDFS_OUT].latencies.append(kind.latencies[-1])
             user.version = response.json()["version"]
         else:
             kind.errors += 1
 
 
-async def _downloader(user: User, until: float, packets: int, kind: Kind) -> None:
+async def _downloader(user: User, until: float, packets: int, kind: Kind, out: Packets) -> None:
     done = 0
     while done < packets and time.monotonic() < until:
         start = time.monotonic()
-        response = await user.client.get(f"/applications/{user.application}/packet.pdf")
+        out.sent()
+        try:
+            response = await user.client.get(f"/applications/{user.application}/packet.pdf")
+        finally:
+            out.answered()
         if response.status_code == 503:
             kind.busy += 1
             await asyncio.sleep(min(float(response.headers.get("retry-after", "1")), 5))
@@ -437,13 +492,16 @@ async def _run(
     until = start + args.seconds
     gap = args.applicants / args.rate if args.rate else None
     saves = max(args.saves, math.ceil(args.seconds / gap) + 1) if gap else args.saves
-    tasks = [_applicant(u, until, saves, kinds, gap, lockstep=args.lockstep) for u in applicants]
-    tasks += [_downloader(u, until, args.packets, kinds["packet PDF"]) for u in downloaders]
+    out = Packets()
+    tasks = [_applicant(u, until, saves, kinds, gap, out, lockstep=args.lockstep) for u in applicants]
+    packets = args.packets if args.packets is not None else sys.maxsize if args.rate else 2
+    tasks += [_downloader(u, until, packets, kinds["packet PDF"], out) for u in downloaders]
     tasks += [
         _paper_checker(u, scan, until, kinds["paper check"]) for u, scan in zip(checkers, scans, strict=True)
     ]
     try:
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=args.seconds + 300)
+        kinds[PDFS_OUT].seconds = out.seconds
     finally:
         for user in [*applicants, *downloaders, *checkers]:
             await user.client.aclose()
@@ -532,6 +590,7 @@ def _measure(args: argparse.Namespace, way: Way) -> Measured:
             wait_until_serving(base)
             sampler.start()
             kinds = {k: Kind(k) for k in ("draft save", "page load", "packet PDF", "paper check")}
+            kinds = {"draft save": kinds.pop("draft save"), PDFS_OUT: Kind(PDFS_OUT, part=True), **kinds}
             load_before = os.getloadavg()
             serving = _app_processes(server.pid, way.processes)
             elapsed, cpu, clients = asyncio.run(_run(base, args, kinds, lambda: cpu_seconds(serving)))
@@ -562,16 +621,17 @@ def _report(args: argparse.Namespace, run: Measured) -> int:
     for kind in run.kinds.values():
         if kind.name != "paper check" or args.paper_checks:
             print("  " + kind.line(run.elapsed))
-    total = sum(len(k.latencies) for k in run.kinds.values())
-    errors = sum(k.errors for k in run.kinds.values())
+    whole = [k for k in run.kinds.values() if not k.part]
+    total = sum(len(k.latencies) for k in whole)
+    errors = sum(k.errors for k in whole)
     print(
         f"  all            {total:>6} ok  {total / run.elapsed:>7.1f} req/s  errors {errors}  "
-        f"503 (deliberate) {sum(k.busy for k in run.kinds.values())}"
+        f"503 (deliberate) {sum(k.busy for k in whole)}"
     )
     print(f"  peak memory    {run.peak / 1024 / 1024:.0f} MB (portal process and the PDF processes under it)")
     print(
         f"  portal CPU     {run.cpu:.1f} s used by the portal's own process{'es' if run.processes > 1 else ''} during the mix, "
-        f"{1000 * run.cpu / max(1, total + sum(k.errors + k.busy for k in run.kinds.values())):.1f} ms a request"
+        f"{1000 * run.cpu / max(1, total + sum(k.errors + k.busy for k in whole)):.1f} ms a request"
     )
     print(f"  bench CPU      {run.clients:.1f} s used by the bench's own clients (on the same cores)")
     drafts, pdfs = run.kinds["draft save"].latencies, run.kinds["packet PDF"].latencies
@@ -602,7 +662,11 @@ def main() -> None:
     parser.add_argument("--applicants", type=int, default=50)
     parser.add_argument("--downloaders", type=int, default=20)
     parser.add_argument("--saves", type=int, default=40, help="draft saves per applicant, at most")
-    parser.add_argument("--packets", type=int, default=2, help="packet PDFs per downloader, at most")
+    parser.add_argument(
+        "--packets",
+        type=int,
+        help="packet PDFs per downloader, at most (default: 2, or until --seconds with --rate)",
+    )
     parser.add_argument("--seconds", type=float, default=60, help="no new request after this")
     parser.add_argument(
         "--rate",
