@@ -365,8 +365,8 @@ def make_engine(url: str, *, tuned: bool | None = None) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _pragmas(connection: Any, _record: Any) -> None:
+            sqlite_writes.into_wal(connection, seconds=connect_args["timeout"])
             cursor = connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.close()

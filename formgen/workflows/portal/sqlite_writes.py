@@ -34,7 +34,8 @@ import fcntl
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,31 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 WRITES = ("insert", "update", "delete", "replace")
+WAL_PAUSE_S = 0.01
+"""The pause before trying a database's switch to WAL mode again (`into_wal`)."""
+
+
+def into_wal(
+    connection: sqlite3.Connection, seconds: float = 30.0, pause: Callable[[float], None] = time.sleep
+) -> None:
+    """Put `connection`'s database in write-ahead-log mode, kept in the file once set.
+
+    A file in SQLite's rollback-journal mode (a new one) needs its exclusive lock to switch,
+    and SQLite gets it by raising the statement's read lock: while another connection holds
+    the write lock, that fails at once with SQLITE_BUSY, without the busy handler (its
+    timeout), since waiting with a read lock held could deadlock. Processes opening a new
+    file together met it ("database is locked" on the first connection of one). The switch
+    is tried again after a pause, for at most `seconds` (the connection's busy timeout);
+    once the file is in WAL mode the statement changes nothing and takes no lock."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode=WAL").close()
+            return
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+            pause(WAL_PAUSE_S)
 
 
 class ProcessLock:

@@ -8,6 +8,7 @@ Writers are held at known points (a transaction left open until a test lets it g
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -253,6 +254,44 @@ MIGRATOR = """
     db.open_database(Path(sys.argv[1]), None).dispose()
     print("migrated", flush=True)
 """
+
+
+def test_a_new_file_goes_into_wal_mode_once_another_writer_lets_go(tmp_path: Path) -> None:
+    """A new file (rollback-journal mode) switches to WAL under its exclusive lock, got by raising
+    a read lock: while another connection writes, SQLite refuses at once ("database is locked",
+    its busy timeout not consulted). One of several processes opening a new file together met
+    that on its first connection; the switch is now tried again after a pause."""
+    path = tmp_path / "portal.sqlite3"
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("CREATE TABLE rows (id INTEGER PRIMARY KEY)")
+    writer.execute("BEGIN IMMEDIATE")  # the write lock, held until the first pause
+    opening = sqlite3.connect(path, timeout=30, isolation_level=None)
+    pauses: list[float] = []
+
+    def pause(seconds: float) -> None:
+        pauses.append(seconds)
+        if writer.in_transaction:
+            writer.execute("COMMIT")
+
+    sqlite_writes.into_wal(opening, pause=pause)
+    assert pauses == [sqlite_writes.WAL_PAUSE_S]  # refused once, while the other wrote
+    assert opening.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone() == ("wal",)  # kept
+
+
+def test_the_switch_to_wal_gives_up_after_its_seconds(tmp_path: Path) -> None:
+    """A writer that does not let go: the switch stops trying once its seconds are spent (here
+    none) and says why, with SQLite's own error."""
+    path = tmp_path / "portal.sqlite3"
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("CREATE TABLE rows (id INTEGER PRIMARY KEY)")
+    writer.execute("BEGIN IMMEDIATE")
+    opening = sqlite3.connect(path, timeout=30, isolation_level=None)
+    pauses: list[float] = []
+    with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+        sqlite_writes.into_wal(opening, seconds=-1.0, pause=pauses.append)
+    assert pauses == []
+    writer.execute("ROLLBACK")
 
 
 def test_processes_starting_at_once_on_a_new_file_all_find_the_schema(tmp_path: Path) -> None:
