@@ -114,8 +114,9 @@ after the warm-up's packets)."""
 PDF_WORKERS = 2
 """LibreOffice workers in all, shared among the app processes (FORMGEN_PDF_WORKERS each)."""
 PDFS_OUT = "save, PDFs out"
-"""The draft saves made while a packet request was out, counted again apart: with --rate the
-downloaders are done after their packets, and the saves after that meet no PDF work."""
+"""The draft saves made while a packet request was out, counted again apart: those PDF work
+can slow (without --rate the downloaders are done before the applicants, and the saves after
+them meet none)."""
 
 
 @dataclass
