@@ -590,8 +590,16 @@ def _measure(args: argparse.Namespace, way: Way) -> Measured:
             base = f"http://{HOST}:{port}"
             wait_until_serving(base)
             sampler.start()
-            kinds = {k: Kind(k) for k in ("draft save", "page load", "packet PDF", "paper check")}
-            kinds = {"draft save": kinds.pop("draft save"), PDFS_OUT: Kind(PDFS_OUT, part=True), **kinds}
+            kinds = {
+                kind.name: kind
+                for kind in (
+                    Kind("draft save"),
+                    Kind(PDFS_OUT, part=True),
+                    Kind("page load"),
+                    Kind("packet PDF"),
+                    Kind("paper check"),
+                )
+            }
             load_before = os.getloadavg()
             serving = _app_processes(server.pid, way.processes)
             elapsed, cpu, clients = asyncio.run(_run(base, args, kinds, lambda: cpu_seconds(serving)))

@@ -256,16 +256,23 @@ MIGRATOR = """
 """
 
 
+def _written_while_opened(path: Path) -> tuple[sqlite3.Connection, sqlite3.Connection]:
+    """A new file at `path` (rollback-journal mode), a connection holding its write lock
+    (``BEGIN IMMEDIATE``, left open) and a second connection opened beside it (busy timeout
+    30 s, as the portal's)."""
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("CREATE TABLE rows (id INTEGER PRIMARY KEY)")
+    writer.execute("BEGIN IMMEDIATE")
+    return writer, sqlite3.connect(path, timeout=30, isolation_level=None)
+
+
 def test_a_new_file_goes_into_wal_mode_once_another_writer_lets_go(tmp_path: Path) -> None:
     """A new file (rollback-journal mode) switches to WAL under its exclusive lock, got by raising
     a read lock: while another connection writes, SQLite refuses at once ("database is locked",
     its busy timeout not consulted). One of several processes opening a new file together met
     that on its first connection; the switch is now tried again after a pause."""
     path = tmp_path / "portal.sqlite3"
-    writer = sqlite3.connect(path, isolation_level=None)
-    writer.execute("CREATE TABLE rows (id INTEGER PRIMARY KEY)")
-    writer.execute("BEGIN IMMEDIATE")  # the write lock, held until the first pause
-    opening = sqlite3.connect(path, timeout=30, isolation_level=None)
+    writer, opening = _written_while_opened(path)  # the write lock held until the first pause
     pauses: list[float] = []
 
     def pause(seconds: float) -> None:
@@ -282,11 +289,7 @@ def test_a_new_file_goes_into_wal_mode_once_another_writer_lets_go(tmp_path: Pat
 def test_the_switch_to_wal_gives_up_after_its_seconds(tmp_path: Path) -> None:
     """A writer that does not let go: the switch stops trying once its seconds are spent (here
     none) and says why, with SQLite's own error."""
-    path = tmp_path / "portal.sqlite3"
-    writer = sqlite3.connect(path, isolation_level=None)
-    writer.execute("CREATE TABLE rows (id INTEGER PRIMARY KEY)")
-    writer.execute("BEGIN IMMEDIATE")
-    opening = sqlite3.connect(path, timeout=30, isolation_level=None)
+    writer, opening = _written_while_opened(tmp_path / "portal.sqlite3")
     pauses: list[float] = []
     with pytest.raises(sqlite3.OperationalError, match="database is locked"):
         sqlite_writes.into_wal(opening, seconds=-1.0, pause=pauses.append)
